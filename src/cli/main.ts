@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import '../polyfill.js'
+import { Command, CommanderError, Option } from 'commander'
+import { runCommand } from './run.js'
+import { statusCommand } from './status.js'
+import { VERSION } from './version.js'
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value]
+
+const program = new Command()
+program
+  .name('portmesh')
+  .description('A TCP service mesh: link sites, expose services, reach them from anywhere in the mesh.')
+  .version(VERSION, '--version')
+  .exitOverride()
+  .showHelpAfterError('(run with --help for usage)')
+
+program.command('run')
+  .description('run this site\'s router')
+  .option('--config <file>', 'YAML config file (flags override it)')
+  .option('--site <name>', 'site name (default: host name)')
+  .option('--data-dir <dir>', 'identity and state (default: ./portmesh-data)')
+  .option('--listen <multiaddr>', 'address for links from other sites, repeatable (default: /ip4/0.0.0.0/tcp/7070)', collect)
+  .option('--api <host:port>', 'admin API address (default: 127.0.0.1:7071)')
+  .option('--link <address[,cost=N]>', 'keep a link to another site, repeatable', collect)
+  .option('--connector <key=host:port[,cost=N]>', 'expose a local service under a routing key, repeatable', collect)
+  .option('--listener <key=host:port>', 'accept local clients for a routing key, repeatable', collect)
+  .option('--liveness-timeout <ms>', 'declare a silent link down after this long (default: 1000)')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default: info)')
+  .addOption(new Option('--log-format <format>', 'log format (default: pretty on a terminal, else json)').choices(['json', 'pretty']))
+  .action(async (opts) => { process.exitCode = await runCommand(opts) })
+
+program.command('status')
+  .description('show this site\'s links, routes and services')
+  .option('--api <host:port>', 'admin API of the router (default: 127.0.0.1:7071)')
+  .option('--json', 'print JSON')
+  .action(async (opts) => { process.exitCode = await statusCommand(opts) })
+
+try {
+  await program.parseAsync(process.argv)
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // Help and version exit 0; anything else is bad usage.
+    process.exitCode = err.exitCode === 0 ? 0 : 2
+  } else {
+    process.stderr.write(`portmesh: ${(err as Error).message}\n`)
+    process.exitCode = 1
+  }
+}

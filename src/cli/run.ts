@@ -1,0 +1,100 @@
+import { loadConfig } from '../config/load.js'
+import { ConfigError } from '../config/errors.js'
+import { loadIdentity } from '../net/identity.js'
+import { createLogger, type LogFormat } from '../log.js'
+import { Router } from '../router.js'
+import { AdminApi } from '../api/server.js'
+
+export interface RunOptions {
+  config?: string
+  site?: string
+  dataDir?: string
+  listen?: string[]
+  api?: string
+  link?: string[]
+  connector?: string[]
+  listener?: string[]
+  livenessTimeout?: string
+  logLevel?: string
+  logFormat?: LogFormat
+}
+
+/** Time a stopping router gets before the process exits regardless. */
+const STOP_DEADLINE_MS = 5_000
+
+export async function runCommand (opts: RunOptions): Promise<number> {
+  let config
+  try {
+    config = await loadConfig(opts.config, {
+      site: opts.site,
+      dataDir: opts.dataDir,
+      listen: opts.listen,
+      api: opts.api,
+      links: opts.link,
+      connectors: opts.connector,
+      listeners: opts.listener,
+      livenessTimeoutMs: opts.livenessTimeout,
+      logLevel: opts.logLevel
+    })
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`portmesh: invalid setting ${err.field}: ${err.reason}\n`)
+      return 2
+    }
+    throw err
+  }
+
+  const log = createLogger(config.logLevel, opts.logFormat)
+  let identity
+  try {
+    identity = await loadIdentity(config.dataDir)
+  } catch (err) {
+    process.stderr.write(`portmesh: cannot use data dir ${config.dataDir}: ${(err as Error).message}\n`)
+    return 1
+  }
+
+  const router = new Router(config, identity, log)
+  const api = new AdminApi(router, config.api.host, config.api.port, log)
+  try {
+    await router.start()
+    await api.start()
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    process.stderr.write(`portmesh: cannot start: ${e.code === 'EADDRINUSE' ? `address already in use (${e.message.replace(/^.*EADDRINUSE:?\s*/, '')})` : e.message}\n`)
+    await router.stop().catch(() => {})
+    await api.stop().catch(() => {})
+    return 1
+  }
+
+  const lines = [
+    `portmesh site ${config.site}`,
+    `  peer id  ${router.selfId}`,
+    ...router.addresses.map(a => `  address  ${a}`),
+    `  api      ${api.url}`,
+    ''
+  ]
+  process.stdout.write(lines.join('\n'))
+  log.info({ site: config.site, peerId: router.selfId, epoch: identity.epoch, links: config.links.length, connectors: config.connectors.length, listeners: config.listeners.length }, 'router started')
+
+  return await new Promise<number>((resolve) => {
+    let stopping = false
+    const stop = (signal: string): void => {
+      if (stopping) {
+        process.exit(130)
+      }
+      stopping = true
+      log.info({ signal }, 'stopping')
+      const deadline = setTimeout(() => {
+        log.warn('stop took too long; exiting')
+        process.exit(1)
+      }, STOP_DEADLINE_MS)
+      deadline.unref()
+      void Promise.allSettled([router.stop(), api.stop()]).then(() => {
+        clearTimeout(deadline)
+        resolve(0)
+      })
+    }
+    process.on('SIGINT', () => stop('SIGINT'))
+    process.on('SIGTERM', () => stop('SIGTERM'))
+  })
+}

@@ -1,0 +1,26 @@
+/** Peer ids are handled as their canonical base58 string form everywhere in core. */
+export type PeerIdString = string
+
+/** A link as its origin advertises it: the neighbour and the link's effective cost. */
+export interface LinkAd {
+  peer: PeerIdString
+  cost: number
+}
+
+/** A routing key the origin can deliver to locally. */
+export interface ServiceAd {
+  routingKey: string
+  connectors: number
+  /** Lowest cost among the origin's connectors for this key (0 by default). */
+  cost: number
+}
+
+/** What one router originates about itself; newer (epoch, seq) replaces older. */
+export interface Advertisement {
+  origin: PeerIdString
+  epoch: number
+  seq: number
+  site: string
+  links: LinkAd[]
+  services: ServiceAd[]
+}

@@ -1,0 +1,177 @@
+import { peerIdFromString } from '@libp2p/peer-id'
+import { portmesh as pb } from './pb/configure.js'
+import { WireError } from './errors.js'
+import { MAX_LINKS_PER_AD, MAX_SERVICES_PER_AD, MAX_SITE_NAME_LENGTH } from './constants.js'
+import type { Advertisement } from '../core/types.js'
+
+/**
+ * Decoding of everything that comes from the network. Each decoder takes bytes
+ * whose length the framing already capped, never throws anything but WireError,
+ * and returns only values that passed validation.
+ */
+
+const ROUTING_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/
+const PEER_ID_MAX_LENGTH = 128
+
+function decodeWith<T> (what: string, fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if (err instanceof WireError) throw err
+    throw new WireError(`malformed ${what}: ${(err as Error).message}`)
+  }
+}
+
+export function checkPeerId (value: string, field: string): string {
+  if (value.length === 0 || value.length > PEER_ID_MAX_LENGTH) throw new WireError(`${field} is not a peer id`)
+  try {
+    return peerIdFromString(value).toString()
+  } catch {
+    throw new WireError(`${field} is not a peer id`)
+  }
+}
+
+function checkSafeInt (n: number, field: string): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new WireError(`${field} out of range`)
+  return n
+}
+
+export const StatusCode = pb.TunnelStatus.Code
+export type StatusCode = pb.TunnelStatus.Code
+
+export interface Hello {
+  version: number
+  site: string
+  epoch: number
+  configuredCost: number
+}
+
+export interface TunnelHeader {
+  routingKey: string
+  destination: string
+  hopLimit: number
+  connectionId: number
+  ingress: string
+}
+
+export type ControlMessage =
+  | { hello: Hello }
+  | { advertisement: Uint8Array }
+  | { ping: { nonce: number } }
+  | { pong: { nonce: number } }
+
+export function encodeControl (msg: ControlMessage): Uint8Array {
+  return pb.Control.encode(msg).finish()
+}
+
+/** Decodes one link-stream message; unknown kinds are refused (a newer peer must bump the version). */
+export function decodeControl (bytes: Uint8Array): ControlMessage {
+  return decodeWith('control message', () => {
+    const msg = pb.Control.decode(bytes)
+    switch (msg.kind) {
+      case 'hello': {
+        const h = msg.hello ?? {}
+        const hello: Hello = { version: h.version ?? 0, site: h.site ?? '', epoch: checkSafeInt(h.epoch ?? 0, 'hello epoch'), configuredCost: h.configuredCost ?? 0 }
+        if (hello.site.length > MAX_SITE_NAME_LENGTH) throw new WireError('hello site name too long')
+        return { hello }
+      }
+      case 'advertisement':
+        return { advertisement: msg.advertisement ?? new Uint8Array(0) }
+      case 'ping':
+        return { ping: { nonce: msg.ping?.nonce ?? 0 } }
+      case 'pong':
+        return { pong: { nonce: msg.pong?.nonce ?? 0 } }
+      default:
+        throw new WireError('control message of unknown kind')
+    }
+  })
+}
+
+export function encodeAdvertisementBody (ad: Advertisement): Uint8Array {
+  return pb.Advertisement.encode({
+    origin: ad.origin,
+    epoch: ad.epoch,
+    seq: ad.seq,
+    site: ad.site,
+    links: ad.links.map(l => ({ peer: l.peer, cost: l.cost })),
+    services: ad.services.map(s => ({ routingKey: s.routingKey, connectors: s.connectors, cost: s.cost }))
+  }).finish()
+}
+
+/** Decodes and validates an advertisement body (signature checked by the caller). */
+export function decodeAdvertisementBody (bytes: Uint8Array): Advertisement {
+  return decodeWith('advertisement', () => {
+    const m = pb.Advertisement.decode(bytes)
+    if (m.links.length > MAX_LINKS_PER_AD) throw new WireError(`advertisement has ${m.links.length} links, limit ${MAX_LINKS_PER_AD}`)
+    if (m.services.length > MAX_SERVICES_PER_AD) throw new WireError(`advertisement has ${m.services.length} services, limit ${MAX_SERVICES_PER_AD}`)
+    if (m.site.length > MAX_SITE_NAME_LENGTH) throw new WireError('advertisement site name too long')
+    const origin = checkPeerId(m.origin, 'advertisement origin')
+    return {
+      origin,
+      epoch: checkSafeInt(m.epoch, 'advertisement epoch'),
+      seq: checkSafeInt(m.seq, 'advertisement seq'),
+      site: m.site,
+      links: m.links.map(l => {
+        const cost = l.cost ?? 0
+        if (cost < 1) throw new WireError('advertised link cost below 1')
+        return { peer: checkPeerId(l.peer ?? '', 'advertised link peer'), cost }
+      }),
+      services: m.services.map(s => {
+        const routingKey = s.routingKey ?? ''
+        if (!ROUTING_KEY.test(routingKey)) throw new WireError('advertised routing key is invalid')
+        return { routingKey, connectors: s.connectors ?? 0, cost: s.cost ?? 0 }
+      })
+    }
+  })
+}
+
+export interface SignedAd {
+  body: Uint8Array
+  signature: Uint8Array
+}
+
+export function encodeSignedAd (signed: SignedAd): Uint8Array {
+  return pb.SignedAdvertisement.encode(signed).finish()
+}
+
+export function decodeSignedAd (bytes: Uint8Array): SignedAd {
+  return decodeWith('signed advertisement', () => {
+    const m = pb.SignedAdvertisement.decode(bytes)
+    if (m.body.length === 0 || m.signature.length === 0 || m.signature.length > 512) throw new WireError('signed advertisement without body or signature')
+    return { body: m.body, signature: m.signature }
+  })
+}
+
+export function encodeTunnelHeader (h: TunnelHeader): Uint8Array {
+  return pb.TunnelHeader.encode(h).finish()
+}
+
+export function decodeTunnelHeader (bytes: Uint8Array): TunnelHeader {
+  return decodeWith('tunnel header', () => {
+    const h = pb.TunnelHeader.decode(bytes)
+    if (!ROUTING_KEY.test(h.routingKey)) throw new WireError('tunnel header routing key is invalid')
+    return {
+      routingKey: h.routingKey,
+      destination: checkPeerId(h.destination, 'tunnel destination'),
+      hopLimit: h.hopLimit,
+      connectionId: checkSafeInt(h.connectionId, 'tunnel connection id'),
+      ingress: h.ingress === '' ? '' : checkPeerId(h.ingress, 'tunnel ingress')
+    }
+  })
+}
+
+export function encodeTunnelStatus (code: StatusCode, message = ''): Uint8Array {
+  return pb.TunnelStatus.encode({ code, message: message.slice(0, 200) }).finish()
+}
+
+export function decodeTunnelStatus (bytes: Uint8Array): pb.TunnelStatus {
+  return decodeWith('tunnel status', () => {
+    const s = pb.TunnelStatus.decode(bytes)
+    if (pb.TunnelStatus.Code[s.code] === undefined || s.code === StatusCode.UNSPECIFIED) throw new WireError(`unknown tunnel status ${s.code}`)
+    return s
+  })
+}
+
+export function statusName (code: StatusCode): string {
+  return pb.TunnelStatus.Code[code] ?? String(code)
+}

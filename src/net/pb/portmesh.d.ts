@@ -1,0 +1,885 @@
+import * as $protobuf from "protobufjs";
+import Long = require("long");
+
+/** Namespace portmesh. */
+export namespace portmesh {
+
+    /**
+     * Properties of a LinkAd.
+     * @deprecated Use portmesh.LinkAd.$Properties instead.
+     */
+    interface ILinkAd extends portmesh.LinkAd.$Properties {
+    }
+
+    /** Represents a LinkAd. */
+    class LinkAd {
+
+        /**
+         * Constructs a new LinkAd.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.LinkAd.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** LinkAd peer. */
+        peer: string;
+
+        /** LinkAd cost. */
+        cost: number;
+
+        /**
+         * Creates a new LinkAd instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns LinkAd instance
+         */
+        static create(properties: portmesh.LinkAd.$Shape): portmesh.LinkAd & portmesh.LinkAd.$Shape;
+        static create(properties?: portmesh.LinkAd.$Properties): portmesh.LinkAd;
+
+        /**
+         * Encodes the specified LinkAd message. Does not implicitly {@link portmesh.LinkAd.verify|verify} messages.
+         * @param m LinkAd message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.LinkAd.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a LinkAd message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.LinkAd & portmesh.LinkAd.$Shape} LinkAd
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.LinkAd & portmesh.LinkAd.$Shape;
+
+        /**
+         * Gets the type url for LinkAd
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace LinkAd {
+
+        /** Properties of a LinkAd. */
+        interface $Properties {
+
+            /** LinkAd peer */
+            peer?: (string|null);
+
+            /** LinkAd cost */
+            cost?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a LinkAd. */
+        type $Shape = portmesh.LinkAd.$Properties;
+    }
+
+    /**
+     * Properties of a ServiceAd.
+     * @deprecated Use portmesh.ServiceAd.$Properties instead.
+     */
+    interface IServiceAd extends portmesh.ServiceAd.$Properties {
+    }
+
+    /** Represents a ServiceAd. */
+    class ServiceAd {
+
+        /**
+         * Constructs a new ServiceAd.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.ServiceAd.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ServiceAd routingKey. */
+        routingKey: string;
+
+        /** ServiceAd connectors. */
+        connectors: number;
+
+        /** ServiceAd cost. */
+        cost: number;
+
+        /**
+         * Creates a new ServiceAd instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns ServiceAd instance
+         */
+        static create(properties: portmesh.ServiceAd.$Shape): portmesh.ServiceAd & portmesh.ServiceAd.$Shape;
+        static create(properties?: portmesh.ServiceAd.$Properties): portmesh.ServiceAd;
+
+        /**
+         * Encodes the specified ServiceAd message. Does not implicitly {@link portmesh.ServiceAd.verify|verify} messages.
+         * @param m ServiceAd message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.ServiceAd.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ServiceAd message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.ServiceAd & portmesh.ServiceAd.$Shape} ServiceAd
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.ServiceAd & portmesh.ServiceAd.$Shape;
+
+        /**
+         * Gets the type url for ServiceAd
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace ServiceAd {
+
+        /** Properties of a ServiceAd. */
+        interface $Properties {
+
+            /** ServiceAd routingKey */
+            routingKey?: (string|null);
+
+            /** ServiceAd connectors */
+            connectors?: (number|null);
+
+            /** ServiceAd cost */
+            cost?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a ServiceAd. */
+        type $Shape = portmesh.ServiceAd.$Properties;
+    }
+
+    /**
+     * Properties of an Advertisement.
+     * @deprecated Use portmesh.Advertisement.$Properties instead.
+     */
+    interface IAdvertisement extends portmesh.Advertisement.$Properties {
+    }
+
+    /** Represents an Advertisement. */
+    class Advertisement {
+
+        /**
+         * Constructs a new Advertisement.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.Advertisement.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Advertisement origin. */
+        origin: string;
+
+        /** Advertisement epoch. */
+        epoch: number;
+
+        /** Advertisement seq. */
+        seq: number;
+
+        /** Advertisement site. */
+        site: string;
+
+        /** Advertisement links. */
+        links: portmesh.LinkAd.$Properties[];
+
+        /** Advertisement services. */
+        services: portmesh.ServiceAd.$Properties[];
+
+        /**
+         * Creates a new Advertisement instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Advertisement instance
+         */
+        static create(properties: portmesh.Advertisement.$Shape): portmesh.Advertisement & portmesh.Advertisement.$Shape;
+        static create(properties?: portmesh.Advertisement.$Properties): portmesh.Advertisement;
+
+        /**
+         * Encodes the specified Advertisement message. Does not implicitly {@link portmesh.Advertisement.verify|verify} messages.
+         * @param m Advertisement message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.Advertisement.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an Advertisement message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.Advertisement & portmesh.Advertisement.$Shape} Advertisement
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.Advertisement & portmesh.Advertisement.$Shape;
+
+        /**
+         * Gets the type url for Advertisement
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Advertisement {
+
+        /** Properties of an Advertisement. */
+        interface $Properties {
+
+            /** Advertisement origin */
+            origin?: (string|null);
+
+            /** Advertisement epoch */
+            epoch?: (number|null);
+
+            /** Advertisement seq */
+            seq?: (number|null);
+
+            /** Advertisement site */
+            site?: (string|null);
+
+            /** Advertisement links */
+            links?: (portmesh.LinkAd.$Properties[]|null);
+
+            /** Advertisement services */
+            services?: (portmesh.ServiceAd.$Properties[]|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an Advertisement. */
+        type $Shape = portmesh.Advertisement.$Properties;
+    }
+
+    /**
+     * Properties of a SignedAdvertisement.
+     * @deprecated Use portmesh.SignedAdvertisement.$Properties instead.
+     */
+    interface ISignedAdvertisement extends portmesh.SignedAdvertisement.$Properties {
+    }
+
+    /** Represents a SignedAdvertisement. */
+    class SignedAdvertisement {
+
+        /**
+         * Constructs a new SignedAdvertisement.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.SignedAdvertisement.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** SignedAdvertisement body. */
+        body: Uint8Array;
+
+        /** SignedAdvertisement signature. */
+        signature: Uint8Array;
+
+        /**
+         * Creates a new SignedAdvertisement instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns SignedAdvertisement instance
+         */
+        static create(properties: portmesh.SignedAdvertisement.$Shape): portmesh.SignedAdvertisement & portmesh.SignedAdvertisement.$Shape;
+        static create(properties?: portmesh.SignedAdvertisement.$Properties): portmesh.SignedAdvertisement;
+
+        /**
+         * Encodes the specified SignedAdvertisement message. Does not implicitly {@link portmesh.SignedAdvertisement.verify|verify} messages.
+         * @param m SignedAdvertisement message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.SignedAdvertisement.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a SignedAdvertisement message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.SignedAdvertisement & portmesh.SignedAdvertisement.$Shape} SignedAdvertisement
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.SignedAdvertisement & portmesh.SignedAdvertisement.$Shape;
+
+        /**
+         * Gets the type url for SignedAdvertisement
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace SignedAdvertisement {
+
+        /** Properties of a SignedAdvertisement. */
+        interface $Properties {
+
+            /** SignedAdvertisement body */
+            body?: (Uint8Array|null);
+
+            /** SignedAdvertisement signature */
+            signature?: (Uint8Array|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a SignedAdvertisement. */
+        type $Shape = portmesh.SignedAdvertisement.$Properties;
+    }
+
+    /**
+     * Properties of a Hello.
+     * @deprecated Use portmesh.Hello.$Properties instead.
+     */
+    interface IHello extends portmesh.Hello.$Properties {
+    }
+
+    /** Represents a Hello. */
+    class Hello {
+
+        /**
+         * Constructs a new Hello.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.Hello.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Hello version. */
+        version: number;
+
+        /** Hello site. */
+        site: string;
+
+        /** Hello epoch. */
+        epoch: number;
+
+        /** Hello configuredCost. */
+        configuredCost: number;
+
+        /**
+         * Creates a new Hello instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Hello instance
+         */
+        static create(properties: portmesh.Hello.$Shape): portmesh.Hello & portmesh.Hello.$Shape;
+        static create(properties?: portmesh.Hello.$Properties): portmesh.Hello;
+
+        /**
+         * Encodes the specified Hello message. Does not implicitly {@link portmesh.Hello.verify|verify} messages.
+         * @param m Hello message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.Hello.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Hello message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.Hello & portmesh.Hello.$Shape} Hello
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.Hello & portmesh.Hello.$Shape;
+
+        /**
+         * Gets the type url for Hello
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Hello {
+
+        /** Properties of a Hello. */
+        interface $Properties {
+
+            /** Hello version */
+            version?: (number|null);
+
+            /** Hello site */
+            site?: (string|null);
+
+            /** Hello epoch */
+            epoch?: (number|null);
+
+            /** Hello configuredCost */
+            configuredCost?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Hello. */
+        type $Shape = portmesh.Hello.$Properties;
+    }
+
+    /**
+     * Properties of a Ping.
+     * @deprecated Use portmesh.Ping.$Properties instead.
+     */
+    interface IPing extends portmesh.Ping.$Properties {
+    }
+
+    /** Represents a Ping. */
+    class Ping {
+
+        /**
+         * Constructs a new Ping.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.Ping.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Ping nonce. */
+        nonce: number;
+
+        /**
+         * Creates a new Ping instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Ping instance
+         */
+        static create(properties: portmesh.Ping.$Shape): portmesh.Ping & portmesh.Ping.$Shape;
+        static create(properties?: portmesh.Ping.$Properties): portmesh.Ping;
+
+        /**
+         * Encodes the specified Ping message. Does not implicitly {@link portmesh.Ping.verify|verify} messages.
+         * @param m Ping message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.Ping.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Ping message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.Ping & portmesh.Ping.$Shape} Ping
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.Ping & portmesh.Ping.$Shape;
+
+        /**
+         * Gets the type url for Ping
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Ping {
+
+        /** Properties of a Ping. */
+        interface $Properties {
+
+            /** Ping nonce */
+            nonce?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Ping. */
+        type $Shape = portmesh.Ping.$Properties;
+    }
+
+    /**
+     * Properties of a Pong.
+     * @deprecated Use portmesh.Pong.$Properties instead.
+     */
+    interface IPong extends portmesh.Pong.$Properties {
+    }
+
+    /** Represents a Pong. */
+    class Pong {
+
+        /**
+         * Constructs a new Pong.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.Pong.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Pong nonce. */
+        nonce: number;
+
+        /**
+         * Creates a new Pong instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Pong instance
+         */
+        static create(properties: portmesh.Pong.$Shape): portmesh.Pong & portmesh.Pong.$Shape;
+        static create(properties?: portmesh.Pong.$Properties): portmesh.Pong;
+
+        /**
+         * Encodes the specified Pong message. Does not implicitly {@link portmesh.Pong.verify|verify} messages.
+         * @param m Pong message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.Pong.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Pong message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.Pong & portmesh.Pong.$Shape} Pong
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.Pong & portmesh.Pong.$Shape;
+
+        /**
+         * Gets the type url for Pong
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Pong {
+
+        /** Properties of a Pong. */
+        interface $Properties {
+
+            /** Pong nonce */
+            nonce?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Pong. */
+        type $Shape = portmesh.Pong.$Properties;
+    }
+
+    /**
+     * Properties of a Control.
+     * @deprecated Use portmesh.Control.$Properties instead.
+     */
+    interface IControl extends portmesh.Control.$Properties {
+    }
+
+    /** Represents a Control. */
+    class Control {
+
+        /**
+         * Constructs a new Control.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.Control.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Control hello. */
+        hello?: (portmesh.Hello.$Properties|null);
+
+        /** Control advertisement. */
+        advertisement?: (Uint8Array|null);
+
+        /** Control ping. */
+        ping?: (portmesh.Ping.$Properties|null);
+
+        /** Control pong. */
+        pong?: (portmesh.Pong.$Properties|null);
+
+        /** Control kind. */
+        kind?: ("hello"|"advertisement"|"ping"|"pong");
+
+        /**
+         * Creates a new Control instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Control instance
+         */
+        static create(properties: portmesh.Control.$Shape): portmesh.Control & portmesh.Control.$Shape;
+        static create(properties?: portmesh.Control.$Properties): portmesh.Control;
+
+        /**
+         * Encodes the specified Control message. Does not implicitly {@link portmesh.Control.verify|verify} messages.
+         * @param m Control message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.Control.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Control message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.Control & portmesh.Control.$Shape} Control
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.Control & portmesh.Control.$Shape;
+
+        /**
+         * Gets the type url for Control
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Control {
+
+        /** Properties of a Control. */
+        interface $Properties {
+
+            /** Control hello */
+            hello?: (portmesh.Hello.$Properties|null);
+
+            /** Control advertisement */
+            advertisement?: (Uint8Array|null);
+
+            /** Control ping */
+            ping?: (portmesh.Ping.$Properties|null);
+
+            /** Control pong */
+            pong?: (portmesh.Pong.$Properties|null);
+
+            /** Control kind */
+            kind?: ("hello"|"advertisement"|"ping"|"pong");
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Narrowed shape of a Control. */
+        type $Shape = {
+          hello?: portmesh.Hello.$Shape|null;
+          advertisement?: Uint8Array|null;
+          ping?: portmesh.Ping.$Shape|null;
+          pong?: portmesh.Pong.$Shape|null;
+          $unknowns?: Uint8Array[];
+        } & (
+          ({ kind?: undefined; hello?: null; advertisement?: null; ping?: null; pong?: null }|{ kind?: "hello"; hello: portmesh.Hello.$Shape; advertisement?: null; ping?: null; pong?: null }|{ kind?: "advertisement"; hello?: null; advertisement: Uint8Array; ping?: null; pong?: null }|{ kind?: "ping"; hello?: null; advertisement?: null; ping: portmesh.Ping.$Shape; pong?: null }|{ kind?: "pong"; hello?: null; advertisement?: null; ping?: null; pong: portmesh.Pong.$Shape })
+        );
+    }
+
+    /**
+     * Properties of a TunnelHeader.
+     * @deprecated Use portmesh.TunnelHeader.$Properties instead.
+     */
+    interface ITunnelHeader extends portmesh.TunnelHeader.$Properties {
+    }
+
+    /** Represents a TunnelHeader. */
+    class TunnelHeader {
+
+        /**
+         * Constructs a new TunnelHeader.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.TunnelHeader.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** TunnelHeader routingKey. */
+        routingKey: string;
+
+        /** TunnelHeader destination. */
+        destination: string;
+
+        /** TunnelHeader hopLimit. */
+        hopLimit: number;
+
+        /** TunnelHeader connectionId. */
+        connectionId: number;
+
+        /** TunnelHeader ingress. */
+        ingress: string;
+
+        /**
+         * Creates a new TunnelHeader instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns TunnelHeader instance
+         */
+        static create(properties: portmesh.TunnelHeader.$Shape): portmesh.TunnelHeader & portmesh.TunnelHeader.$Shape;
+        static create(properties?: portmesh.TunnelHeader.$Properties): portmesh.TunnelHeader;
+
+        /**
+         * Encodes the specified TunnelHeader message. Does not implicitly {@link portmesh.TunnelHeader.verify|verify} messages.
+         * @param m TunnelHeader message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.TunnelHeader.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a TunnelHeader message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.TunnelHeader & portmesh.TunnelHeader.$Shape} TunnelHeader
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.TunnelHeader & portmesh.TunnelHeader.$Shape;
+
+        /**
+         * Gets the type url for TunnelHeader
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace TunnelHeader {
+
+        /** Properties of a TunnelHeader. */
+        interface $Properties {
+
+            /** TunnelHeader routingKey */
+            routingKey?: (string|null);
+
+            /** TunnelHeader destination */
+            destination?: (string|null);
+
+            /** TunnelHeader hopLimit */
+            hopLimit?: (number|null);
+
+            /** TunnelHeader connectionId */
+            connectionId?: (number|null);
+
+            /** TunnelHeader ingress */
+            ingress?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a TunnelHeader. */
+        type $Shape = portmesh.TunnelHeader.$Properties;
+    }
+
+    /**
+     * Properties of a TunnelStatus.
+     * @deprecated Use portmesh.TunnelStatus.$Properties instead.
+     */
+    interface ITunnelStatus extends portmesh.TunnelStatus.$Properties {
+    }
+
+    /** Represents a TunnelStatus. */
+    class TunnelStatus {
+
+        /**
+         * Constructs a new TunnelStatus.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.TunnelStatus.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** TunnelStatus code. */
+        code: portmesh.TunnelStatus.Code;
+
+        /** TunnelStatus message. */
+        message: string;
+
+        /**
+         * Creates a new TunnelStatus instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns TunnelStatus instance
+         */
+        static create(properties: portmesh.TunnelStatus.$Shape): portmesh.TunnelStatus & portmesh.TunnelStatus.$Shape;
+        static create(properties?: portmesh.TunnelStatus.$Properties): portmesh.TunnelStatus;
+
+        /**
+         * Encodes the specified TunnelStatus message. Does not implicitly {@link portmesh.TunnelStatus.verify|verify} messages.
+         * @param m TunnelStatus message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.TunnelStatus.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a TunnelStatus message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.TunnelStatus & portmesh.TunnelStatus.$Shape} TunnelStatus
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.TunnelStatus & portmesh.TunnelStatus.$Shape;
+
+        /**
+         * Gets the type url for TunnelStatus
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace TunnelStatus {
+
+        /** Properties of a TunnelStatus. */
+        interface $Properties {
+
+            /** TunnelStatus code */
+            code?: (portmesh.TunnelStatus.Code|null);
+
+            /** TunnelStatus message */
+            message?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a TunnelStatus. */
+        type $Shape = portmesh.TunnelStatus.$Properties;
+
+        /** Code enum. */
+        enum Code {
+
+            /** UNSPECIFIED value */
+            UNSPECIFIED = 0,
+
+            /** OK value */
+            OK = 1,
+
+            /** NO_ROUTE value */
+            NO_ROUTE = 2,
+
+            /** CONNECT_FAILED value */
+            CONNECT_FAILED = 3,
+
+            /** HOP_LIMIT value */
+            HOP_LIMIT = 4,
+
+            /** DENIED value */
+            DENIED = 5,
+
+            /** BAD_REQUEST value */
+            BAD_REQUEST = 6
+        }
+    }
+}

@@ -1,0 +1,2128 @@
+/*eslint-disable block-scoped-var, id-length, no-control-regex, no-magic-numbers, no-mixed-operators, no-prototype-builtins, no-redeclare, no-shadow, no-var, sort-vars, default-case, jsdoc/require-param*/
+import $protobuf from "protobufjs/minimal.js";
+
+// Common aliases
+const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
+const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError;
+
+// Exported root namespace
+const $root = $protobuf.roots["default"] || ($protobuf.roots["default"] = {});
+
+export const portmesh = $root.portmesh = (() => {
+
+    /**
+     * Namespace portmesh.
+     * @exports portmesh
+     * @namespace
+     */
+    const portmesh = {};
+
+    portmesh.LinkAd = (function() {
+
+        /**
+         * Properties of a LinkAd.
+         * @typedef {Object} portmesh.LinkAd.$Properties
+         * @property {string|null} [peer] LinkAd peer
+         * @property {number|null} [cost] LinkAd cost
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a LinkAd.
+         * @memberof portmesh
+         * @interface ILinkAd
+         * @augments portmesh.LinkAd.$Properties
+         * @deprecated Use portmesh.LinkAd.$Properties instead.
+         */
+
+        /**
+         * Shape of a LinkAd.
+         * @typedef {portmesh.LinkAd.$Properties} portmesh.LinkAd.$Shape
+         */
+
+        /**
+         * Constructs a new LinkAd.
+         * @memberof portmesh
+         * @classdesc Represents a LinkAd.
+         * @constructor
+         * @param {portmesh.LinkAd.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const LinkAd = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * LinkAd peer.
+         * @member {string} peer
+         * @memberof portmesh.LinkAd
+         * @instance
+         */
+        LinkAd.prototype.peer = "";
+
+        /**
+         * LinkAd cost.
+         * @member {number} cost
+         * @memberof portmesh.LinkAd
+         * @instance
+         */
+        LinkAd.prototype.cost = 0;
+
+        /**
+         * Creates a new LinkAd instance using the specified properties.
+         * @function create
+         * @memberof portmesh.LinkAd
+         * @static
+         * @param {portmesh.LinkAd.$Properties=} [properties] Properties to set
+         * @returns {portmesh.LinkAd} LinkAd instance
+         * @type {{
+         *   (properties: portmesh.LinkAd.$Shape): portmesh.LinkAd & portmesh.LinkAd.$Shape;
+         *   (properties?: portmesh.LinkAd.$Properties): portmesh.LinkAd;
+         * }}
+         */
+        LinkAd.create = function(properties) {
+            return new LinkAd(properties);
+        };
+
+        /**
+         * Encodes the specified LinkAd message. Does not implicitly {@link portmesh.LinkAd.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.LinkAd
+         * @static
+         * @param {portmesh.LinkAd.$Properties} m LinkAd message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        LinkAd.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.peer != null && $Object.hasOwnProperty.call(m, "peer") && m.peer !== "")
+                w.uint32(/* id 1, wireType 2 =*/10).string(m.peer);
+            if (m.cost != null && $Object.hasOwnProperty.call(m, "cost") && m.cost !== 0)
+                w.uint32(/* id 2, wireType 0 =*/16).uint32(m.cost);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a LinkAd message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.LinkAd
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.LinkAd & portmesh.LinkAd.$Shape} LinkAd
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        LinkAd.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.LinkAd();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.peer = v;
+                        else
+                            delete m.peer;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.cost = v;
+                        else
+                            delete m.cost;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for LinkAd
+         * @function getTypeUrl
+         * @memberof portmesh.LinkAd
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        LinkAd.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.LinkAd";
+        };
+
+        return LinkAd;
+    })();
+
+    portmesh.ServiceAd = (function() {
+
+        /**
+         * Properties of a ServiceAd.
+         * @typedef {Object} portmesh.ServiceAd.$Properties
+         * @property {string|null} [routingKey] ServiceAd routingKey
+         * @property {number|null} [connectors] ServiceAd connectors
+         * @property {number|null} [cost] ServiceAd cost
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a ServiceAd.
+         * @memberof portmesh
+         * @interface IServiceAd
+         * @augments portmesh.ServiceAd.$Properties
+         * @deprecated Use portmesh.ServiceAd.$Properties instead.
+         */
+
+        /**
+         * Shape of a ServiceAd.
+         * @typedef {portmesh.ServiceAd.$Properties} portmesh.ServiceAd.$Shape
+         */
+
+        /**
+         * Constructs a new ServiceAd.
+         * @memberof portmesh
+         * @classdesc Represents a ServiceAd.
+         * @constructor
+         * @param {portmesh.ServiceAd.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const ServiceAd = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * ServiceAd routingKey.
+         * @member {string} routingKey
+         * @memberof portmesh.ServiceAd
+         * @instance
+         */
+        ServiceAd.prototype.routingKey = "";
+
+        /**
+         * ServiceAd connectors.
+         * @member {number} connectors
+         * @memberof portmesh.ServiceAd
+         * @instance
+         */
+        ServiceAd.prototype.connectors = 0;
+
+        /**
+         * ServiceAd cost.
+         * @member {number} cost
+         * @memberof portmesh.ServiceAd
+         * @instance
+         */
+        ServiceAd.prototype.cost = 0;
+
+        /**
+         * Creates a new ServiceAd instance using the specified properties.
+         * @function create
+         * @memberof portmesh.ServiceAd
+         * @static
+         * @param {portmesh.ServiceAd.$Properties=} [properties] Properties to set
+         * @returns {portmesh.ServiceAd} ServiceAd instance
+         * @type {{
+         *   (properties: portmesh.ServiceAd.$Shape): portmesh.ServiceAd & portmesh.ServiceAd.$Shape;
+         *   (properties?: portmesh.ServiceAd.$Properties): portmesh.ServiceAd;
+         * }}
+         */
+        ServiceAd.create = function(properties) {
+            return new ServiceAd(properties);
+        };
+
+        /**
+         * Encodes the specified ServiceAd message. Does not implicitly {@link portmesh.ServiceAd.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.ServiceAd
+         * @static
+         * @param {portmesh.ServiceAd.$Properties} m ServiceAd message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ServiceAd.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.routingKey != null && $Object.hasOwnProperty.call(m, "routingKey") && m.routingKey !== "")
+                w.uint32(/* id 1, wireType 2 =*/10).string(m.routingKey);
+            if (m.connectors != null && $Object.hasOwnProperty.call(m, "connectors") && m.connectors !== 0)
+                w.uint32(/* id 2, wireType 0 =*/16).uint32(m.connectors);
+            if (m.cost != null && $Object.hasOwnProperty.call(m, "cost") && m.cost !== 0)
+                w.uint32(/* id 3, wireType 0 =*/24).uint32(m.cost);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a ServiceAd message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.ServiceAd
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.ServiceAd & portmesh.ServiceAd.$Shape} ServiceAd
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ServiceAd.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.ServiceAd();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.routingKey = v;
+                        else
+                            delete m.routingKey;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.connectors = v;
+                        else
+                            delete m.connectors;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.cost = v;
+                        else
+                            delete m.cost;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for ServiceAd
+         * @function getTypeUrl
+         * @memberof portmesh.ServiceAd
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        ServiceAd.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.ServiceAd";
+        };
+
+        return ServiceAd;
+    })();
+
+    portmesh.Advertisement = (function() {
+
+        /**
+         * Properties of an Advertisement.
+         * @typedef {Object} portmesh.Advertisement.$Properties
+         * @property {string|null} [origin] Advertisement origin
+         * @property {number|null} [epoch] Advertisement epoch
+         * @property {number|null} [seq] Advertisement seq
+         * @property {string|null} [site] Advertisement site
+         * @property {Array.<portmesh.LinkAd.$Properties>|null} [links] Advertisement links
+         * @property {Array.<portmesh.ServiceAd.$Properties>|null} [services] Advertisement services
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an Advertisement.
+         * @memberof portmesh
+         * @interface IAdvertisement
+         * @augments portmesh.Advertisement.$Properties
+         * @deprecated Use portmesh.Advertisement.$Properties instead.
+         */
+
+        /**
+         * Shape of an Advertisement.
+         * @typedef {portmesh.Advertisement.$Properties} portmesh.Advertisement.$Shape
+         */
+
+        /**
+         * Constructs a new Advertisement.
+         * @memberof portmesh
+         * @classdesc Represents an Advertisement.
+         * @constructor
+         * @param {portmesh.Advertisement.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Advertisement = function (p) {
+            this.links = [];
+            this.services = [];
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * Advertisement origin.
+         * @member {string} origin
+         * @memberof portmesh.Advertisement
+         * @instance
+         */
+        Advertisement.prototype.origin = "";
+
+        /**
+         * Advertisement epoch.
+         * @member {number} epoch
+         * @memberof portmesh.Advertisement
+         * @instance
+         */
+        Advertisement.prototype.epoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Advertisement seq.
+         * @member {number} seq
+         * @memberof portmesh.Advertisement
+         * @instance
+         */
+        Advertisement.prototype.seq = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Advertisement site.
+         * @member {string} site
+         * @memberof portmesh.Advertisement
+         * @instance
+         */
+        Advertisement.prototype.site = "";
+
+        /**
+         * Advertisement links.
+         * @member {Array.<portmesh.LinkAd.$Properties>} links
+         * @memberof portmesh.Advertisement
+         * @instance
+         */
+        Advertisement.prototype.links = $util.emptyArray;
+
+        /**
+         * Advertisement services.
+         * @member {Array.<portmesh.ServiceAd.$Properties>} services
+         * @memberof portmesh.Advertisement
+         * @instance
+         */
+        Advertisement.prototype.services = $util.emptyArray;
+
+        /**
+         * Creates a new Advertisement instance using the specified properties.
+         * @function create
+         * @memberof portmesh.Advertisement
+         * @static
+         * @param {portmesh.Advertisement.$Properties=} [properties] Properties to set
+         * @returns {portmesh.Advertisement} Advertisement instance
+         * @type {{
+         *   (properties: portmesh.Advertisement.$Shape): portmesh.Advertisement & portmesh.Advertisement.$Shape;
+         *   (properties?: portmesh.Advertisement.$Properties): portmesh.Advertisement;
+         * }}
+         */
+        Advertisement.create = function(properties) {
+            return new Advertisement(properties);
+        };
+
+        /**
+         * Encodes the specified Advertisement message. Does not implicitly {@link portmesh.Advertisement.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.Advertisement
+         * @static
+         * @param {portmesh.Advertisement.$Properties} m Advertisement message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Advertisement.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.origin != null && $Object.hasOwnProperty.call(m, "origin") && m.origin !== "")
+                w.uint32(/* id 1, wireType 2 =*/10).string(m.origin);
+            if (m.epoch != null && $Object.hasOwnProperty.call(m, "epoch") && (typeof m.epoch === "object" ? m.epoch.low || m.epoch.high : m.epoch !== 0))
+                w.uint32(/* id 2, wireType 0 =*/16).uint64(m.epoch);
+            if (m.seq != null && $Object.hasOwnProperty.call(m, "seq") && (typeof m.seq === "object" ? m.seq.low || m.seq.high : m.seq !== 0))
+                w.uint32(/* id 3, wireType 0 =*/24).uint64(m.seq);
+            if (m.site != null && $Object.hasOwnProperty.call(m, "site") && m.site !== "")
+                w.uint32(/* id 4, wireType 2 =*/34).string(m.site);
+            if (m.links != null && m.links.length) {
+                for (var i = 0; i < m.links.length; ++i)
+                    $root.portmesh.LinkAd.encode(m.links[i], w.uint32(/* id 5, wireType 2 =*/42).fork(), q + 1).ldelim();
+            }
+            if (m.services != null && m.services.length) {
+                for (var i = 0; i < m.services.length; ++i)
+                    $root.portmesh.ServiceAd.encode(m.services[i], w.uint32(/* id 6, wireType 2 =*/50).fork(), q + 1).ldelim();
+            }
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes an Advertisement message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.Advertisement
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.Advertisement & portmesh.Advertisement.$Shape} Advertisement
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Advertisement.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.Advertisement();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.origin = v;
+                        else
+                            delete m.origin;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.epoch = v;
+                        else
+                            delete m.epoch;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.seq = v;
+                        else
+                            delete m.seq;
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.site = v;
+                        else
+                            delete m.site;
+                        continue;
+                    }
+                case 5: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.links && m.links.length))
+                            m.links = [];
+                        m.links.push($root.portmesh.LinkAd.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
+                case 6: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.services && m.services.length))
+                            m.services = [];
+                        m.services.push($root.portmesh.ServiceAd.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for Advertisement
+         * @function getTypeUrl
+         * @memberof portmesh.Advertisement
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Advertisement.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.Advertisement";
+        };
+
+        return Advertisement;
+    })();
+
+    portmesh.SignedAdvertisement = (function() {
+
+        /**
+         * Properties of a SignedAdvertisement.
+         * @typedef {Object} portmesh.SignedAdvertisement.$Properties
+         * @property {Uint8Array|null} [body] SignedAdvertisement body
+         * @property {Uint8Array|null} [signature] SignedAdvertisement signature
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a SignedAdvertisement.
+         * @memberof portmesh
+         * @interface ISignedAdvertisement
+         * @augments portmesh.SignedAdvertisement.$Properties
+         * @deprecated Use portmesh.SignedAdvertisement.$Properties instead.
+         */
+
+        /**
+         * Shape of a SignedAdvertisement.
+         * @typedef {portmesh.SignedAdvertisement.$Properties} portmesh.SignedAdvertisement.$Shape
+         */
+
+        /**
+         * Constructs a new SignedAdvertisement.
+         * @memberof portmesh
+         * @classdesc Represents a SignedAdvertisement.
+         * @constructor
+         * @param {portmesh.SignedAdvertisement.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const SignedAdvertisement = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * SignedAdvertisement body.
+         * @member {Uint8Array} body
+         * @memberof portmesh.SignedAdvertisement
+         * @instance
+         */
+        SignedAdvertisement.prototype.body = $util.newBuffer([]);
+
+        /**
+         * SignedAdvertisement signature.
+         * @member {Uint8Array} signature
+         * @memberof portmesh.SignedAdvertisement
+         * @instance
+         */
+        SignedAdvertisement.prototype.signature = $util.newBuffer([]);
+
+        /**
+         * Creates a new SignedAdvertisement instance using the specified properties.
+         * @function create
+         * @memberof portmesh.SignedAdvertisement
+         * @static
+         * @param {portmesh.SignedAdvertisement.$Properties=} [properties] Properties to set
+         * @returns {portmesh.SignedAdvertisement} SignedAdvertisement instance
+         * @type {{
+         *   (properties: portmesh.SignedAdvertisement.$Shape): portmesh.SignedAdvertisement & portmesh.SignedAdvertisement.$Shape;
+         *   (properties?: portmesh.SignedAdvertisement.$Properties): portmesh.SignedAdvertisement;
+         * }}
+         */
+        SignedAdvertisement.create = function(properties) {
+            return new SignedAdvertisement(properties);
+        };
+
+        /**
+         * Encodes the specified SignedAdvertisement message. Does not implicitly {@link portmesh.SignedAdvertisement.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.SignedAdvertisement
+         * @static
+         * @param {portmesh.SignedAdvertisement.$Properties} m SignedAdvertisement message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        SignedAdvertisement.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.body != null && $Object.hasOwnProperty.call(m, "body") && m.body.length)
+                w.uint32(/* id 1, wireType 2 =*/10).bytes(m.body);
+            if (m.signature != null && $Object.hasOwnProperty.call(m, "signature") && m.signature.length)
+                w.uint32(/* id 2, wireType 2 =*/18).bytes(m.signature);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a SignedAdvertisement message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.SignedAdvertisement
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.SignedAdvertisement & portmesh.SignedAdvertisement.$Shape} SignedAdvertisement
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        SignedAdvertisement.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.SignedAdvertisement();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.body = v;
+                        else
+                            delete m.body;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.signature = v;
+                        else
+                            delete m.signature;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for SignedAdvertisement
+         * @function getTypeUrl
+         * @memberof portmesh.SignedAdvertisement
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        SignedAdvertisement.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.SignedAdvertisement";
+        };
+
+        return SignedAdvertisement;
+    })();
+
+    portmesh.Hello = (function() {
+
+        /**
+         * Properties of a Hello.
+         * @typedef {Object} portmesh.Hello.$Properties
+         * @property {number|null} [version] Hello version
+         * @property {string|null} [site] Hello site
+         * @property {number|null} [epoch] Hello epoch
+         * @property {number|null} [configuredCost] Hello configuredCost
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Hello.
+         * @memberof portmesh
+         * @interface IHello
+         * @augments portmesh.Hello.$Properties
+         * @deprecated Use portmesh.Hello.$Properties instead.
+         */
+
+        /**
+         * Shape of a Hello.
+         * @typedef {portmesh.Hello.$Properties} portmesh.Hello.$Shape
+         */
+
+        /**
+         * Constructs a new Hello.
+         * @memberof portmesh
+         * @classdesc Represents a Hello.
+         * @constructor
+         * @param {portmesh.Hello.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Hello = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * Hello version.
+         * @member {number} version
+         * @memberof portmesh.Hello
+         * @instance
+         */
+        Hello.prototype.version = 0;
+
+        /**
+         * Hello site.
+         * @member {string} site
+         * @memberof portmesh.Hello
+         * @instance
+         */
+        Hello.prototype.site = "";
+
+        /**
+         * Hello epoch.
+         * @member {number} epoch
+         * @memberof portmesh.Hello
+         * @instance
+         */
+        Hello.prototype.epoch = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Hello configuredCost.
+         * @member {number} configuredCost
+         * @memberof portmesh.Hello
+         * @instance
+         */
+        Hello.prototype.configuredCost = 0;
+
+        /**
+         * Creates a new Hello instance using the specified properties.
+         * @function create
+         * @memberof portmesh.Hello
+         * @static
+         * @param {portmesh.Hello.$Properties=} [properties] Properties to set
+         * @returns {portmesh.Hello} Hello instance
+         * @type {{
+         *   (properties: portmesh.Hello.$Shape): portmesh.Hello & portmesh.Hello.$Shape;
+         *   (properties?: portmesh.Hello.$Properties): portmesh.Hello;
+         * }}
+         */
+        Hello.create = function(properties) {
+            return new Hello(properties);
+        };
+
+        /**
+         * Encodes the specified Hello message. Does not implicitly {@link portmesh.Hello.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.Hello
+         * @static
+         * @param {portmesh.Hello.$Properties} m Hello message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Hello.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.version != null && $Object.hasOwnProperty.call(m, "version") && m.version !== 0)
+                w.uint32(/* id 1, wireType 0 =*/8).uint32(m.version);
+            if (m.site != null && $Object.hasOwnProperty.call(m, "site") && m.site !== "")
+                w.uint32(/* id 2, wireType 2 =*/18).string(m.site);
+            if (m.epoch != null && $Object.hasOwnProperty.call(m, "epoch") && (typeof m.epoch === "object" ? m.epoch.low || m.epoch.high : m.epoch !== 0))
+                w.uint32(/* id 3, wireType 0 =*/24).uint64(m.epoch);
+            if (m.configuredCost != null && $Object.hasOwnProperty.call(m, "configuredCost") && m.configuredCost !== 0)
+                w.uint32(/* id 4, wireType 0 =*/32).uint32(m.configuredCost);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a Hello message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.Hello
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.Hello & portmesh.Hello.$Shape} Hello
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Hello.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.Hello();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.version = v;
+                        else
+                            delete m.version;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.site = v;
+                        else
+                            delete m.site;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.epoch = v;
+                        else
+                            delete m.epoch;
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.configuredCost = v;
+                        else
+                            delete m.configuredCost;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for Hello
+         * @function getTypeUrl
+         * @memberof portmesh.Hello
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Hello.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.Hello";
+        };
+
+        return Hello;
+    })();
+
+    portmesh.Ping = (function() {
+
+        /**
+         * Properties of a Ping.
+         * @typedef {Object} portmesh.Ping.$Properties
+         * @property {number|null} [nonce] Ping nonce
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Ping.
+         * @memberof portmesh
+         * @interface IPing
+         * @augments portmesh.Ping.$Properties
+         * @deprecated Use portmesh.Ping.$Properties instead.
+         */
+
+        /**
+         * Shape of a Ping.
+         * @typedef {portmesh.Ping.$Properties} portmesh.Ping.$Shape
+         */
+
+        /**
+         * Constructs a new Ping.
+         * @memberof portmesh
+         * @classdesc Represents a Ping.
+         * @constructor
+         * @param {portmesh.Ping.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Ping = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * Ping nonce.
+         * @member {number} nonce
+         * @memberof portmesh.Ping
+         * @instance
+         */
+        Ping.prototype.nonce = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Creates a new Ping instance using the specified properties.
+         * @function create
+         * @memberof portmesh.Ping
+         * @static
+         * @param {portmesh.Ping.$Properties=} [properties] Properties to set
+         * @returns {portmesh.Ping} Ping instance
+         * @type {{
+         *   (properties: portmesh.Ping.$Shape): portmesh.Ping & portmesh.Ping.$Shape;
+         *   (properties?: portmesh.Ping.$Properties): portmesh.Ping;
+         * }}
+         */
+        Ping.create = function(properties) {
+            return new Ping(properties);
+        };
+
+        /**
+         * Encodes the specified Ping message. Does not implicitly {@link portmesh.Ping.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.Ping
+         * @static
+         * @param {portmesh.Ping.$Properties} m Ping message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Ping.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.nonce != null && $Object.hasOwnProperty.call(m, "nonce") && (typeof m.nonce === "object" ? m.nonce.low || m.nonce.high : m.nonce !== 0))
+                w.uint32(/* id 1, wireType 0 =*/8).uint64(m.nonce);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a Ping message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.Ping
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.Ping & portmesh.Ping.$Shape} Ping
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Ping.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.Ping();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.nonce = v;
+                        else
+                            delete m.nonce;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for Ping
+         * @function getTypeUrl
+         * @memberof portmesh.Ping
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Ping.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.Ping";
+        };
+
+        return Ping;
+    })();
+
+    portmesh.Pong = (function() {
+
+        /**
+         * Properties of a Pong.
+         * @typedef {Object} portmesh.Pong.$Properties
+         * @property {number|null} [nonce] Pong nonce
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Pong.
+         * @memberof portmesh
+         * @interface IPong
+         * @augments portmesh.Pong.$Properties
+         * @deprecated Use portmesh.Pong.$Properties instead.
+         */
+
+        /**
+         * Shape of a Pong.
+         * @typedef {portmesh.Pong.$Properties} portmesh.Pong.$Shape
+         */
+
+        /**
+         * Constructs a new Pong.
+         * @memberof portmesh
+         * @classdesc Represents a Pong.
+         * @constructor
+         * @param {portmesh.Pong.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Pong = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * Pong nonce.
+         * @member {number} nonce
+         * @memberof portmesh.Pong
+         * @instance
+         */
+        Pong.prototype.nonce = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Creates a new Pong instance using the specified properties.
+         * @function create
+         * @memberof portmesh.Pong
+         * @static
+         * @param {portmesh.Pong.$Properties=} [properties] Properties to set
+         * @returns {portmesh.Pong} Pong instance
+         * @type {{
+         *   (properties: portmesh.Pong.$Shape): portmesh.Pong & portmesh.Pong.$Shape;
+         *   (properties?: portmesh.Pong.$Properties): portmesh.Pong;
+         * }}
+         */
+        Pong.create = function(properties) {
+            return new Pong(properties);
+        };
+
+        /**
+         * Encodes the specified Pong message. Does not implicitly {@link portmesh.Pong.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.Pong
+         * @static
+         * @param {portmesh.Pong.$Properties} m Pong message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Pong.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.nonce != null && $Object.hasOwnProperty.call(m, "nonce") && (typeof m.nonce === "object" ? m.nonce.low || m.nonce.high : m.nonce !== 0))
+                w.uint32(/* id 1, wireType 0 =*/8).uint64(m.nonce);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a Pong message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.Pong
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.Pong & portmesh.Pong.$Shape} Pong
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Pong.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.Pong();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.nonce = v;
+                        else
+                            delete m.nonce;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for Pong
+         * @function getTypeUrl
+         * @memberof portmesh.Pong
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Pong.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.Pong";
+        };
+
+        return Pong;
+    })();
+
+    portmesh.Control = (function() {
+
+        /**
+         * Properties of a Control.
+         * @typedef {Object} portmesh.Control.$Properties
+         * @property {portmesh.Hello.$Properties|null} [hello] Control hello
+         * @property {Uint8Array|null} [advertisement] Control advertisement
+         * @property {portmesh.Ping.$Properties|null} [ping] Control ping
+         * @property {portmesh.Pong.$Properties|null} [pong] Control pong
+         * @property {"hello"|"advertisement"|"ping"|"pong"} [kind] Control kind
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Control.
+         * @memberof portmesh
+         * @interface IControl
+         * @augments portmesh.Control.$Properties
+         * @deprecated Use portmesh.Control.$Properties instead.
+         */
+
+        /**
+         * Narrowed shape of a Control.
+         * @typedef {{
+         *   hello?: portmesh.Hello.$Shape|null;
+         *   advertisement?: Uint8Array|null;
+         *   ping?: portmesh.Ping.$Shape|null;
+         *   pong?: portmesh.Pong.$Shape|null;
+         *   $unknowns?: Array.<Uint8Array>;
+         * } & (
+         *   ({ kind?: undefined; hello?: null; advertisement?: null; ping?: null; pong?: null }|{ kind?: "hello"; hello: portmesh.Hello.$Shape; advertisement?: null; ping?: null; pong?: null }|{ kind?: "advertisement"; hello?: null; advertisement: Uint8Array; ping?: null; pong?: null }|{ kind?: "ping"; hello?: null; advertisement?: null; ping: portmesh.Ping.$Shape; pong?: null }|{ kind?: "pong"; hello?: null; advertisement?: null; ping?: null; pong: portmesh.Pong.$Shape })
+         * )} portmesh.Control.$Shape
+         */
+
+        /**
+         * Constructs a new Control.
+         * @memberof portmesh
+         * @classdesc Represents a Control.
+         * @constructor
+         * @param {portmesh.Control.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Control = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * Control hello.
+         * @member {portmesh.Hello.$Properties|null|undefined} hello
+         * @memberof portmesh.Control
+         * @instance
+         */
+        Control.prototype.hello = null;
+
+        /**
+         * Control advertisement.
+         * @member {Uint8Array|null|undefined} advertisement
+         * @memberof portmesh.Control
+         * @instance
+         */
+        Control.prototype.advertisement = null;
+
+        /**
+         * Control ping.
+         * @member {portmesh.Ping.$Properties|null|undefined} ping
+         * @memberof portmesh.Control
+         * @instance
+         */
+        Control.prototype.ping = null;
+
+        /**
+         * Control pong.
+         * @member {portmesh.Pong.$Properties|null|undefined} pong
+         * @memberof portmesh.Control
+         * @instance
+         */
+        Control.prototype.pong = null;
+
+        // OneOf field names bound to virtual getters and setters
+        let $oneOfFields;
+
+        /**
+         * Control kind.
+         * @member {"hello"|"advertisement"|"ping"|"pong"|undefined} kind
+         * @memberof portmesh.Control
+         * @instance
+         */
+        $Object.defineProperty(Control.prototype, "kind", {
+            get: $util.oneOfGetter($oneOfFields = ["hello", "advertisement", "ping", "pong"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Creates a new Control instance using the specified properties.
+         * @function create
+         * @memberof portmesh.Control
+         * @static
+         * @param {portmesh.Control.$Properties=} [properties] Properties to set
+         * @returns {portmesh.Control} Control instance
+         * @type {{
+         *   (properties: portmesh.Control.$Shape): portmesh.Control & portmesh.Control.$Shape;
+         *   (properties?: portmesh.Control.$Properties): portmesh.Control;
+         * }}
+         */
+        Control.create = function(properties) {
+            return new Control(properties);
+        };
+
+        /**
+         * Encodes the specified Control message. Does not implicitly {@link portmesh.Control.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.Control
+         * @static
+         * @param {portmesh.Control.$Properties} m Control message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Control.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.hello != null && $Object.hasOwnProperty.call(m, "hello"))
+                $root.portmesh.Hello.encode(m.hello, w.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
+            if (m.advertisement != null && $Object.hasOwnProperty.call(m, "advertisement"))
+                w.uint32(/* id 2, wireType 2 =*/18).bytes(m.advertisement);
+            if (m.ping != null && $Object.hasOwnProperty.call(m, "ping"))
+                $root.portmesh.Ping.encode(m.ping, w.uint32(/* id 3, wireType 2 =*/26).fork(), q + 1).ldelim();
+            if (m.pong != null && $Object.hasOwnProperty.call(m, "pong"))
+                $root.portmesh.Pong.encode(m.pong, w.uint32(/* id 4, wireType 2 =*/34).fork(), q + 1).ldelim();
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a Control message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.Control
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.Control & portmesh.Control.$Shape} Control
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Control.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.Control();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        m.hello = $root.portmesh.Hello.decode(r, r.size(), $undefined, q + 1, m.hello);
+                        m.kind = "hello";
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        m.advertisement = r.bytes();
+                        m.kind = "advertisement";
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 2)
+                            break;
+                        m.ping = $root.portmesh.Ping.decode(r, r.size(), $undefined, q + 1, m.ping);
+                        m.kind = "ping";
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 2)
+                            break;
+                        m.pong = $root.portmesh.Pong.decode(r, r.size(), $undefined, q + 1, m.pong);
+                        m.kind = "pong";
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for Control
+         * @function getTypeUrl
+         * @memberof portmesh.Control
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Control.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.Control";
+        };
+
+        return Control;
+    })();
+
+    portmesh.TunnelHeader = (function() {
+
+        /**
+         * Properties of a TunnelHeader.
+         * @typedef {Object} portmesh.TunnelHeader.$Properties
+         * @property {string|null} [routingKey] TunnelHeader routingKey
+         * @property {string|null} [destination] TunnelHeader destination
+         * @property {number|null} [hopLimit] TunnelHeader hopLimit
+         * @property {number|null} [connectionId] TunnelHeader connectionId
+         * @property {string|null} [ingress] TunnelHeader ingress
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a TunnelHeader.
+         * @memberof portmesh
+         * @interface ITunnelHeader
+         * @augments portmesh.TunnelHeader.$Properties
+         * @deprecated Use portmesh.TunnelHeader.$Properties instead.
+         */
+
+        /**
+         * Shape of a TunnelHeader.
+         * @typedef {portmesh.TunnelHeader.$Properties} portmesh.TunnelHeader.$Shape
+         */
+
+        /**
+         * Constructs a new TunnelHeader.
+         * @memberof portmesh
+         * @classdesc Represents a TunnelHeader.
+         * @constructor
+         * @param {portmesh.TunnelHeader.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const TunnelHeader = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * TunnelHeader routingKey.
+         * @member {string} routingKey
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.routingKey = "";
+
+        /**
+         * TunnelHeader destination.
+         * @member {string} destination
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.destination = "";
+
+        /**
+         * TunnelHeader hopLimit.
+         * @member {number} hopLimit
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.hopLimit = 0;
+
+        /**
+         * TunnelHeader connectionId.
+         * @member {number} connectionId
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.connectionId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * TunnelHeader ingress.
+         * @member {string} ingress
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.ingress = "";
+
+        /**
+         * Creates a new TunnelHeader instance using the specified properties.
+         * @function create
+         * @memberof portmesh.TunnelHeader
+         * @static
+         * @param {portmesh.TunnelHeader.$Properties=} [properties] Properties to set
+         * @returns {portmesh.TunnelHeader} TunnelHeader instance
+         * @type {{
+         *   (properties: portmesh.TunnelHeader.$Shape): portmesh.TunnelHeader & portmesh.TunnelHeader.$Shape;
+         *   (properties?: portmesh.TunnelHeader.$Properties): portmesh.TunnelHeader;
+         * }}
+         */
+        TunnelHeader.create = function(properties) {
+            return new TunnelHeader(properties);
+        };
+
+        /**
+         * Encodes the specified TunnelHeader message. Does not implicitly {@link portmesh.TunnelHeader.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.TunnelHeader
+         * @static
+         * @param {portmesh.TunnelHeader.$Properties} m TunnelHeader message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        TunnelHeader.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.routingKey != null && $Object.hasOwnProperty.call(m, "routingKey") && m.routingKey !== "")
+                w.uint32(/* id 1, wireType 2 =*/10).string(m.routingKey);
+            if (m.destination != null && $Object.hasOwnProperty.call(m, "destination") && m.destination !== "")
+                w.uint32(/* id 2, wireType 2 =*/18).string(m.destination);
+            if (m.hopLimit != null && $Object.hasOwnProperty.call(m, "hopLimit") && m.hopLimit !== 0)
+                w.uint32(/* id 3, wireType 0 =*/24).uint32(m.hopLimit);
+            if (m.connectionId != null && $Object.hasOwnProperty.call(m, "connectionId") && (typeof m.connectionId === "object" ? m.connectionId.low || m.connectionId.high : m.connectionId !== 0))
+                w.uint32(/* id 4, wireType 0 =*/32).uint64(m.connectionId);
+            if (m.ingress != null && $Object.hasOwnProperty.call(m, "ingress") && m.ingress !== "")
+                w.uint32(/* id 5, wireType 2 =*/42).string(m.ingress);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a TunnelHeader message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.TunnelHeader
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.TunnelHeader & portmesh.TunnelHeader.$Shape} TunnelHeader
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        TunnelHeader.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.TunnelHeader();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.routingKey = v;
+                        else
+                            delete m.routingKey;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.destination = v;
+                        else
+                            delete m.destination;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.hopLimit = v;
+                        else
+                            delete m.hopLimit;
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.connectionId = v;
+                        else
+                            delete m.connectionId;
+                        continue;
+                    }
+                case 5: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.ingress = v;
+                        else
+                            delete m.ingress;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for TunnelHeader
+         * @function getTypeUrl
+         * @memberof portmesh.TunnelHeader
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        TunnelHeader.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.TunnelHeader";
+        };
+
+        return TunnelHeader;
+    })();
+
+    portmesh.TunnelStatus = (function() {
+
+        /**
+         * Properties of a TunnelStatus.
+         * @typedef {Object} portmesh.TunnelStatus.$Properties
+         * @property {portmesh.TunnelStatus.Code|null} [code] TunnelStatus code
+         * @property {string|null} [message] TunnelStatus message
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a TunnelStatus.
+         * @memberof portmesh
+         * @interface ITunnelStatus
+         * @augments portmesh.TunnelStatus.$Properties
+         * @deprecated Use portmesh.TunnelStatus.$Properties instead.
+         */
+
+        /**
+         * Shape of a TunnelStatus.
+         * @typedef {portmesh.TunnelStatus.$Properties} portmesh.TunnelStatus.$Shape
+         */
+
+        /**
+         * Constructs a new TunnelStatus.
+         * @memberof portmesh
+         * @classdesc Represents a TunnelStatus.
+         * @constructor
+         * @param {portmesh.TunnelStatus.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const TunnelStatus = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * TunnelStatus code.
+         * @member {portmesh.TunnelStatus.Code} code
+         * @memberof portmesh.TunnelStatus
+         * @instance
+         */
+        TunnelStatus.prototype.code = 0;
+
+        /**
+         * TunnelStatus message.
+         * @member {string} message
+         * @memberof portmesh.TunnelStatus
+         * @instance
+         */
+        TunnelStatus.prototype.message = "";
+
+        /**
+         * Creates a new TunnelStatus instance using the specified properties.
+         * @function create
+         * @memberof portmesh.TunnelStatus
+         * @static
+         * @param {portmesh.TunnelStatus.$Properties=} [properties] Properties to set
+         * @returns {portmesh.TunnelStatus} TunnelStatus instance
+         * @type {{
+         *   (properties: portmesh.TunnelStatus.$Shape): portmesh.TunnelStatus & portmesh.TunnelStatus.$Shape;
+         *   (properties?: portmesh.TunnelStatus.$Properties): portmesh.TunnelStatus;
+         * }}
+         */
+        TunnelStatus.create = function(properties) {
+            return new TunnelStatus(properties);
+        };
+
+        /**
+         * Encodes the specified TunnelStatus message. Does not implicitly {@link portmesh.TunnelStatus.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.TunnelStatus
+         * @static
+         * @param {portmesh.TunnelStatus.$Properties} m TunnelStatus message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        TunnelStatus.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.code != null && $Object.hasOwnProperty.call(m, "code") && m.code !== 0)
+                w.uint32(/* id 1, wireType 0 =*/8).int32(m.code);
+            if (m.message != null && $Object.hasOwnProperty.call(m, "message") && m.message !== "")
+                w.uint32(/* id 2, wireType 2 =*/18).string(m.message);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a TunnelStatus message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.TunnelStatus
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.TunnelStatus & portmesh.TunnelStatus.$Shape} TunnelStatus
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        TunnelStatus.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.TunnelStatus();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.int32())
+                            m.code = v;
+                        else
+                            delete m.code;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.message = v;
+                        else
+                            delete m.message;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for TunnelStatus
+         * @function getTypeUrl
+         * @memberof portmesh.TunnelStatus
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        TunnelStatus.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.TunnelStatus";
+        };
+
+        /**
+         * Code enum.
+         * @name portmesh.TunnelStatus.Code
+         * @enum {number}
+         * @property {number} UNSPECIFIED=0 UNSPECIFIED value
+         * @property {number} OK=1 OK value
+         * @property {number} NO_ROUTE=2 NO_ROUTE value
+         * @property {number} CONNECT_FAILED=3 CONNECT_FAILED value
+         * @property {number} HOP_LIMIT=4 HOP_LIMIT value
+         * @property {number} DENIED=5 DENIED value
+         * @property {number} BAD_REQUEST=6 BAD_REQUEST value
+         */
+        TunnelStatus.Code = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "UNSPECIFIED"] = 0;
+            values[valuesById[1] = "OK"] = 1;
+            values[valuesById[2] = "NO_ROUTE"] = 2;
+            values[valuesById[3] = "CONNECT_FAILED"] = 3;
+            values[valuesById[4] = "HOP_LIMIT"] = 4;
+            values[valuesById[5] = "DENIED"] = 5;
+            values[valuesById[6] = "BAD_REQUEST"] = 6;
+            return values;
+        })();
+
+        return TunnelStatus;
+    })();
+
+    return portmesh;
+})();
+
+export {
+  $root as default
+};

@@ -1,0 +1,173 @@
+import type { Connection, Stream } from '@libp2p/interface'
+import type { Socket } from 'node:net'
+import type { Logger } from 'pino'
+import { ConnectFailedError, NoConnectorError, type LocalConnectors } from '../edge/connector.js'
+import { decodeTunnelHeader, decodeTunnelStatus, encodeTunnelHeader, encodeTunnelStatus, statusName, StatusCode } from './codec.js'
+import { HEADER_TIMEOUT_MS, MAX_TUNNEL_HEADER_BYTES, MAX_TUNNEL_STATUS_BYTES, STATUS_TIMEOUT_MS, TUNNEL_PROTOCOL } from './constants.js'
+import { ProtocolTimeoutError, WireError } from './errors.js'
+import { encodeFrame, readFirstFrame } from './frames.js'
+import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './splice.js'
+
+/**
+ * Tunnel protocol. The ingress opens a stream to the next hop and sends a
+ * header (routing key, destination router, hop limit, connection id). A transit
+ * hop forwards the header to its own next hop for the destination and then
+ * splices the two streams, so the destination's status and all later bytes
+ * pass through it untouched. The destination dials its connector and answers
+ * OK, or a refusal (NO_ROUTE, CONNECT_FAILED, HOP_LIMIT, BAD_REQUEST) that
+ * travels back to the ingress, which may then try another target.
+ */
+
+/** What the tunnel code needs from its router. */
+export interface TunnelHost {
+  readonly selfId: string
+  readonly log: Logger
+  /** The connection to the next hop towards `destination`, if there is a route. */
+  nextHopConnection (destination: string): Connection | undefined
+  readonly connectors: LocalConnectors
+  /** Bytes arrived from `peer`: proof that the link is alive. */
+  activity (peer: string): void
+  /** Registers a running pipe, so shutdown can reset what is still open. */
+  track (pipe: Promise<SpliceResult>, reset: () => void): void
+}
+
+export class TunnelRefusedError extends Error {
+  override name = 'TunnelRefusedError'
+  constructor (readonly code: StatusCode, message: string) {
+    super(`${statusName(code)}: ${message}`)
+  }
+}
+
+export interface OpenedTunnel {
+  stream: Stream
+  /** Bytes the destination sent right behind its status. */
+  rest: Uint8Array
+  via: string
+}
+
+let nextConnectionId = 1
+
+export function newConnectionId (): number {
+  return nextConnectionId++
+}
+
+/** Ingress: opens a tunnel towards `destination` and waits for its status. Throws TunnelRefusedError on refusal. */
+export async function openTunnel (host: TunnelHost, routingKey: string, destination: string, hopLimit: number, connectionId: number): Promise<OpenedTunnel> {
+  const conn = host.nextHopConnection(destination)
+  if (conn === undefined) throw new TunnelRefusedError(StatusCode.NO_ROUTE, 'no route to the target')
+  let stream: Stream
+  try {
+    stream = await conn.newStream(TUNNEL_PROTOCOL, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) })
+  } catch (err) {
+    throw new TunnelRefusedError(StatusCode.NO_ROUTE, `cannot open a stream to the next hop: ${(err as Error).message}`)
+  }
+  stream.send(encodeFrame(encodeTunnelHeader({ routingKey, destination, hopLimit, connectionId, ingress: host.selfId })))
+  try {
+    const { frame, rest } = await readFirstFrame(stream, MAX_TUNNEL_STATUS_BYTES, STATUS_TIMEOUT_MS)
+    const status = decodeTunnelStatus(frame)
+    if (status.code !== StatusCode.OK) {
+      stream.abort(new Error('refused'))
+      throw new TunnelRefusedError(status.code, status.message)
+    }
+    return { stream, rest, via: conn.remotePeer.toString() }
+  } catch (err) {
+    if (err instanceof TunnelRefusedError) throw err
+    stream.abort(err as Error)
+    // A tunnel that died before its status is as good as no route: nothing reached the workload.
+    throw new TunnelRefusedError(StatusCode.NO_ROUTE, `no status from the destination: ${(err as Error).message}`)
+  }
+}
+
+/** Sends a refusal and closes the stream; the peer reads the status, then the end. */
+function refuse (stream: Stream, code: StatusCode, message: string): void {
+  try {
+    if (stream.writeStatus === 'writable') {
+      stream.send(encodeFrame(encodeTunnelStatus(code, message)))
+      stream.close().catch(() => {})
+    }
+  } catch {
+    stream.abort(new Error(message))
+  }
+}
+
+/** A transit or destination hop: handles one inbound tunnel stream. */
+export async function handleTunnelStream (host: TunnelHost, stream: Stream, connection: Connection): Promise<void> {
+  const from = connection.remotePeer.toString()
+  let header, rest: Uint8Array
+  try {
+    const first = await readFirstFrame(stream, MAX_TUNNEL_HEADER_BYTES, HEADER_TIMEOUT_MS)
+    rest = first.rest
+    header = decodeTunnelHeader(first.frame)
+  } catch (err) {
+    host.log.warn({ peer: from, err: (err as Error).message }, 'refusing tunnel stream')
+    if (err instanceof WireError) refuse(stream, StatusCode.BAD_REQUEST, err.message)
+    else if (err instanceof ProtocolTimeoutError) stream.abort(err)
+    else if (stream.status === 'open') stream.abort(err as Error)
+    return
+  }
+  const log = host.log.child({ conn: header.connectionId, key: header.routingKey, ingress: header.ingress, from })
+
+  if (header.destination === host.selfId) {
+    let dialed: Awaited<ReturnType<LocalConnectors['connect']>>
+    try {
+      dialed = await host.connectors.connect(header.routingKey)
+    } catch (err) {
+      const code = err instanceof NoConnectorError ? StatusCode.NO_ROUTE : StatusCode.CONNECT_FAILED
+      log.info({ err: (err as Error).message }, 'tunnel refused at destination')
+      refuse(stream, code, (err as Error).message)
+      return
+    }
+    if (stream.status !== 'open') {
+      dialed.socket.destroy()
+      dialed.release()
+      return
+    }
+    stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK)))
+    log.debug({ connector: `${dialed.connector.host}:${dialed.connector.port}` }, 'tunnel delivered to connector')
+    pipe(host, streamEndpoint(stream, `tunnel from ${from}`, () => host.activity(from)), dialed.socket, rest, dialed.release, log)
+    return
+  }
+
+  if (header.hopLimit <= 1) {
+    log.warn('tunnel dropped: hop limit reached')
+    refuse(stream, StatusCode.HOP_LIMIT, 'hop limit reached')
+    return
+  }
+  const next = host.nextHopConnection(header.destination)
+  if (next === undefined) {
+    refuse(stream, StatusCode.NO_ROUTE, 'no route to the destination')
+    return
+  }
+  let out: Stream
+  try {
+    out = await next.newStream(TUNNEL_PROTOCOL, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) })
+  } catch (err) {
+    refuse(stream, StatusCode.NO_ROUTE, `next hop unreachable: ${(err as Error).message}`)
+    return
+  }
+  if (stream.status !== 'open') {
+    out.abort(new Error('inbound tunnel closed'))
+    return
+  }
+  out.send(encodeFrame(encodeTunnelHeader({ ...header, hopLimit: header.hopLimit - 1 })))
+  const nextPeer = next.remotePeer.toString()
+  const result = splice(
+    streamEndpoint(stream, `tunnel from ${from}`, () => host.activity(from)),
+    streamEndpoint(out, `tunnel to ${nextPeer}`, () => host.activity(nextPeer)),
+    { initialAToB: rest }
+  )
+  host.track(result, () => { stream.abort(new Error('router stopping')); out.abort(new Error('router stopping')) })
+  void result.then((r) => log.debug({ ...r, via: nextPeer }, 'transit tunnel closed'))
+}
+
+/** Destination side: the tunnel stream joined to the workload's socket. */
+function pipe (host: TunnelHost, tunnel: ReturnType<typeof streamEndpoint>, socket: Socket, rest: Uint8Array, release: () => void, log: Logger): void {
+  const result = splice(tunnel, socketEndpoint(socket, 'connector'), { initialAToB: rest })
+  host.track(result, () => { tunnel.reset(); socket.resetAndDestroy() })
+  void result.then((r) => {
+    release()
+    log.debug(r, 'tunnel closed at destination')
+  })
+}
+
+export { ConnectFailedError }
