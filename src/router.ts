@@ -6,7 +6,7 @@ import type { RouterConfig } from './config/config.js'
 import { LinkStateDb } from './core/lsdb.js'
 import { computeRoutes, type Route } from './core/spf.js'
 import { rankTargets, type Candidate } from './core/select-target.js'
-import type { Advertisement, LinkAd } from './core/types.js'
+import { effectiveLinkCost, type Advertisement, type LinkAd } from './core/types.js'
 import { LocalConnectors } from './edge/connector.js'
 import { Listener } from './edge/listener.js'
 import { decodeAdvertisementBody, decodeSignedAd, encodeAdvertisementBody, encodeSignedAd } from './net/codec.js'
@@ -153,7 +153,7 @@ export class Router implements TunnelHost {
     if (this.stopping) throw new Error('router is stopping')
     const peer = conn.remotePeer.toString()
     const { hello, rest } = await exchangeHello(stream, { site: this.config.site, epoch: this.epoch, configuredCost })
-    const cost = Math.max(1, configuredCost, hello.configuredCost)
+    const cost = effectiveLinkCost(configuredCost, hello.configuredCost)
     const session = new LinkSession(peer, hello.site, hello.epoch, opener, cost, conn, stream, this.config.timers, {
       advertisement: (s, raw) => { void this.onAdvertisement(s, raw) },
       down: (s, reason) => this.onSessionDown(s, reason)

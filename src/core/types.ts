@@ -24,3 +24,11 @@ export interface Advertisement {
   links: LinkAd[]
   services: ServiceAd[]
 }
+
+/**
+ * A link's cost: the larger of the two ends' configured costs (0 = not
+ * configured at that end), and at least 1.
+ */
+export function effectiveLinkCost (mine: number, theirs: number): number {
+  return Math.max(1, mine, theirs)
+}

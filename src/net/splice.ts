@@ -166,6 +166,9 @@ export function socketEndpoint (socket: Socket, label = 'tcp'): Endpoint {
   }
 }
 
+/** Below this many queued bytes a stream takes more data from its source. */
+const STREAM_LOW_WATER_BYTES = 256 * 1024
+
 /**
  * A libp2p stream as an endpoint. A clean end is the remote's half-close
  * (yamux FIN) followed by every buffered byte being read; a stream whose
@@ -175,13 +178,20 @@ export function socketEndpoint (socket: Socket, label = 'tcp'): Endpoint {
 export function streamEndpoint (stream: Stream, label = 'stream', onActivity?: () => void): Endpoint {
   let gotFin = false
   let resetDone = false
+  let wantPaused = false
   let drainFns: Array<() => void> = []
 
-  stream.addEventListener('drain', () => {
+  // Resume the source only once this stream's own queue is nearly empty: libp2p
+  // fires 'drain' on every window update while bytes are still queued, and
+  // resuming then would let the queue grow without bound.
+  const maybeDrained = (): void => {
+    if (drainFns.length === 0 || stream.writeBufferLength > STREAM_LOW_WATER_BYTES) return
     const fns = drainFns
     drainFns = []
     for (const fn of fns) fn()
-  })
+  }
+  stream.addEventListener('drain', maybeDrained)
+  stream.addEventListener('idle', maybeDrained)
 
   return {
     label,
@@ -189,11 +199,15 @@ export function streamEndpoint (stream: Stream, label = 'stream', onActivity?: (
       stream.addEventListener('remoteCloseWrite', () => { gotFin = true })
       if (stream.remoteWriteStatus === 'closed' && stream.status !== 'reset' && stream.status !== 'aborted') gotFin = true
       let ended = false
+      let closeSeen = false
       const onEnd = (): void => {
         if (ended) return
+        // An abort or reset also ends the readable side; its 'close' event says why.
+        if (stream.status === 'aborted' || stream.status === 'reset') return
         ended = true
         if (gotFin) s.end()
         else s.reset(`${label} ended without finishing`)
+        if (closeSeen) s.closed()
       }
       stream.addEventListener('message', (evt) => {
         onActivity?.()
@@ -205,37 +219,46 @@ export function streamEndpoint (stream: Stream, label = 'stream', onActivity?: (
           s.reset(`${label} ${evt.error?.name === 'StreamResetError' ? 'reset by peer' : evt.error?.message ?? 'reset'}`)
           return
         }
+        closeSeen = true
+        // Both ends finished writing, but bytes we paused on may still be
+        // buffered: 'end' comes once they are read, and closes us then.
+        if (!ended && stream.readBufferLength > 0) return
         if (!ended) onEnd()
-        s.closed()
+        else s.closed()
       })
       if (stream.status !== 'open') {
         if (stream.status === 'closed' && gotFin) {
-          onEnd()
-          s.closed()
+          closeSeen = true
+          if (stream.readBufferLength > 0 && stream.readStatus === 'paused') this.resume()
+          else onEnd()
         } else {
           s.reset(`${label} already ${stream.status}`)
         }
         return
       }
       if (stream.readableEnded) onEnd()
-      else if (stream.readStatus === 'paused') stream.resume()
+      else if (stream.readStatus === 'paused') this.resume()
     },
     write (data) {
       if (stream.writeStatus !== 'writable') return true
-      return stream.send(data)
+      return stream.send(data) && stream.writeBufferLength <= STREAM_LOW_WATER_BYTES
     },
     onDrain (fn) {
-      if (!stream.writableNeedsDrain) {
-        queueMicrotask(fn)
-        return
-      }
       drainFns.push(fn)
+      if (stream.writeBufferLength <= STREAM_LOW_WATER_BYTES && !stream.writableNeedsDrain) queueMicrotask(maybeDrained)
     },
     pause () {
+      wantPaused = true
       if (stream.readStatus === 'readable') stream.pause()
     },
     resume () {
-      if (stream.readStatus === 'paused') stream.resume()
+      wantPaused = false
+      if (stream.readStatus !== 'paused') return
+      stream.resume()
+      // resume() delivers what was buffered and only then re-opens the muxer's
+      // receive window; if that delivery paused us again, the window must stay
+      // shut, or the peer may send past our read buffer limit.
+      if (wantPaused) (stream as unknown as { sendPause?: () => void }).sendPause?.()
     },
     end () {
       if (stream.writeStatus === 'writable') {

@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join, resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import type { RouterStatus } from '../../src/router.js'
+import { waitFor } from './wait.js'
+
+export const CLI = resolve(fileURLToPath(import.meta.url), '../../../src/cli/main.js')
+const ARTIFACTS = resolve(fileURLToPath(import.meta.url), '../../../../test-artifacts')
+
+// Children are killed when the test process exits, even after a crash.
+const liveChildren = new Set<ChildProcess>()
+process.on('exit', () => { for (const p of liveChildren) p.kill('SIGKILL') })
+
+/** A free TCP port on loopback (bound, then released). */
+export async function freePort (): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export interface SiteOptions {
+  links?: string[]
+  connectors?: string[]
+  listeners?: string[]
+  args?: string[]
+}
+
+/** One `portmesh run` process on loopback, with its own data dir and ports. */
+export class Site {
+  proc: ChildProcess | undefined
+  peerId = ''
+  apiUrl = ''
+  exitCode: number | null = null
+  private exited: Promise<void> = Promise.resolve()
+
+  private constructor (readonly name: string, readonly dataDir: string, readonly port: number, private readonly options: SiteOptions) {}
+
+  /** The address other sites link to. */
+  get address (): string {
+    return `/ip4/127.0.0.1/tcp/${this.port}`
+  }
+
+  static async start (mesh: Mesh, name: string, options: SiteOptions = {}): Promise<Site> {
+    const site = new Site(name, join(mesh.dir, name), await freePort(), options)
+    mesh.sites.push(site)
+    await site.launch()
+    return site
+  }
+
+  async launch (): Promise<void> {
+    mkdirSync(ARTIFACTS, { recursive: true })
+    const args = [CLI, 'run', '--site', this.name, '--data-dir', this.dataDir,
+      '--listen', this.address, '--api', '127.0.0.1:0', '--log-format', 'json', '--log-level', 'debug',
+      ...(this.options.links ?? []).flatMap(l => ['--link', l]),
+      ...(this.options.connectors ?? []).flatMap(c => ['--connector', c]),
+      ...(this.options.listeners ?? []).flatMap(l => ['--listener', l]),
+      ...(this.options.args ?? [])]
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    this.proc = proc
+    this.exitCode = null
+    liveChildren.add(proc)
+    proc.once('exit', () => liveChildren.delete(proc))
+    const log = createWriteStream(join(ARTIFACTS, `${this.name}-${this.port}.log`), { flags: 'a' })
+    proc.stderr?.pipe(log)
+    this.exited = new Promise((resolve) => proc.once('exit', (code) => { this.exitCode = code; resolve() }))
+    let out = ''
+    const ready = new Promise<void>((resolve, reject) => {
+      proc.stdout?.on('data', (d: Buffer) => {
+        log.write(d)
+        if (this.apiUrl !== '') return
+        out += d.toString()
+        const id = /peer id\s+(\S+)/.exec(out)
+        const api = /api\s+(http:\/\/\S+)/.exec(out)
+        if (id !== null && api !== null) {
+          this.peerId = id[1]
+          this.apiUrl = api[1]
+          resolve()
+        }
+      })
+      proc.once('exit', (code) => reject(new Error(`site ${this.name} exited with ${code} before it was ready: ${out}`)))
+    })
+    this.apiUrl = ''
+    await Promise.race([ready, new Promise((_resolve, reject) => setTimeout(() => reject(new Error(`site ${this.name} not ready in 20 s`)), 20_000).unref())])
+  }
+
+  async status (): Promise<RouterStatus> {
+    const res = await fetch(`${this.apiUrl}/v1/status`, { signal: AbortSignal.timeout(5000) })
+    return await res.json() as RouterStatus
+  }
+
+  get running (): boolean {
+    return this.proc !== undefined && this.exitCode === null && this.proc.signalCode === null
+  }
+
+  signal (sig: NodeJS.Signals): void {
+    if (this.running) this.proc?.kill(sig)
+  }
+
+  /** kill -9: no goodbye, the kernel closes its sockets. */
+  async kill (): Promise<void> {
+    this.signal('SIGCONT')
+    this.signal('SIGKILL')
+    await this.exited
+  }
+
+  /** SIGTERM and wait for the exit; returns the exit code. */
+  async stop (): Promise<number | null> {
+    this.signal('SIGCONT')
+    this.signal('SIGTERM')
+    await this.exited
+    return this.exitCode
+  }
+
+  async restart (): Promise<void> {
+    if (this.running) await this.stop()
+    await this.launch()
+  }
+
+  /** Waits until this site's routing table says `pred`. */
+  async waitStatus (what: string, pred: (s: RouterStatus) => boolean, timeoutMs = 15_000): Promise<RouterStatus> {
+    return await waitFor(`${this.name}: ${what}`, async () => {
+      const s = await this.status()
+      return pred(s) ? s : undefined
+    }, timeoutMs)
+  }
+
+  /** Waits until `key` has exactly the target sites `sites` (in any order). */
+  async waitTargets (key: string, sites: string[], timeoutMs = 15_000): Promise<RouterStatus> {
+    const want = [...sites].sort().join(',')
+    return await this.waitStatus(`targets of ${key} = [${want}]`, (s) =>
+      (s.services.find(x => x.routingKey === key)?.targets.map(t => t.site).sort().join(',') ?? '') === want, timeoutMs)
+  }
+
+  listenerPort (key: string, status: RouterStatus): number {
+    const l = status.listeners.find(x => x.routingKey === key)
+    if (l === undefined) throw new Error(`${this.name} has no listener for ${key}`)
+    return l.port
+  }
+}
+
+/** Every site a test started, torn down in `stop` even when the test failed. */
+export class Mesh {
+  readonly sites: Site[] = []
+  readonly dir = mkdtempSync(join(tmpdir(), 'portmesh-test-'))
+  private readonly cleanups: Array<() => Promise<void> | void> = []
+
+  onStop (fn: () => Promise<void> | void): void {
+    this.cleanups.push(fn)
+  }
+
+  async stop (): Promise<void> {
+    await Promise.all(this.sites.map(async s => await s.kill()))
+    for (const fn of this.cleanups.reverse()) await fn()
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+}

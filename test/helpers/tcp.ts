@@ -1,0 +1,141 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { connect, createServer, type Server, type Socket } from 'node:net'
+
+/** A test workload on loopback. close() ends it and every connection it holds. */
+export interface TestServer {
+  port: number
+  connections: number
+  close (): Promise<void>
+}
+
+async function serve (handler: (s: Socket) => void): Promise<TestServer> {
+  const sockets = new Set<Socket>()
+  const server: Server = createServer({ allowHalfOpen: true }, (s) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+    s.on('error', () => {})
+    handler(s)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  return {
+    port,
+    get connections () { return sockets.size },
+    async close () {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}
+
+/** Echoes every byte and half-closes when the client does. */
+export async function echoServer (): Promise<TestServer> {
+  return await serve((s) => s.pipe(s))
+}
+
+/** Says its name first ("name\n"), then echoes. Shows which site answered. */
+export async function namedServer (name: string): Promise<TestServer> {
+  return await serve((s) => {
+    s.write(`${name}\n`)
+    s.pipe(s)
+  })
+}
+
+/** Reads until the client half-closes, then replies with the SHA-256 of what it got and `replyBytes` more bytes. */
+export async function digestServer (replyBytes = 0): Promise<TestServer> {
+  return await serve((s) => {
+    const hash = createHash('sha256')
+    let n = 0
+    s.on('data', (d: Buffer) => { hash.update(d); n += d.length })
+    s.on('end', () => {
+      s.write(`${hash.digest('hex')} ${n}\n`)
+      if (replyBytes > 0) s.write(Buffer.alloc(replyBytes, 7))
+      s.end()
+    })
+  })
+}
+
+export async function dial (port: number, host = '127.0.0.1'): Promise<Socket> {
+  return await new Promise<Socket>((resolve, reject) => {
+    const s = connect({ port, host, allowHalfOpen: true })
+    s.once('connect', () => { s.off('error', reject); resolve(s) })
+    s.once('error', reject)
+  })
+}
+
+/** Reads one line from a socket (the rest stays unread in `rest`). */
+export async function readLine (s: Socket, timeoutMs = 10_000): Promise<string> {
+  return await new Promise<string>((resolve, reject) => {
+    let buf = ''
+    const timer = setTimeout(() => done(new Error('no line within timeout')), timeoutMs)
+    const onData = (d: Buffer): void => {
+      buf += d.toString('latin1')
+      const nl = buf.indexOf('\n')
+      if (nl >= 0) done(undefined, buf.slice(0, nl))
+    }
+    const onEnd = (): void => done(new Error(`connection ended before a line (got ${JSON.stringify(buf)})`))
+    const onError = (err: Error): void => done(err)
+    function done (err: Error | undefined, line?: string): void {
+      clearTimeout(timer)
+      s.off('data', onData); s.off('end', onEnd); s.off('error', onError); s.off('close', onEnd)
+      s.pause()
+      if (err !== undefined) reject(err)
+      else resolve(line as string)
+    }
+    s.on('data', onData); s.on('end', onEnd); s.on('error', onError); s.on('close', onEnd)
+    s.resume()
+  })
+}
+
+/** Connects, reads the server's name line, closes: which site answered. */
+export async function whoAnswers (port: number): Promise<string> {
+  const s = await dial(port)
+  try {
+    return await readLine(s)
+  } finally {
+    s.destroy()
+  }
+}
+
+/**
+ * Sends `bytes` random bytes through an echo path and checks that exactly the
+ * same bytes come back (SHA-256 both ways), reading and writing at once.
+ */
+export async function echoTransfer (port: number, bytes: number, chunk = 256 * 1024): Promise<{ sent: string, received: string, receivedBytes: number }> {
+  const s = await dial(port)
+  const sentHash = createHash('sha256')
+  const recvHash = createHash('sha256')
+  let receivedBytes = 0
+  const done = new Promise<void>((resolve, reject) => {
+    s.on('data', (d: Buffer) => { recvHash.update(d); receivedBytes += d.length })
+    s.on('end', () => resolve())
+    s.on('error', reject)
+    s.on('close', () => resolve())
+  })
+  const block = randomBytes(chunk)
+  let sent = 0
+  while (sent < bytes) {
+    const n = Math.min(chunk, bytes - sent)
+    // Vary the content so reordering or duplication would change the hash.
+    block.writeUInt32BE(sent >>> 0, 0)
+    const piece = Buffer.from(block.subarray(0, n))
+    sentHash.update(piece)
+    sent += n
+    if (!s.write(piece)) await new Promise(resolve => s.once('drain', resolve))
+  }
+  s.end()
+  await done
+  s.destroy()
+  return { sent: sentHash.digest('hex'), received: recvHash.digest('hex'), receivedBytes }
+}
+
+/** Resolves when the socket closes; says whether it was reset (error) or ended cleanly. */
+export async function closed (s: Socket): Promise<'reset' | 'ended'> {
+  if (s.destroyed) return (s as Socket & { errored?: unknown }).errored != null ? 'reset' : 'ended'
+  return await new Promise((resolve) => {
+    let err = false
+    s.on('error', () => { err = true })
+    s.on('close', (hadError) => resolve(hadError || err ? 'reset' : 'ended'))
+    s.resume()
+  })
+}

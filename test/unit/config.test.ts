@@ -1,0 +1,82 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { parse } from 'yaml'
+import { buildConfig, parseConnectorFlag, parseLinkFlag, parseListenerFlag } from '../../src/config/config.js'
+import { ConfigError } from '../../src/config/errors.js'
+
+function fails (fn: () => unknown, field: string, reason: RegExp): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`)
+    assert.equal(err.field, field)
+    assert.match(err.reason, reason)
+    return true
+  })
+}
+
+test('defaults: host name as site, ./portmesh-data, listen 0.0.0.0:7070, API on loopback 7071', () => {
+  const c = buildConfig(undefined, {}, 'myhost')
+  assert.equal(c.site, 'myhost')
+  assert.equal(c.dataDir, './portmesh-data')
+  assert.deepEqual(c.listen, ['/ip4/0.0.0.0/tcp/7070'])
+  assert.deepEqual(c.api, { host: '127.0.0.1', port: 7071 })
+  assert.equal(c.timers.livenessTimeoutMs, 1000)
+})
+
+test('flags: links with cost, connectors with cost, listeners', () => {
+  assert.deepEqual(parseLinkFlag('/ip4/10.1.2.3/tcp/7070'), { address: '/ip4/10.1.2.3/tcp/7070', cost: 1 })
+  assert.deepEqual(parseLinkFlag('/ip4/10.1.2.3/tcp/7070,cost=9999'), { address: '/ip4/10.1.2.3/tcp/7070', cost: 9999 })
+  assert.deepEqual(parseConnectorFlag('db=127.0.0.1:5432'), { routingKey: 'db', host: '127.0.0.1', port: 5432, cost: 0 })
+  assert.deepEqual(parseConnectorFlag('db=[::1]:5432,cost=3'), { routingKey: 'db', host: '::1', port: 5432, cost: 3 })
+  assert.deepEqual(parseListenerFlag('db=127.0.0.1:15432'), { routingKey: 'db', host: '127.0.0.1', port: 15432 })
+})
+
+test('bad flags name the flag and the reason', () => {
+  fails(() => parseLinkFlag('10.1.2.3:7070'), '--link', /not a multiaddr/)
+  fails(() => parseLinkFlag('/ip4/10.1.2.3/udp/7070'), '--link', /TCP multiaddr/)
+  fails(() => parseLinkFlag('/ip4/10.1.2.3/tcp/7070,cost=0'), '--link cost', /between 1 and/)
+  fails(() => parseLinkFlag('/ip4/10.1.2.3/tcp/7070,weight=2'), '--link', /unknown option/)
+  fails(() => parseConnectorFlag('db:5432'), '--connector', /KEY=HOST:PORT/)
+  fails(() => parseConnectorFlag('db=127.0.0.1:99999'), '--connector', /between 1 and 65535/)
+  fails(() => parseConnectorFlag('d b=127.0.0.1:5432'), '--connector', /routing key/)
+  fails(() => parseListenerFlag('db=localhost'), '--listener', /HOST:PORT/)
+})
+
+test('a YAML file holds the same settings; flags override it', () => {
+  const file = parse(`
+site: west
+dataDir: /var/lib/portmesh
+listen: [/ip4/127.0.0.1/tcp/7000]
+api: 127.0.0.1:7001
+links:
+  - address: /ip4/127.0.0.2/tcp/7000
+    cost: 5
+connectors:
+  - { routingKey: db, host: 127.0.0.1, port: 5432, cost: 2 }
+listeners:
+  - { routingKey: web, host: 127.0.0.1, port: 8080 }
+timers: { livenessTimeoutMs: 3000 }
+`)
+  const c = buildConfig(file, {}, 'host')
+  assert.equal(c.site, 'west')
+  assert.deepEqual(c.links, [{ address: '/ip4/127.0.0.2/tcp/7000', cost: 5 }])
+  assert.deepEqual(c.connectors, [{ routingKey: 'db', host: '127.0.0.1', port: 5432, cost: 2 }])
+  assert.deepEqual(c.listeners, [{ routingKey: 'web', host: '127.0.0.1', port: 8080 }])
+  assert.equal(c.timers.livenessTimeoutMs, 3000)
+  const o = buildConfig(file, { site: 'east', links: ['/ip4/127.0.0.3/tcp/7000'], api: '127.0.0.1:9' }, 'host')
+  assert.equal(o.site, 'east')
+  assert.deepEqual(o.links, [{ address: '/ip4/127.0.0.3/tcp/7000', cost: 1 }])
+  assert.deepEqual(o.api, { host: '127.0.0.1', port: 9 })
+  assert.deepEqual(o.connectors, c.connectors)
+})
+
+test('a wrong value in the file names the field', () => {
+  fails(() => buildConfig(parse('links: [{address: /ip4/1.2.3.4/tcp/1, cost: -1}]'), {}, 'h'), 'links[0].cost', /between 1 and/)
+  fails(() => buildConfig(parse('connectors: [{routingKey: db, port: "x"}]'), {}, 'h'), 'connectors[0].port', /whole number/)
+  fails(() => buildConfig(parse('listeners: [{routingKey: db, port: 1, hots: a}]'), {}, 'h'), 'listeners[0].hots', /unknown setting/)
+  fails(() => buildConfig(parse('sight: west'), {}, 'h'), 'sight', /unknown setting/)
+  fails(() => buildConfig(parse('- a\n- b'), {}, 'h'), 'config', /mapping/)
+  fails(() => buildConfig(parse('timers: {helloIntervalMs: 600, livenessTimeoutMs: 1000}'), {}, 'h'), 'timers.livenessTimeoutMs', /twice/)
+  fails(() => buildConfig(undefined, { site: 'a b' }, 'h'), '--site', /site name/)
+  fails(() => buildConfig(undefined, { listen: ['/ip4/0.0.0.0/tcp/1/p2p/12D3KooWAHqjn99nPfA36SHsTCobYvoj69L68sCdtKBCfvSyDFDg'] }, 'h'), '--listen', /no \/p2p\//)
+  fails(() => buildConfig(parse('listeners: [{routingKey: a, port: 80}, {routingKey: b, port: 80}]'), {}, 'h'), 'listeners[1]', /used by another listener/)
+})

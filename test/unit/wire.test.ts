@@ -1,0 +1,55 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { decodeAdvertisementBody, decodeControl, decodeTunnelHeader, decodeTunnelStatus, encodeAdvertisementBody, encodeControl, encodeTunnelHeader, encodeTunnelStatus, StatusCode } from '../../src/net/codec.js'
+import { WireError } from '../../src/net/errors.js'
+import { encodeFrame, FrameDecoder } from '../../src/net/frames.js'
+
+const PEER = '12D3KooWAHqjn99nPfA36SHsTCobYvoj69L68sCdtKBCfvSyDFDg'
+
+test('frames survive arbitrary splitting of the byte stream', () => {
+  const messages = [new Uint8Array(0), new Uint8Array(5).fill(1), new Uint8Array(300).fill(2), new Uint8Array(70_000).fill(3)]
+  const bytes = Buffer.concat(messages.map(encodeFrame))
+  for (const step of [1, 2, 7, 127, 128, 4096, bytes.length]) {
+    const d = new FrameDecoder(100_000)
+    const got: Uint8Array[] = []
+    for (let i = 0; i < bytes.length; i += step) got.push(...d.push(bytes.subarray(i, i + step)))
+    assert.deepEqual(got.map(f => f.length), messages.map(m => m.length), `step ${step}`)
+  }
+})
+
+test('an oversized frame is refused from its length prefix alone', () => {
+  const d = new FrameDecoder(1024)
+  const prefixOnly = encodeFrame(new Uint8Array(2000)).subarray(0, 2)
+  assert.throws(() => d.push(prefixOnly), WireError)
+  assert.throws(() => new FrameDecoder(1 << 30).push(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff])), WireError)
+})
+
+test('messages round-trip', () => {
+  const hello = { version: 1, site: 'west', epoch: 1795752520, configuredCost: 5 }
+  assert.deepEqual(decodeControl(encodeControl({ hello })), { hello })
+  const ad = { origin: PEER, epoch: 7, seq: 123456789012, site: 'east', links: [{ peer: PEER, cost: 3 }], services: [{ routingKey: 'db', connectors: 2, cost: 1 }] }
+  assert.deepEqual(decodeAdvertisementBody(encodeAdvertisementBody(ad)), ad)
+  const header = { routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 42, ingress: PEER }
+  assert.deepEqual(decodeTunnelHeader(encodeTunnelHeader(header)), header)
+  assert.equal(decodeTunnelStatus(encodeTunnelStatus(StatusCode.CONNECT_FAILED, 'refused')).code, StatusCode.CONNECT_FAILED)
+})
+
+test('invalid messages are refused with WireError, never another exception', () => {
+  const bad = [
+    () => decodeTunnelHeader(encodeTunnelHeader({ routingKey: 'bad key!', destination: PEER, hopLimit: 3, connectionId: 1, ingress: '' })),
+    () => decodeTunnelHeader(encodeTunnelHeader({ routingKey: 'db', destination: 'not-a-peer', hopLimit: 3, connectionId: 1, ingress: '' })),
+    () => decodeTunnelStatus(new Uint8Array(0)),
+    () => decodeControl(new Uint8Array(0)),
+    () => decodeControl(new Uint8Array([0x0a, 0xff])),
+    () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [{ peer: PEER, cost: 0 }], services: [] })),
+    () => decodeAdvertisementBody(new Uint8Array([0xff, 0xff, 0xff]))
+  ]
+  for (const fn of bad) assert.throws(fn, WireError)
+  // Random garbage: WireError or a valid message, nothing else.
+  for (let i = 0; i < 2000; i++) {
+    const junk = new Uint8Array(Math.floor(Math.random() * 64)).map(() => Math.floor(Math.random() * 256))
+    for (const decode of [decodeControl, decodeTunnelHeader, decodeTunnelStatus, decodeAdvertisementBody]) {
+      try { decode(junk) } catch (err) { assert.ok(err instanceof WireError, `${decode.name}: ${String(err)}`) }
+    }
+  }
+})
