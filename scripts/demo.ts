@@ -27,11 +27,17 @@ const durationS = durationArg >= 0 ? Number(process.argv[durationArg + 1]) : und
 
 interface DemoSite { name: string, port: number, api: number, args: string[], proc?: ChildProcess }
 
+/** A join token from a running demo site (what `portmesh token issue` prints). */
+async function tokenFrom (site: DemoSite): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${site.api}/v1/tokens`, { method: 'POST', body: '{"uses":1}', headers: { 'content-type': 'application/json' } })
+  return (await res.json() as { token: string }).token
+}
+
 const LISTENER_PORT = BASE_PORT + 100
 const sites: DemoSite[] = [
   { name: 'east', port: BASE_PORT + 1, api: BASE_PORT + 11, args: ['--connector', `hello=127.0.0.1:${BASE_PORT + 21}`] },
-  { name: 'north', port: BASE_PORT + 2, api: BASE_PORT + 12, args: ['--link', `/ip4/127.0.0.1/tcp/${BASE_PORT + 1}`, '--connector', `hello=127.0.0.1:${BASE_PORT + 22}`] },
-  { name: 'west', port: BASE_PORT + 3, api: BASE_PORT + 13, args: ['--link', `/ip4/127.0.0.1/tcp/${BASE_PORT + 1}`, '--link', `/ip4/127.0.0.1/tcp/${BASE_PORT + 2},cost=3`, '--listener', `hello=127.0.0.1:${LISTENER_PORT}`] }
+  { name: 'north', port: BASE_PORT + 2, api: BASE_PORT + 12, args: ['--connector', `hello=127.0.0.1:${BASE_PORT + 22}`] },
+  { name: 'west', port: BASE_PORT + 3, api: BASE_PORT + 13, args: ['--listener', `hello=127.0.0.1:${LISTENER_PORT}`] }
 ]
 const servers: Server[] = []
 
@@ -110,8 +116,13 @@ async function main (): Promise<void> {
   await helloService('north', BASE_PORT + 22)
   say('Starting three sites on 127.0.0.1: west, east, north')
   say('  west --1-- east --1-- north, and west --3-- north')
-  for (const site of sites) await startSite(site)
-  const west = sites[2]
+  say('  (each link made with a one-time join token from the site it links to)')
+  const [east, north, west] = sites
+  await startSite(east)
+  north.args.push('--link', await tokenFrom(east))
+  await startSite(north)
+  west.args.push('--link', await tokenFrom(east), '--link', `${await tokenFrom(north)},cost=3`)
+  await startSite(west)
   await waitTargets(west, ['east', 'north'])
   const s = await status(west)
   say(`\nwest sees the hello service at: ${s.services[0].targets.map(t => `${t.site} (cost ${t.cost})`).join(', ')}`)
@@ -123,7 +134,6 @@ async function main (): Promise<void> {
   for (const sock of first.sockets) sock.destroy()
 
   say('\n2. kill -9 east.')
-  const east = sites[0]
   east.proc?.kill('SIGKILL')
   await waitTargets(west, ['north'])
   say('   west dropped east at once; north is now reached over the direct link (cost 3).')

@@ -10,9 +10,12 @@ import { effectiveLinkCost, type Advertisement, type LinkAd } from './core/types
 import { LocalConnectors } from './edge/connector.js'
 import { Listener } from './edge/listener.js'
 import { decodeAdvertisementBody, decodeSignedAd, encodeAdvertisementBody, encodeSignedAd } from './net/codec.js'
-import { CONNECT_TIMEOUT_MS, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './net/constants.js'
+import { CONNECT_TIMEOUT_MS, JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './net/constants.js'
+import { handleJoin } from './net/join.js'
+import { AuthorizedPeers, GrantStore } from './net/membership.js'
+import { encodeToken } from './net/token.js'
 import type { Identity } from './net/identity.js'
-import { LinkDialer } from './net/link-dialer.js'
+import { LinkDialer, type LinkOwner } from './net/link-dialer.js'
 import { exchangeHello, LinkSession } from './net/link-session.js'
 import { createNode } from './net/node.js'
 import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './net/splice.js'
@@ -22,7 +25,8 @@ import { handleTunnelStream, newConnectionId, openTunnel, TunnelRefusedError, ty
 const FLOOD_BATCH_MS = 5
 /** At most this many targets are tried for one client connection. */
 const MAX_TARGET_ATTEMPTS = 8
-const MAX_STREAMS_PER_CONNECTION = 4096
+/** Minimum time between two log lines about the same refused peer or listener. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000
 
 export interface TargetStatus { site: string, peerId: string, cost: number, openConnections: number }
 
@@ -43,8 +47,11 @@ export interface RouterStatus {
  * routes) and is its only writer: network events call in, the pure core
  * decides, and the router acts on the network.
  */
-export class Router implements TunnelHost {
+export class Router implements TunnelHost, LinkOwner {
   readonly selfId: string
+  readonly site: string
+  authorized!: AuthorizedPeers
+  grants!: GrantStore
   readonly connectors: LocalConnectors
   private node!: Libp2p
   private readonly privateKey: PrivateKey
@@ -66,9 +73,13 @@ export class Router implements TunnelHost {
   private stopping = false
   private withdrawn = false
   private readonly badSignatureLogged = new Set<string>()
+  private readonly refusalLoggedAt = new Map<string, number>()
+  private readonly tunnelsByPeer = new Map<string, number>()
+  private readonly tunnelBuckets = new Map<string, { tokens: number, atMs: number }>()
 
   constructor (readonly config: RouterConfig, identity: Identity, readonly log: Logger) {
     this.selfId = identity.peerId.toString()
+    this.site = config.site
     this.privateKey = identity.privateKey
     this.epoch = identity.epoch
     this.lsdb = new LinkStateDb(this.selfId, config.timers.maxAgeMs)
@@ -76,18 +87,25 @@ export class Router implements TunnelHost {
   }
 
   async start (): Promise<void> {
+    this.authorized = await AuthorizedPeers.load(this.config.dataDir)
+    this.grants = await GrantStore.load(this.config.dataDir)
     // Bind local listeners first: a port in use should fail before we join the mesh.
     for (const cfg of this.config.listeners) {
       const listener = new Listener(cfg, (socket, l) => { void this.onClient(socket, l) })
       await listener.start()
       this.listeners.push(listener)
     }
-    this.node = await createNode({ privateKey: this.privateKey, listen: this.config.listen, maxStreamsPerConnection: MAX_STREAMS_PER_CONNECTION })
-    await this.node.handle(LINK_PROTOCOL, (stream, conn) => { void this.acceptLink(stream, conn) }, { maxInboundStreams: 4, maxOutboundStreams: 4 })
-    await this.node.handle(TUNNEL_PROTOCOL, (stream, conn) => { void handleTunnelStream(this, stream, conn) }, {
-      maxInboundStreams: MAX_STREAMS_PER_CONNECTION,
-      maxOutboundStreams: MAX_STREAMS_PER_CONNECTION
-    })
+    const maxStreams = this.config.limits.tunnelsPerPeer + 16
+    this.node = await createNode({ privateKey: this.privateKey, listen: this.config.listen, maxStreamsPerConnection: maxStreams })
+    // Only members link or tunnel; anyone may try to redeem a token, briefly.
+    this.node.addEventListener('connection:open', (evt) => this.gateConnection(evt.detail))
+    await this.node.handle(JOIN_PROTOCOL, (stream, conn) => { void handleJoin(this, stream, conn) }, { maxInboundStreams: 2, maxOutboundStreams: 2 })
+    await this.node.handle(LINK_PROTOCOL, (stream, conn) => {
+      if (this.admit(stream, conn)) void this.acceptLink(stream, conn)
+    }, { maxInboundStreams: 4, maxOutboundStreams: 4 })
+    await this.node.handle(TUNNEL_PROTOCOL, (stream, conn) => {
+      if (this.admit(stream, conn) && this.admitTunnel(stream, conn)) void handleTunnelStream(this, stream, conn)
+    }, { maxInboundStreams: maxStreams, maxOutboundStreams: maxStreams })
     await this.originate()
     for (const link of this.config.links) {
       const dialer = new LinkDialer(link, this.node, this, this.log)
@@ -131,6 +149,91 @@ export class Router implements TunnelHost {
 
   hasSession (peer: string): boolean {
     return this.sessions.get(peer)?.isOpen === true
+  }
+
+  // ---- membership ---------------------------------------------------------------
+
+  isAuthorized (peer: string): boolean {
+    return this.authorized.has(peer)
+  }
+
+  async authorize (peer: string, site: string, note: string): Promise<void> {
+    await this.authorized.add(peer, site, note)
+  }
+
+  linkRefused (link: { address: string }, sentence: string): void {
+    this.log.error({ address: link.address, reason: sentence }, `link refused: ${sentence}`)
+    process.stderr.write(`portmesh: cannot link to ${link.address}: ${sentence}\n`)
+  }
+
+  /** A join token for this site: its addresses, its peer id and a new grant. */
+  async issueToken (expiresInMs: number, uses: number): Promise<{ token: string, expiresAt: string }> {
+    const expiresAtMs = Date.now() + expiresInMs
+    const grant = await this.grants.issue(expiresAtMs, uses)
+    const addresses = this.config.advertise.length > 0
+      ? this.config.advertise.map(a => `${a}/p2p/${this.selfId}`)
+      : this.addresses
+    const token = encodeToken({ issuer: this.selfId, issuerSite: this.site, addresses, grantId: grant.id, secret: grant.secret, expiresAt: Math.floor(expiresAtMs / 1000) })
+    this.log.info({ expiresAt: new Date(expiresAtMs).toISOString(), uses }, 'join token issued')
+    return { token, expiresAt: new Date(expiresAtMs).toISOString() }
+  }
+
+  /** Logs a refusal at most once per key per interval, so a flood costs one line. */
+  private logRefusal (key: string, fields: object, msg: string): void {
+    const now = performance.now()
+    if (now - (this.refusalLoggedAt.get(key) ?? -Infinity) < REFUSAL_LOG_INTERVAL_MS) return
+    if (this.refusalLoggedAt.size > 10_000) this.refusalLoggedAt.clear()
+    this.refusalLoggedAt.set(key, now)
+    this.log.warn(fields, msg)
+  }
+
+  /** A peer that is not a member gets a short window to redeem a token, then the connection is closed. */
+  private gateConnection (conn: Connection): void {
+    const peer = conn.remotePeer.toString()
+    if (this.authorized.has(peer)) return
+    const timer = setTimeout(() => {
+      if (!this.authorized.has(peer) && conn.status === 'open') {
+        this.logRefusal(`gate:${peer}`, { peer, addr: conn.remoteAddr.toString() }, 'closing connection from a peer that is not a member')
+        void conn.close().catch(() => conn.abort(new Error('not a member')))
+      }
+    }, this.config.limits.joinWindowMs)
+    timer.unref()
+    conn.addEventListener('close', () => clearTimeout(timer), { once: true })
+  }
+
+  /** Link and tunnel streams are for members only: anyone else is cut off before a byte is read. */
+  private admit (stream: Stream, conn: Connection): boolean {
+    const peer = conn.remotePeer.toString()
+    if (this.authorized.has(peer)) return true
+    this.logRefusal(`admit:${peer}`, { peer, addr: conn.remoteAddr.toString(), protocol: stream.protocol }, 'refusing a peer that is not a member; disconnecting it')
+    stream.abort(new Error('not a member'))
+    conn.abort(new Error('not a member'))
+    return false
+  }
+
+  /** Per-peer caps on open tunnel streams and on new ones per second. */
+  private admitTunnel (stream: Stream, conn: Connection): boolean {
+    const peer = conn.remotePeer.toString()
+    const limits = this.config.limits
+    const open = this.tunnelsByPeer.get(peer) ?? 0
+    const now = performance.now()
+    const bucket = this.tunnelBuckets.get(peer) ?? { tokens: limits.newTunnelsPerSecondPerPeer * 2, atMs: now }
+    bucket.tokens = Math.min(limits.newTunnelsPerSecondPerPeer * 2, bucket.tokens + (now - bucket.atMs) / 1000 * limits.newTunnelsPerSecondPerPeer)
+    bucket.atMs = now
+    this.tunnelBuckets.set(peer, bucket)
+    if (open >= limits.tunnelsPerPeer || bucket.tokens < 1) {
+      this.logRefusal(`tunnels:${peer}`, { peer, open, limit: open >= limits.tunnelsPerPeer ? 'tunnelsPerPeer' : 'newTunnelsPerSecondPerPeer' }, 'refusing tunnel streams over the per-peer limit')
+      stream.abort(new Error('tunnel limit'))
+      return false
+    }
+    bucket.tokens -= 1
+    this.tunnelsByPeer.set(peer, open + 1)
+    stream.addEventListener('close', () => {
+      const n = (this.tunnelsByPeer.get(peer) ?? 1) - 1
+      if (n <= 0) this.tunnelsByPeer.delete(peer)
+      else this.tunnelsByPeer.set(peer, n)
+    }, { once: true })
+    return true
   }
 
   /** Opens the link stream on a connection we dialed; resolves with the running session. */
@@ -352,9 +455,14 @@ export class Router implements TunnelHost {
    */
   private async onClient (socket: Socket, listener: Listener): Promise<void> {
     const key = listener.config.routingKey
+    socket.on('error', () => {})
+    if (listener.openConnections > listener.config.maxConnections) {
+      this.logRefusal(`listener:${key}`, { key, limit: listener.config.maxConnections }, 'listener at its connection limit; refusing new clients')
+      socket.resetAndDestroy()
+      return
+    }
     const connectionId = newConnectionId()
     const log = this.log.child({ conn: connectionId, key })
-    socket.on('error', () => {})
     const ranked = rankTargets(this.targetsFor(key), this.rotation++).slice(0, MAX_TARGET_ATTEMPTS)
     const failures: string[] = []
     for (const target of ranked) {

@@ -1,21 +1,29 @@
+import { timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import type { RouterStatus } from '../router.js'
 
 export interface ApiRouter {
   status (): RouterStatus
+  issueToken (expiresInMs: number, uses: number): Promise<{ token: string, expiresAt: string }>
 }
 
+/** Bad input to the API: answered 400 with a message naming the field. */
+class BadRequest extends Error {}
+
+const MAX_BODY_BYTES = 64 * 1024
+const MAX_TOKEN_LIFETIME_MS = 365 * 24 * 3600_000
+
 /**
- * The admin API: JSON over HTTP, on loopback by default. The CLI's `status`
- * reads GET /v1/status.
+ * The admin API: JSON over HTTP, on loopback by default; off loopback it
+ * requires a bearer token (any request without it gets 401).
  */
 export class AdminApi {
   private readonly server: Server
   port = 0
 
-  constructor (private readonly router: ApiRouter, private readonly host: string, private readonly wantedPort: number, private readonly log: Logger) {
-    this.server = createServer((req, res) => this.handle(req, res))
+  constructor (private readonly router: ApiRouter, private readonly host: string, private readonly wantedPort: number, private readonly log: Logger, private readonly bearerToken?: string) {
+    this.server = createServer((req, res) => { void this.handle(req, res) })
   }
 
   async start (): Promise<void> {
@@ -40,28 +48,69 @@ export class AdminApi {
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
 
-  private handle (req: IncomingMessage, res: ServerResponse): void {
+  private authorized (req: IncomingMessage): boolean {
+    if (this.bearerToken === undefined) return true
+    const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '')
+    const want = Buffer.from(this.bearerToken)
+    return given.length === want.length && timingSafeEqual(given, want)
+  }
+
+  private async handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]
-    if (req.method !== 'GET') {
-      send(res, 405, { error: `${req.method ?? ''} is not allowed on ${path}` })
+    const route = `${req.method ?? ''} ${path}`
+    if (!this.authorized(req)) {
+      res.setHeader('www-authenticate', 'Bearer')
+      send(res, 401, { error: 'a bearer token is required (portmesh ... --api-token FILE)' })
       return
     }
     try {
-      switch (path) {
-        case '/healthz':
+      switch (route) {
+        case 'GET /healthz':
           send(res, 200, { ok: true })
           return
-        case '/v1/status':
+        case 'GET /v1/status':
           send(res, 200, this.router.status())
           return
+        case 'POST /v1/tokens': {
+          const body = await readJson(req)
+          const expiresInMs = body.expiresInSeconds === undefined ? 15 * 60_000 : Number(body.expiresInSeconds) * 1000
+          if (!Number.isFinite(expiresInMs) || expiresInMs < 1000 || expiresInMs > MAX_TOKEN_LIFETIME_MS) throw new BadRequest('expiresInSeconds: must be between 1 and 31536000')
+          const uses = body.uses === undefined ? 1 : Number(body.uses)
+          if (!Number.isInteger(uses) || uses < 1 || uses > 1000) throw new BadRequest('uses: must be a whole number between 1 and 1000')
+          send(res, 201, await this.router.issueToken(expiresInMs, uses))
+          return
+        }
         default:
-          send(res, 404, { error: `no such route: ${path}` })
+          send(res, path === '/healthz' || path.startsWith('/v1/') ? 405 : 404, { error: `no such route: ${route}` })
       }
     } catch (err) {
+      if (err instanceof BadRequest) {
+        send(res, 400, { error: err.message })
+        return
+      }
       this.log.error({ err }, 'admin API request failed')
       send(res, 500, { error: 'internal error' })
     }
   }
+}
+
+async function readJson (req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY_BYTES) throw new BadRequest(`body: larger than ${MAX_BODY_BYTES} bytes`)
+    chunks.push(chunk as Buffer)
+  }
+  if (size === 0) return {}
+  let body: unknown
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch {
+    throw new BadRequest('body: not valid JSON')
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('body: must be a JSON object')
+  return body as Record<string, unknown>
 }
 
 function send (res: ServerResponse, code: number, body: unknown): void {

@@ -3,6 +3,7 @@ import '../polyfill.js'
 import { Command, CommanderError, Option } from 'commander'
 import { runCommand } from './run.js'
 import { statusCommand } from './status.js'
+import { tokenIssueCommand } from './token.js'
 import { VERSION } from './version.js'
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value]
@@ -21,10 +22,12 @@ program.command('run')
   .option('--site <name>', 'site name (default: host name)')
   .option('--data-dir <dir>', 'identity and state (default: ./portmesh-data)')
   .option('--listen <multiaddr>', 'address for links from other sites, repeatable (default: /ip4/0.0.0.0/tcp/7070)', collect)
+  .option('--advertise <multiaddr>', 'address to put in join tokens instead of the listen addresses, repeatable', collect)
   .option('--api <host:port>', 'admin API address (default: 127.0.0.1:7071)')
-  .option('--link <address[,cost=N]>', 'keep a link to another site, repeatable', collect)
+  .option('--api-token <file>', 'require this bearer token (first line of the file) on the admin API; needed off loopback')
+  .option('--link <address|token|file[,cost=N]>', 'keep a link to another site (a join token the first time), repeatable', collect)
   .option('--connector <key=host:port[,cost=N]>', 'expose a local service under a routing key, repeatable', collect)
-  .option('--listener <key=host:port>', 'accept local clients for a routing key, repeatable', collect)
+  .option('--listener <key=host:port[,max=N]>', 'accept local clients for a routing key, repeatable', collect)
   .option('--liveness-timeout <ms>', 'declare a silent link down after this long (default: 1000)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default: info)')
   .addOption(new Option('--log-format <format>', 'log format (default: pretty on a terminal, else json)').choices(['json', 'pretty']))
@@ -33,8 +36,18 @@ program.command('run')
 program.command('status')
   .description('show this site\'s links, routes and services')
   .option('--api <host:port>', 'admin API of the router (default: 127.0.0.1:7071)')
+  .option('--api-token <file>', 'bearer token for the admin API')
   .option('--json', 'print JSON')
   .action(async (opts) => { process.exitCode = await statusCommand(opts) })
+
+const token = program.command('token').description('join tokens that let another site link to this one')
+token.command('issue')
+  .description('print a join token (one line) for another site to link here')
+  .option('--api <host:port>', 'admin API of the router (default: 127.0.0.1:7071)')
+  .option('--api-token <file>', 'bearer token for the admin API')
+  .option('--expires <duration>', 'how long it can be redeemed: 90s, 15m, 2h, 7d (default: 15m)')
+  .option('--uses <n>', 'how many sites may redeem it (default: 1)')
+  .action(async (opts) => { process.exitCode = await tokenIssueCommand(opts) })
 
 try {
   await program.parseAsync(process.argv)

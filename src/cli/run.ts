@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/load.js'
+import { loadConfig, readApiToken } from '../config/load.js'
 import { ConfigError } from '../config/errors.js'
 import { loadIdentity } from '../net/identity.js'
 import { createLogger, type LogFormat } from '../log.js'
@@ -10,7 +10,9 @@ export interface RunOptions {
   site?: string
   dataDir?: string
   listen?: string[]
+  advertise?: string[]
   api?: string
+  apiToken?: string
   link?: string[]
   connector?: string[]
   listener?: string[]
@@ -29,7 +31,9 @@ export async function runCommand (opts: RunOptions): Promise<number> {
       site: opts.site,
       dataDir: opts.dataDir,
       listen: opts.listen,
+      advertise: opts.advertise,
       api: opts.api,
+      apiToken: opts.apiToken === undefined ? undefined : readApiToken(opts.apiToken),
       links: opts.link,
       connectors: opts.connector,
       listeners: opts.listener,
@@ -54,7 +58,7 @@ export async function runCommand (opts: RunOptions): Promise<number> {
   }
 
   const router = new Router(config, identity, log)
-  const api = new AdminApi(router, config.api.host, config.api.port, log)
+  const api = new AdminApi(router, config.api.host, config.api.port, log, config.apiToken)
   try {
     await router.start()
     await api.start()

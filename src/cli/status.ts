@@ -1,33 +1,17 @@
 import type { RouterStatus } from '../router.js'
-import { DEFAULTS, parseHostPort } from '../config/config.js'
 import { ConfigError } from '../config/errors.js'
+import { apiTarget, callApi } from './api-client.js'
 
 export interface StatusOptions {
   api?: string
+  apiToken?: string
   json?: boolean
 }
 
-export function apiBaseUrl (api: string | undefined): string {
-  const { host, port } = parseHostPort(api ?? DEFAULTS.api, '--api')
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-}
-
-/** GETs a path of a running router's admin API; a router that is not running is one plain sentence. */
-export async function getJson<T> (base: string, path: string): Promise<T> {
-  let res: Response
-  try {
-    res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(5_000) })
-  } catch {
-    throw new Error(`no router is answering at ${base} (is \`portmesh run\` running, with this --api address?)`)
-  }
-  if (!res.ok) throw new Error(`the router at ${base} answered ${res.status} for ${path}`)
-  return await res.json() as T
-}
-
 export async function statusCommand (opts: StatusOptions): Promise<number> {
-  let base
+  let target
   try {
-    base = apiBaseUrl(opts.api)
+    target = apiTarget(opts.api, opts.apiToken)
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`portmesh: invalid setting ${err.field}: ${err.reason}\n`)
@@ -37,7 +21,7 @@ export async function statusCommand (opts: StatusOptions): Promise<number> {
   }
   let status: RouterStatus
   try {
-    status = await getJson<RouterStatus>(base, '/v1/status')
+    status = await callApi<RouterStatus>(target, 'GET', '/v1/status')
   } catch (err) {
     process.stderr.write(`portmesh: ${(err as Error).message}\n`)
     return 1

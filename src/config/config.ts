@@ -1,10 +1,16 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { ConfigError } from './errors.js'
+import { decodeToken, looksLikeToken, TokenError } from '../net/token.js'
 
 export interface LinkConfig {
-  /** A multiaddr with /tcp/, optionally ending in /p2p/<peer id> (then verified on connect). */
+  /**
+   * A multiaddr with /tcp/, optionally ending in /p2p/<peer id> (then verified
+   * on connect); for a token link, the issuer's first address (for display).
+   */
   address: string
   cost: number
+  /** The join token's text, when the link was given as a token. */
+  token?: string
 }
 
 export interface ConnectorConfig {
@@ -18,6 +24,17 @@ export interface ListenerConfig {
   routingKey: string
   host: string
   port: number
+  /** Client connections open at once; beyond it new clients are refused, open ones unharmed. */
+  maxConnections: number
+}
+
+export interface LimitsConfig {
+  /** Tunnel streams a single peer may have open through this router at once. */
+  tunnelsPerPeer: number
+  /** New tunnel streams a single peer may open per second (bursts up to twice this). */
+  newTunnelsPerSecondPerPeer: number
+  /** A connection from a peer that is not a member gets this long to redeem a token. */
+  joinWindowMs: number
 }
 
 export interface TimersConfig {
@@ -35,13 +52,18 @@ export interface RouterConfig {
   site: string
   dataDir: string
   listen: string[]
+  /** Addresses put into join tokens instead of the listen addresses (e.g. a DNS name behind NAT). */
+  advertise: string[]
   api: { host: string, port: number }
   links: LinkConfig[]
   connectors: ConnectorConfig[]
   listeners: ListenerConfig[]
   timers: TimersConfig
+  limits: LimitsConfig
   hopLimit: number
   logLevel: string
+  /** Bearer token the admin API requires (mandatory when it is not on loopback). */
+  apiToken?: string
 }
 
 export const DEFAULT_TIMERS: TimersConfig = {
@@ -50,6 +72,14 @@ export const DEFAULT_TIMERS: TimersConfig = {
   refreshIntervalMs: 30_000,
   maxAgeMs: 120_000
 }
+
+export const DEFAULT_LIMITS: LimitsConfig = {
+  tunnelsPerPeer: 16_384,
+  newTunnelsPerSecondPerPeer: 2_000,
+  joinWindowMs: 10_000
+}
+
+export const DEFAULT_MAX_CONNECTIONS_PER_LISTENER = 16_384
 
 export const DEFAULTS = {
   dataDir: './portmesh-data',
@@ -68,12 +98,15 @@ export interface FlagSettings {
   site?: string
   dataDir?: string
   listen?: string[]
+  advertise?: string[]
   api?: string
   links?: string[]
   connectors?: string[]
   listeners?: string[]
   livenessTimeoutMs?: string
   logLevel?: string
+  /** The admin API bearer token (already read from its file). */
+  apiToken?: string
 }
 
 type Obj = Record<string, unknown>
@@ -152,12 +185,26 @@ function parseOptions (parts: string[], field: string, allowed: string[]): Recor
   return options
 }
 
-/** `--link ADDRESS[,cost=N]` */
+/** A link target: a join token's text or a multiaddr. */
+function parseLinkTarget (text: string, field: string): Pick<LinkConfig, 'address' | 'token'> {
+  if (looksLikeToken(text)) {
+    try {
+      const token = decodeToken(text)
+      return { address: `${token.addresses[0]}`, token: text.trim() }
+    } catch (err) {
+      if (err instanceof TokenError) throw new ConfigError(field, err.message)
+      throw err
+    }
+  }
+  return { address: parseMultiaddr(text, field, true) }
+}
+
+/** `--link ADDRESS-OR-TOKEN[,cost=N]` (a token file is read before this, in load.ts) */
 export function parseLinkFlag (text: string): LinkConfig {
-  const [address, ...rest] = text.split(',')
+  const [target, ...rest] = text.split(',')
   const options = parseOptions(rest, '--link', ['cost'])
   return {
-    address: parseMultiaddr(address, '--link', true),
+    ...parseLinkTarget(target, '--link'),
     cost: options.cost === undefined ? 1 : parseInteger(options.cost, '--link cost', 1, 1_000_000)
   }
 }
@@ -175,13 +222,16 @@ export function parseConnectorFlag (text: string): ConnectorConfig {
   }
 }
 
-/** `--listener KEY=HOST:PORT` */
+/** `--listener KEY=HOST:PORT[,max=N]` */
 export function parseListenerFlag (text: string): ListenerConfig {
-  const eq = text.indexOf('=')
-  if (eq < 0) throw new ConfigError('--listener', `expected KEY=HOST:PORT, got ${JSON.stringify(text)}`)
+  const [spec, ...rest] = text.split(',')
+  const eq = spec.indexOf('=')
+  if (eq < 0) throw new ConfigError('--listener', `expected KEY=HOST:PORT[,max=N], got ${JSON.stringify(text)}`)
+  const options = parseOptions(rest, '--listener', ['max'])
   return {
-    routingKey: parseRoutingKey(text.slice(0, eq), '--listener'),
-    ...parseHostPort(text.slice(eq + 1), '--listener', true)
+    routingKey: parseRoutingKey(spec.slice(0, eq), '--listener'),
+    ...parseHostPort(spec.slice(eq + 1), '--listener', true),
+    maxConnections: options.max === undefined ? DEFAULT_MAX_CONNECTIONS_PER_LISTENER : parseInteger(options.max, '--listener max', 1, 1_000_000)
   }
 }
 
@@ -192,11 +242,14 @@ function parseList<T> (value: unknown, field: string, item: (v: unknown, field: 
 }
 
 function linkFromFile (v: unknown, field: string): LinkConfig {
-  if (typeof v === 'string') return { address: parseMultiaddr(v, field, true), cost: 1 }
-  if (!isObj(v)) throw new ConfigError(field, 'must be an address or {address, cost}')
-  rejectUnknown(v, ['address', 'cost'], field)
+  if (typeof v === 'string') return { ...parseLinkTarget(v, field), cost: 1 }
+  if (!isObj(v)) throw new ConfigError(field, 'must be an address, a token, or {address or token, cost}')
+  rejectUnknown(v, ['address', 'token', 'cost'], field)
+  if ((v.address === undefined) === (v.token === undefined)) throw new ConfigError(field, 'needs exactly one of address or token')
+  const target = v.token !== undefined ? parseString(v.token, `${field}.token`) : parseString(v.address, `${field}.address`)
+  if (v.token !== undefined && !looksLikeToken(target)) throw new ConfigError(`${field}.token`, 'this is not a portmesh token (it should start with portmesh-token-v1:)')
   return {
-    address: parseMultiaddr(v.address, `${field}.address`, true),
+    ...parseLinkTarget(target, v.token !== undefined ? `${field}.token` : `${field}.address`),
     cost: v.cost === undefined ? 1 : parseInteger(v.cost, `${field}.cost`, 1, 1_000_000)
   }
 }
@@ -214,12 +267,28 @@ function connectorFromFile (v: unknown, field: string): ConnectorConfig {
 
 function listenerFromFile (v: unknown, field: string): ListenerConfig {
   if (!isObj(v)) throw new ConfigError(field, 'must be {routingKey, host, port}')
-  rejectUnknown(v, ['routingKey', 'host', 'port'], field)
+  rejectUnknown(v, ['routingKey', 'host', 'port', 'maxConnections'], field)
   return {
     routingKey: parseRoutingKey(v.routingKey, `${field}.routingKey`),
     host: v.host === undefined ? '127.0.0.1' : parseHost(v.host, `${field}.host`),
-    port: parsePort(v.port, `${field}.port`, true)
+    port: parsePort(v.port, `${field}.port`, true),
+    maxConnections: v.maxConnections === undefined ? DEFAULT_MAX_CONNECTIONS_PER_LISTENER : parseInteger(v.maxConnections, `${field}.maxConnections`, 1, 1_000_000)
   }
+}
+
+function limitsFromFile (v: unknown): LimitsConfig {
+  if (v === undefined || v === null) return { ...DEFAULT_LIMITS }
+  if (!isObj(v)) throw new ConfigError('limits', 'must be a mapping')
+  rejectUnknown(v, Object.keys(DEFAULT_LIMITS), 'limits')
+  return {
+    tunnelsPerPeer: v.tunnelsPerPeer === undefined ? DEFAULT_LIMITS.tunnelsPerPeer : parseInteger(v.tunnelsPerPeer, 'limits.tunnelsPerPeer', 1, 1_000_000),
+    newTunnelsPerSecondPerPeer: v.newTunnelsPerSecondPerPeer === undefined ? DEFAULT_LIMITS.newTunnelsPerSecondPerPeer : parseInteger(v.newTunnelsPerSecondPerPeer, 'limits.newTunnelsPerSecondPerPeer', 1, 1_000_000),
+    joinWindowMs: v.joinWindowMs === undefined ? DEFAULT_LIMITS.joinWindowMs : parseInteger(v.joinWindowMs, 'limits.joinWindowMs', 100, 600_000)
+  }
+}
+
+function isLoopback (host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
 }
 
 function timersFromFile (v: unknown): Partial<TimersConfig> {
@@ -240,7 +309,7 @@ function timersFromFile (v: unknown): Partial<TimersConfig> {
  */
 export function buildConfig (file: unknown, flags: FlagSettings, defaultSite: string): RouterConfig {
   const f: Obj = file === undefined || file === null ? {} : isObj(file) ? file : (() => { throw new ConfigError('config', 'the file must hold a mapping of settings') })()
-  rejectUnknown(f, ['site', 'dataDir', 'listen', 'api', 'links', 'connectors', 'listeners', 'timers', 'hopLimit', 'logLevel'], '')
+  rejectUnknown(f, ['site', 'dataDir', 'listen', 'advertise', 'api', 'links', 'connectors', 'listeners', 'timers', 'limits', 'hopLimit', 'logLevel'], '')
 
   const site = flags.site !== undefined ? parseString(flags.site, '--site') : f.site !== undefined ? parseString(f.site, 'site') : defaultSite
   if (!SITE_NAME.test(site)) throw new ConfigError(flags.site !== undefined ? '--site' : 'site', `site name ${JSON.stringify(site)} must be 1-63 letters, digits, '.', '_' or '-'`)
@@ -249,6 +318,10 @@ export function buildConfig (file: unknown, flags: FlagSettings, defaultSite: st
     ? flags.listen.map(a => parseMultiaddr(a, '--listen', false))
     : f.listen !== undefined ? parseList(typeof f.listen === 'string' ? [f.listen] : f.listen, 'listen', (v, fld) => parseMultiaddr(v, fld, false)) : DEFAULTS.listen
   if (listen.length === 0) throw new ConfigError('listen', 'needs at least one address')
+
+  const advertise = flags.advertise !== undefined && flags.advertise.length > 0
+    ? flags.advertise.map(a => parseMultiaddr(a, '--advertise', false))
+    : f.advertise !== undefined ? parseList(typeof f.advertise === 'string' ? [f.advertise] : f.advertise, 'advertise', (v, fld) => parseMultiaddr(v, fld, false)) : []
 
   const apiText = flags.api ?? (f.api !== undefined ? parseString(f.api, 'api') : DEFAULTS.api)
   const api = parseHostPort(apiText, flags.api !== undefined ? '--api' : 'api', true)
@@ -269,6 +342,10 @@ export function buildConfig (file: unknown, flags: FlagSettings, defaultSite: st
   const logLevel = flags.logLevel ?? (f.logLevel !== undefined ? parseString(f.logLevel, 'logLevel') : DEFAULTS.logLevel)
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(flags.logLevel !== undefined ? '--log-level' : 'logLevel', `must be one of ${LOG_LEVELS.join(', ')}`)
 
+  if (!isLoopback(api.host) && flags.apiToken === undefined) {
+    throw new ConfigError(flags.api !== undefined ? '--api' : 'api', `the admin API on ${api.host}, off loopback, needs a bearer token: add --api-token FILE`)
+  }
+
   const listenerPorts = new Set<string>()
   listeners.forEach((l, i) => {
     const id = `${l.host}:${l.port}`
@@ -280,11 +357,14 @@ export function buildConfig (file: unknown, flags: FlagSettings, defaultSite: st
     site,
     dataDir: flags.dataDir ?? (f.dataDir !== undefined ? parseString(f.dataDir, 'dataDir') : DEFAULTS.dataDir),
     listen,
+    advertise,
     api,
     links,
     connectors,
     listeners,
     timers,
+    limits: limitsFromFile(f.limits),
+    apiToken: flags.apiToken,
     hopLimit: f.hopLimit !== undefined ? parseInteger(f.hopLimit, 'hopLimit', 2, 255) : DEFAULTS.hopLimit,
     logLevel
   }

@@ -25,3 +25,5 @@ export const MAX_STREAM_WINDOW_BYTES = 4 * 1024 * 1024
 export const MAX_STREAM_READ_BUFFER_BYTES = 2 * MAX_STREAM_WINDOW_BYTES
 /** A control stream whose peer stops reading is aborted past this. */
 export const MAX_CONTROL_WRITE_BUFFER_BYTES = 8 * 1024 * 1024
+export const JOIN_PROTOCOL = '/portmesh/join/1.0.0'
+export const MAX_JOIN_MESSAGE_BYTES = 1024

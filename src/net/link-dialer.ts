@@ -1,15 +1,23 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import type { Libp2p } from '@libp2p/interface'
+import type { Connection, Libp2p } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import type { LinkConfig } from '../config/config.js'
 import type { LinkSession } from './link-session.js'
+import { JoinRefusedError, redeemToken } from './join.js'
+import { decodeToken, type JoinToken } from './token.js'
 
 export const BACKOFF_INITIAL_MS = 100
 export const BACKOFF_MAX_MS = 5_000
 
 /** What a dialer needs from its router. */
 export interface LinkOwner {
-  openLink (conn: Awaited<ReturnType<Libp2p['dial']>>, configuredCost: number): Promise<LinkSession>
+  readonly selfId: string
+  readonly site: string
+  openLink (conn: Connection, configuredCost: number): Promise<LinkSession>
+  isAuthorized (peer: string): boolean
+  authorize (peer: string, site: string, note: string): Promise<void>
+  /** The issuer refused our token: said once, and the link is given up. */
+  linkRefused (link: LinkConfig, sentence: string): void
 }
 
 /** Next delay: doubling up to the cap, with ±25 % jitter so restarted sites do not redial in lockstep. */
@@ -18,24 +26,39 @@ export function nextBackoff (previousMs: number, random = Math.random): number {
   return Math.round(base * (0.75 + random() * 0.5))
 }
 
+function withPeer (address: string, peer: string): Multiaddr {
+  const ma = multiaddr(address)
+  return ma.getComponents().some(c => c.name === 'p2p') ? ma : ma.encapsulate(`/p2p/${peer}`)
+}
+
 /**
- * Keeps one configured link up: dials, runs the link, and when it goes down
- * dials again with capped, jittered backoff, for as long as the router runs.
+ * Keeps one configured link up: dials, redeems the join token the first time
+ * (if the link was given one), runs the link, and when it goes down dials again
+ * with capped, jittered backoff, for as long as the router runs.
  */
 export class LinkDialer {
-  /** Known from the address's /p2p/ part, or learned on the first connect. */
+  /** Known from the address's /p2p/ part or the token, or learned on the first connect. */
   peerId: string | undefined
-  state: 'connecting' | 'up' | 'retrying' = 'connecting'
-  private readonly address: Multiaddr
+  state: 'connecting' | 'up' | 'retrying' | 'refused' = 'connecting'
+  private readonly addresses: Multiaddr[]
   private readonly expectedPeer: string | undefined
+  private readonly token: JoinToken | undefined
   private stopped = false
   private readonly abort = new AbortController()
   private wakeDown: (() => void) | undefined
   private lastError = ''
 
   constructor (readonly config: LinkConfig, private readonly node: Libp2p, private readonly owner: LinkOwner, private readonly log: Logger) {
-    this.address = multiaddr(config.address)
-    this.expectedPeer = this.address.getComponents().find(c => c.name === 'p2p')?.value
+    if (config.token !== undefined) {
+      const token = decodeToken(config.token)
+      this.token = token
+      this.expectedPeer = token.issuer
+      this.addresses = token.addresses.map(a => withPeer(a, token.issuer))
+    } else {
+      const ma = multiaddr(config.address)
+      this.expectedPeer = ma.getComponents().find(c => c.name === 'p2p')?.value
+      this.addresses = [ma]
+    }
     this.peerId = this.expectedPeer
   }
 
@@ -54,6 +77,18 @@ export class LinkDialer {
     this.wakeDown?.()
   }
 
+  private async dialAny (): Promise<Connection> {
+    const errors: string[] = []
+    for (const address of this.addresses) {
+      try {
+        return await this.node.dial(address, { signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(10_000)]) })
+      } catch (err) {
+        errors.push(`${address.toString()}: ${(err as Error).message}`)
+      }
+    }
+    throw new Error(errors.join('; '))
+  }
+
   private async run (): Promise<void> {
     let delayMs = 0
     while (!this.stopped) {
@@ -62,15 +97,23 @@ export class LinkDialer {
         await this.sleep(delayMs)
         if (this.stopped) return
       }
+      let conn: Connection | undefined
       try {
         const down = new Promise<void>((resolve) => { this.wakeDown = resolve })
-        const conn = await this.node.dial(this.address, { signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(10_000)]) })
+        conn = await this.dialAny()
         const remote = conn.remotePeer.toString()
         if (this.expectedPeer !== undefined && remote !== this.expectedPeer) {
-          await conn.close().catch(() => {})
-          throw new Error(`peer at ${this.config.address} is ${remote}, not the expected peer`)
+          throw new Error(`the site at ${conn.remoteAddr.toString()} is ${remote}, not the expected peer ${this.expectedPeer}`)
         }
         this.peerId = remote
+        if (this.token !== undefined && !this.owner.isAuthorized(remote)) {
+          const site = await redeemToken(conn, this.token, this.owner.selfId, this.owner.site)
+          await this.owner.authorize(remote, site, `linked-with-token ${new Date().toISOString()}`)
+          this.log.info({ peer: remote, site }, 'token accepted; linked sites are now authorised to each other')
+        }
+        if (!this.owner.isAuthorized(remote)) {
+          throw new Error(`${remote} is not authorised here: link to it with a token it issued (portmesh token issue)`)
+        }
         const session = await this.owner.openLink(conn, this.config.cost)
         if (!session.isOpen) throw new Error('link closed during setup')
         this.state = 'up'
@@ -82,11 +125,18 @@ export class LinkDialer {
         delayMs = BACKOFF_INITIAL_MS
       } catch (err) {
         if (this.stopped) return
+        if (err instanceof JoinRefusedError) {
+          this.state = 'refused'
+          this.owner.linkRefused(this.config, err.message)
+          await conn?.close().catch(() => {})
+          return
+        }
         const message = (err as Error).message
         if (message !== this.lastError) {
           this.log.warn({ address: this.config.address, err: message }, 'cannot link; retrying with backoff')
           this.lastError = message
         }
+        if (conn !== undefined && !this.owner.isAuthorized(conn.remotePeer.toString())) await conn.close().catch(() => {})
         delayMs = nextBackoff(delayMs)
       }
     }

@@ -17,8 +17,8 @@ before(async () => {
   dbPort = await freePort()
   digestPort = await freePort()
   east = await Site.start(mesh, 'east', { connectors: [`db=127.0.0.1:${db.port}`, `digest=127.0.0.1:${digest.port}`] })
-  middle = await Site.start(mesh, 'middle', { links: [east.address] })
-  west = await Site.start(mesh, 'west', { links: [middle.address], listeners: [`db=127.0.0.1:${dbPort}`, `digest=127.0.0.1:${digestPort}`] })
+  middle = await Site.start(mesh, 'middle', { links: [await east.token()] })
+  west = await Site.start(mesh, 'west', { links: [await middle.token()], listeners: [`db=127.0.0.1:${dbPort}`, `digest=127.0.0.1:${digestPort}`] })
   await west.waitTargets('db', ['east'])
 })
 

@@ -65,7 +65,7 @@ test('the identity is created once and reused; status prints tables and JSON', a
   const svc = await namedServer('east')
   mesh.onStop(async () => { await svc.close() })
   const east = await Site.start(mesh, 'east', { connectors: [`db=127.0.0.1:${svc.port}`] })
-  const west = await Site.start(mesh, 'west', { links: [`${east.address}/p2p/${east.peerId}`], listeners: ['db=127.0.0.1:0'] })
+  const west = await Site.start(mesh, 'west', { links: [await east.token()], listeners: ['db=127.0.0.1:0'] })
   await west.waitTargets('db', ['east'])
   const key = readFileSync(join(east.dataDir, 'identity.key'))
   const first = east.peerId

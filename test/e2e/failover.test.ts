@@ -26,7 +26,7 @@ test('two equal-cost targets share 100 concurrent held connections', async (t) =
   const a = await Site.start(mesh, 'a', { connectors: [`svc=127.0.0.1:${sa.port}`] })
   const b = await Site.start(mesh, 'b', { connectors: [`svc=127.0.0.1:${sb.port}`] })
   const port = await freePort()
-  const west = await Site.start(mesh, 'west', { links: [a.address, b.address], listeners: [`svc=127.0.0.1:${port}`] })
+  const west = await Site.start(mesh, 'west', { links: [await a.token(), await b.token()], listeners: [`svc=127.0.0.1:${port}`] })
   await west.waitTargets('svc', ['a', 'b'])
 
   const held: Socket[] = []
@@ -56,7 +56,7 @@ test('a cost-9999 backup gets nothing while the primary is up, everything after 
   const primary = await Site.start(mesh, 'primary', { connectors: [`svc=127.0.0.1:${sp.port}`] })
   const backup = await Site.start(mesh, 'backup', { connectors: [`svc=127.0.0.1:${sb.port}`] })
   const port = await freePort()
-  const west = await Site.start(mesh, 'west', { links: [primary.address, `${backup.address},cost=9999`], listeners: [`svc=127.0.0.1:${port}`] })
+  const west = await Site.start(mesh, 'west', { links: [await primary.token(), `${await backup.token()},cost=9999`], listeners: [`svc=127.0.0.1:${port}`] })
   await west.waitTargets('svc', ['backup', 'primary'])
   assert.deepEqual((await west.status()).links.map(l => [l.site, l.cost]).sort(), [['backup', 9999], ['primary', 1]])
 
@@ -81,10 +81,10 @@ test('ring of four: killing the middle of the shortest path reroutes over the ot
   const db = await namedServer('east-db')
   mesh.onStop(async () => { await db.close() })
   const east = await Site.start(mesh, 'east', { connectors: [`db=127.0.0.1:${db.port}`] })
-  const north = await Site.start(mesh, 'north', { links: [east.address] })
-  const south = await Site.start(mesh, 'south', { links: [`${east.address},cost=2`] })
+  const north = await Site.start(mesh, 'north', { links: [await east.token()] })
+  const south = await Site.start(mesh, 'south', { links: [`${await east.token()},cost=2`] })
   const port = await freePort()
-  const west = await Site.start(mesh, 'west', { links: [north.address, `${south.address},cost=2`], listeners: [`db=127.0.0.1:${port}`] })
+  const west = await Site.start(mesh, 'west', { links: [await north.token(), `${await south.token()},cost=2`], listeners: [`db=127.0.0.1:${port}`] })
 
   const viaNorth = await west.waitStatus('route to east via north', s => s.routers.some(r => r.site === 'east' && r.nextHop === north.peerId && r.cost === 2))
   assert.equal(viaNorth.routers.length, 3)
@@ -115,7 +115,7 @@ test('a frozen target (SIGSTOP) is detected within the liveness timeout and its 
   mesh.onStop(async () => { await se.close() })
   const east = await Site.start(mesh, 'east', { connectors: [`svc=127.0.0.1:${se.port}`] })
   const port = await freePort()
-  const west = await Site.start(mesh, 'west', { links: [east.address], listeners: [`svc=127.0.0.1:${port}`] })
+  const west = await Site.start(mesh, 'west', { links: [await east.token()], listeners: [`svc=127.0.0.1:${port}`] })
   await west.waitTargets('svc', ['east'])
   const held = await dial(port)
   assert.equal(await readLine(held), 'east')
@@ -146,7 +146,7 @@ test('SIGTERM: a site exits 0 within seconds and its neighbours drop it at once'
   mesh.onStop(async () => { await se.close() })
   const east = await Site.start(mesh, 'east', { connectors: [`svc=127.0.0.1:${se.port}`] })
   // A long liveness timeout shows that the drop comes from the goodbye, not from silence.
-  const west = await Site.start(mesh, 'west', { links: [east.address], args: ['--liveness-timeout', '30000'] })
+  const west = await Site.start(mesh, 'west', { links: [await east.token()], args: ['--liveness-timeout', '30000'] })
   await west.waitTargets('svc', ['east'])
   const started = Date.now()
   const code = await east.stop()
@@ -163,7 +163,7 @@ test('no target: the client connection is closed at once; a refusing connector l
   const east = await Site.start(mesh, 'east', { connectors: [`dead=127.0.0.1:${deadPort}`] })
   const noneP = await freePort()
   const deadP = await freePort()
-  const west = await Site.start(mesh, 'west', { links: [east.address], listeners: [`nothing=127.0.0.1:${noneP}`, `dead=127.0.0.1:${deadP}`] })
+  const west = await Site.start(mesh, 'west', { links: [await east.token()], listeners: [`nothing=127.0.0.1:${noneP}`, `dead=127.0.0.1:${deadP}`] })
   await west.waitTargets('dead', ['east'])
   for (const port of [noneP, deadP]) {
     const startedAt = Date.now()

@@ -39,6 +39,8 @@ export class Site {
   peerId = ''
   apiUrl = ''
   exitCode: number | null = null
+  /** Everything the process wrote to stderr (the one-sentence errors). */
+  stderr = ''
   private exited: Promise<void> = Promise.resolve()
 
   private constructor (readonly name: string, readonly dataDir: string, readonly port: number, private readonly options: SiteOptions) {}
@@ -69,7 +71,7 @@ export class Site {
     liveChildren.add(proc)
     proc.once('exit', () => liveChildren.delete(proc))
     const log = createWriteStream(join(ARTIFACTS, `${this.name}-${this.port}.log`), { flags: 'a' })
-    proc.stderr?.pipe(log)
+    proc.stderr?.on('data', (d: Buffer) => { this.stderr += d.toString(); log.write(d) })
     this.exited = new Promise((resolve) => proc.once('exit', (code) => { this.exitCode = code; resolve() }))
     let out = ''
     const ready = new Promise<void>((resolve, reject) => {
@@ -89,6 +91,13 @@ export class Site {
     })
     this.apiUrl = ''
     await Promise.race([ready, new Promise((_resolve, reject) => setTimeout(() => reject(new Error(`site ${this.name} not ready in 20 s`)), 20_000).unref())])
+  }
+
+  /** A join token from this site, for another site's --link. */
+  async token (uses = 1, expiresInSeconds = 600): Promise<string> {
+    const res = await fetch(`${this.apiUrl}/v1/tokens`, { method: 'POST', body: JSON.stringify({ uses, expiresInSeconds }), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) })
+    if (res.status !== 201) throw new Error(`${this.name}: token issue answered ${res.status}`)
+    return (await res.json() as { token: string }).token
   }
 
   async status (): Promise<RouterStatus> {

@@ -882,4 +882,305 @@ export namespace portmesh {
             BAD_REQUEST = 6
         }
     }
+
+    /**
+     * Properties of a Token.
+     * @deprecated Use portmesh.Token.$Properties instead.
+     */
+    interface IToken extends portmesh.Token.$Properties {
+    }
+
+    /** Represents a Token. */
+    class Token {
+
+        /**
+         * Constructs a new Token.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.Token.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Token version. */
+        version: number;
+
+        /** Token issuer. */
+        issuer: string;
+
+        /** Token addresses. */
+        addresses: string[];
+
+        /** Token grantId. */
+        grantId: Uint8Array;
+
+        /** Token secret. */
+        secret: Uint8Array;
+
+        /** Token expiresAt. */
+        expiresAt: number;
+
+        /** Token issuerSite. */
+        issuerSite: string;
+
+        /**
+         * Creates a new Token instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns Token instance
+         */
+        static create(properties: portmesh.Token.$Shape): portmesh.Token & portmesh.Token.$Shape;
+        static create(properties?: portmesh.Token.$Properties): portmesh.Token;
+
+        /**
+         * Encodes the specified Token message. Does not implicitly {@link portmesh.Token.verify|verify} messages.
+         * @param m Token message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.Token.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Token message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.Token & portmesh.Token.$Shape} Token
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.Token & portmesh.Token.$Shape;
+
+        /**
+         * Gets the type url for Token
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Token {
+
+        /** Properties of a Token. */
+        interface $Properties {
+
+            /** Token version */
+            version?: (number|null);
+
+            /** Token issuer */
+            issuer?: (string|null);
+
+            /** Token addresses */
+            addresses?: (string[]|null);
+
+            /** Token grantId */
+            grantId?: (Uint8Array|null);
+
+            /** Token secret */
+            secret?: (Uint8Array|null);
+
+            /** Token expiresAt */
+            expiresAt?: (number|null);
+
+            /** Token issuerSite */
+            issuerSite?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Token. */
+        type $Shape = portmesh.Token.$Properties;
+    }
+
+    /**
+     * Properties of a JoinRequest.
+     * @deprecated Use portmesh.JoinRequest.$Properties instead.
+     */
+    interface IJoinRequest extends portmesh.JoinRequest.$Properties {
+    }
+
+    /** Represents a JoinRequest. */
+    class JoinRequest {
+
+        /**
+         * Constructs a new JoinRequest.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.JoinRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** JoinRequest grantId. */
+        grantId: Uint8Array;
+
+        /** JoinRequest proof. */
+        proof: Uint8Array;
+
+        /** JoinRequest site. */
+        site: string;
+
+        /**
+         * Creates a new JoinRequest instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns JoinRequest instance
+         */
+        static create(properties: portmesh.JoinRequest.$Shape): portmesh.JoinRequest & portmesh.JoinRequest.$Shape;
+        static create(properties?: portmesh.JoinRequest.$Properties): portmesh.JoinRequest;
+
+        /**
+         * Encodes the specified JoinRequest message. Does not implicitly {@link portmesh.JoinRequest.verify|verify} messages.
+         * @param m JoinRequest message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.JoinRequest.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a JoinRequest message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.JoinRequest & portmesh.JoinRequest.$Shape} JoinRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.JoinRequest & portmesh.JoinRequest.$Shape;
+
+        /**
+         * Gets the type url for JoinRequest
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace JoinRequest {
+
+        /** Properties of a JoinRequest. */
+        interface $Properties {
+
+            /** JoinRequest grantId */
+            grantId?: (Uint8Array|null);
+
+            /** JoinRequest proof */
+            proof?: (Uint8Array|null);
+
+            /** JoinRequest site */
+            site?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a JoinRequest. */
+        type $Shape = portmesh.JoinRequest.$Properties;
+    }
+
+    /**
+     * Properties of a JoinResponse.
+     * @deprecated Use portmesh.JoinResponse.$Properties instead.
+     */
+    interface IJoinResponse extends portmesh.JoinResponse.$Properties {
+    }
+
+    /** Represents a JoinResponse. */
+    class JoinResponse {
+
+        /**
+         * Constructs a new JoinResponse.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.JoinResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** JoinResponse code. */
+        code: portmesh.JoinResponse.Code;
+
+        /** JoinResponse message. */
+        message: string;
+
+        /** JoinResponse site. */
+        site: string;
+
+        /**
+         * Creates a new JoinResponse instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns JoinResponse instance
+         */
+        static create(properties: portmesh.JoinResponse.$Shape): portmesh.JoinResponse & portmesh.JoinResponse.$Shape;
+        static create(properties?: portmesh.JoinResponse.$Properties): portmesh.JoinResponse;
+
+        /**
+         * Encodes the specified JoinResponse message. Does not implicitly {@link portmesh.JoinResponse.verify|verify} messages.
+         * @param m JoinResponse message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.JoinResponse.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a JoinResponse message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.JoinResponse & portmesh.JoinResponse.$Shape} JoinResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.JoinResponse & portmesh.JoinResponse.$Shape;
+
+        /**
+         * Gets the type url for JoinResponse
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace JoinResponse {
+
+        /** Properties of a JoinResponse. */
+        interface $Properties {
+
+            /** JoinResponse code */
+            code?: (portmesh.JoinResponse.Code|null);
+
+            /** JoinResponse message */
+            message?: (string|null);
+
+            /** JoinResponse site */
+            site?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a JoinResponse. */
+        type $Shape = portmesh.JoinResponse.$Properties;
+
+        /** Code enum. */
+        enum Code {
+
+            /** UNSPECIFIED value */
+            UNSPECIFIED = 0,
+
+            /** OK value */
+            OK = 1,
+
+            /** UNKNOWN value */
+            UNKNOWN = 2,
+
+            /** EXPIRED value */
+            EXPIRED = 3,
+
+            /** USED value */
+            USED = 4,
+
+            /** BAD_PROOF value */
+            BAD_PROOF = 5,
+
+            /** BUSY value */
+            BUSY = 6
+        }
+    }
 }

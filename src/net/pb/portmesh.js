@@ -2120,6 +2120,730 @@ export const portmesh = $root.portmesh = (() => {
         return TunnelStatus;
     })();
 
+    portmesh.Token = (function() {
+
+        /**
+         * Properties of a Token.
+         * @typedef {Object} portmesh.Token.$Properties
+         * @property {number|null} [version] Token version
+         * @property {string|null} [issuer] Token issuer
+         * @property {Array.<string>|null} [addresses] Token addresses
+         * @property {Uint8Array|null} [grantId] Token grantId
+         * @property {Uint8Array|null} [secret] Token secret
+         * @property {number|null} [expiresAt] Token expiresAt
+         * @property {string|null} [issuerSite] Token issuerSite
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Token.
+         * @memberof portmesh
+         * @interface IToken
+         * @augments portmesh.Token.$Properties
+         * @deprecated Use portmesh.Token.$Properties instead.
+         */
+
+        /**
+         * Shape of a Token.
+         * @typedef {portmesh.Token.$Properties} portmesh.Token.$Shape
+         */
+
+        /**
+         * Constructs a new Token.
+         * @memberof portmesh
+         * @classdesc Represents a Token.
+         * @constructor
+         * @param {portmesh.Token.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Token = function (p) {
+            this.addresses = [];
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * Token version.
+         * @member {number} version
+         * @memberof portmesh.Token
+         * @instance
+         */
+        Token.prototype.version = 0;
+
+        /**
+         * Token issuer.
+         * @member {string} issuer
+         * @memberof portmesh.Token
+         * @instance
+         */
+        Token.prototype.issuer = "";
+
+        /**
+         * Token addresses.
+         * @member {Array.<string>} addresses
+         * @memberof portmesh.Token
+         * @instance
+         */
+        Token.prototype.addresses = $util.emptyArray;
+
+        /**
+         * Token grantId.
+         * @member {Uint8Array} grantId
+         * @memberof portmesh.Token
+         * @instance
+         */
+        Token.prototype.grantId = $util.newBuffer([]);
+
+        /**
+         * Token secret.
+         * @member {Uint8Array} secret
+         * @memberof portmesh.Token
+         * @instance
+         */
+        Token.prototype.secret = $util.newBuffer([]);
+
+        /**
+         * Token expiresAt.
+         * @member {number} expiresAt
+         * @memberof portmesh.Token
+         * @instance
+         */
+        Token.prototype.expiresAt = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Token issuerSite.
+         * @member {string} issuerSite
+         * @memberof portmesh.Token
+         * @instance
+         */
+        Token.prototype.issuerSite = "";
+
+        /**
+         * Creates a new Token instance using the specified properties.
+         * @function create
+         * @memberof portmesh.Token
+         * @static
+         * @param {portmesh.Token.$Properties=} [properties] Properties to set
+         * @returns {portmesh.Token} Token instance
+         * @type {{
+         *   (properties: portmesh.Token.$Shape): portmesh.Token & portmesh.Token.$Shape;
+         *   (properties?: portmesh.Token.$Properties): portmesh.Token;
+         * }}
+         */
+        Token.create = function(properties) {
+            return new Token(properties);
+        };
+
+        /**
+         * Encodes the specified Token message. Does not implicitly {@link portmesh.Token.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.Token
+         * @static
+         * @param {portmesh.Token.$Properties} m Token message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Token.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.version != null && $Object.hasOwnProperty.call(m, "version") && m.version !== 0)
+                w.uint32(/* id 1, wireType 0 =*/8).uint32(m.version);
+            if (m.issuer != null && $Object.hasOwnProperty.call(m, "issuer") && m.issuer !== "")
+                w.uint32(/* id 2, wireType 2 =*/18).string(m.issuer);
+            if (m.addresses != null && m.addresses.length) {
+                for (var i = 0; i < m.addresses.length; ++i)
+                    w.uint32(/* id 3, wireType 2 =*/26).string(m.addresses[i]);
+            }
+            if (m.grantId != null && $Object.hasOwnProperty.call(m, "grantId") && m.grantId.length)
+                w.uint32(/* id 4, wireType 2 =*/34).bytes(m.grantId);
+            if (m.secret != null && $Object.hasOwnProperty.call(m, "secret") && m.secret.length)
+                w.uint32(/* id 5, wireType 2 =*/42).bytes(m.secret);
+            if (m.expiresAt != null && $Object.hasOwnProperty.call(m, "expiresAt") && (typeof m.expiresAt === "object" ? m.expiresAt.low || m.expiresAt.high : m.expiresAt !== 0))
+                w.uint32(/* id 6, wireType 0 =*/48).uint64(m.expiresAt);
+            if (m.issuerSite != null && $Object.hasOwnProperty.call(m, "issuerSite") && m.issuerSite !== "")
+                w.uint32(/* id 7, wireType 2 =*/58).string(m.issuerSite);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a Token message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.Token
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.Token & portmesh.Token.$Shape} Token
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Token.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.Token();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.version = v;
+                        else
+                            delete m.version;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.issuer = v;
+                        else
+                            delete m.issuer;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.addresses && m.addresses.length))
+                            m.addresses = [];
+                        m.addresses.push(r.stringVerify());
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.grantId = v;
+                        else
+                            delete m.grantId;
+                        continue;
+                    }
+                case 5: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.secret = v;
+                        else
+                            delete m.secret;
+                        continue;
+                    }
+                case 6: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.expiresAt = v;
+                        else
+                            delete m.expiresAt;
+                        continue;
+                    }
+                case 7: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.issuerSite = v;
+                        else
+                            delete m.issuerSite;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for Token
+         * @function getTypeUrl
+         * @memberof portmesh.Token
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Token.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.Token";
+        };
+
+        return Token;
+    })();
+
+    portmesh.JoinRequest = (function() {
+
+        /**
+         * Properties of a JoinRequest.
+         * @typedef {Object} portmesh.JoinRequest.$Properties
+         * @property {Uint8Array|null} [grantId] JoinRequest grantId
+         * @property {Uint8Array|null} [proof] JoinRequest proof
+         * @property {string|null} [site] JoinRequest site
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a JoinRequest.
+         * @memberof portmesh
+         * @interface IJoinRequest
+         * @augments portmesh.JoinRequest.$Properties
+         * @deprecated Use portmesh.JoinRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of a JoinRequest.
+         * @typedef {portmesh.JoinRequest.$Properties} portmesh.JoinRequest.$Shape
+         */
+
+        /**
+         * Constructs a new JoinRequest.
+         * @memberof portmesh
+         * @classdesc Represents a JoinRequest.
+         * @constructor
+         * @param {portmesh.JoinRequest.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const JoinRequest = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * JoinRequest grantId.
+         * @member {Uint8Array} grantId
+         * @memberof portmesh.JoinRequest
+         * @instance
+         */
+        JoinRequest.prototype.grantId = $util.newBuffer([]);
+
+        /**
+         * JoinRequest proof.
+         * @member {Uint8Array} proof
+         * @memberof portmesh.JoinRequest
+         * @instance
+         */
+        JoinRequest.prototype.proof = $util.newBuffer([]);
+
+        /**
+         * JoinRequest site.
+         * @member {string} site
+         * @memberof portmesh.JoinRequest
+         * @instance
+         */
+        JoinRequest.prototype.site = "";
+
+        /**
+         * Creates a new JoinRequest instance using the specified properties.
+         * @function create
+         * @memberof portmesh.JoinRequest
+         * @static
+         * @param {portmesh.JoinRequest.$Properties=} [properties] Properties to set
+         * @returns {portmesh.JoinRequest} JoinRequest instance
+         * @type {{
+         *   (properties: portmesh.JoinRequest.$Shape): portmesh.JoinRequest & portmesh.JoinRequest.$Shape;
+         *   (properties?: portmesh.JoinRequest.$Properties): portmesh.JoinRequest;
+         * }}
+         */
+        JoinRequest.create = function(properties) {
+            return new JoinRequest(properties);
+        };
+
+        /**
+         * Encodes the specified JoinRequest message. Does not implicitly {@link portmesh.JoinRequest.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.JoinRequest
+         * @static
+         * @param {portmesh.JoinRequest.$Properties} m JoinRequest message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        JoinRequest.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.grantId != null && $Object.hasOwnProperty.call(m, "grantId") && m.grantId.length)
+                w.uint32(/* id 1, wireType 2 =*/10).bytes(m.grantId);
+            if (m.proof != null && $Object.hasOwnProperty.call(m, "proof") && m.proof.length)
+                w.uint32(/* id 2, wireType 2 =*/18).bytes(m.proof);
+            if (m.site != null && $Object.hasOwnProperty.call(m, "site") && m.site !== "")
+                w.uint32(/* id 3, wireType 2 =*/26).string(m.site);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a JoinRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.JoinRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.JoinRequest & portmesh.JoinRequest.$Shape} JoinRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        JoinRequest.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.JoinRequest();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.grantId = v;
+                        else
+                            delete m.grantId;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.proof = v;
+                        else
+                            delete m.proof;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.site = v;
+                        else
+                            delete m.site;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for JoinRequest
+         * @function getTypeUrl
+         * @memberof portmesh.JoinRequest
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        JoinRequest.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.JoinRequest";
+        };
+
+        return JoinRequest;
+    })();
+
+    portmesh.JoinResponse = (function() {
+
+        /**
+         * Properties of a JoinResponse.
+         * @typedef {Object} portmesh.JoinResponse.$Properties
+         * @property {portmesh.JoinResponse.Code|null} [code] JoinResponse code
+         * @property {string|null} [message] JoinResponse message
+         * @property {string|null} [site] JoinResponse site
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a JoinResponse.
+         * @memberof portmesh
+         * @interface IJoinResponse
+         * @augments portmesh.JoinResponse.$Properties
+         * @deprecated Use portmesh.JoinResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of a JoinResponse.
+         * @typedef {portmesh.JoinResponse.$Properties} portmesh.JoinResponse.$Shape
+         */
+
+        /**
+         * Constructs a new JoinResponse.
+         * @memberof portmesh
+         * @classdesc Represents a JoinResponse.
+         * @constructor
+         * @param {portmesh.JoinResponse.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const JoinResponse = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * JoinResponse code.
+         * @member {portmesh.JoinResponse.Code} code
+         * @memberof portmesh.JoinResponse
+         * @instance
+         */
+        JoinResponse.prototype.code = 0;
+
+        /**
+         * JoinResponse message.
+         * @member {string} message
+         * @memberof portmesh.JoinResponse
+         * @instance
+         */
+        JoinResponse.prototype.message = "";
+
+        /**
+         * JoinResponse site.
+         * @member {string} site
+         * @memberof portmesh.JoinResponse
+         * @instance
+         */
+        JoinResponse.prototype.site = "";
+
+        /**
+         * Creates a new JoinResponse instance using the specified properties.
+         * @function create
+         * @memberof portmesh.JoinResponse
+         * @static
+         * @param {portmesh.JoinResponse.$Properties=} [properties] Properties to set
+         * @returns {portmesh.JoinResponse} JoinResponse instance
+         * @type {{
+         *   (properties: portmesh.JoinResponse.$Shape): portmesh.JoinResponse & portmesh.JoinResponse.$Shape;
+         *   (properties?: portmesh.JoinResponse.$Properties): portmesh.JoinResponse;
+         * }}
+         */
+        JoinResponse.create = function(properties) {
+            return new JoinResponse(properties);
+        };
+
+        /**
+         * Encodes the specified JoinResponse message. Does not implicitly {@link portmesh.JoinResponse.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.JoinResponse
+         * @static
+         * @param {portmesh.JoinResponse.$Properties} m JoinResponse message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        JoinResponse.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.code != null && $Object.hasOwnProperty.call(m, "code") && m.code !== 0)
+                w.uint32(/* id 1, wireType 0 =*/8).int32(m.code);
+            if (m.message != null && $Object.hasOwnProperty.call(m, "message") && m.message !== "")
+                w.uint32(/* id 2, wireType 2 =*/18).string(m.message);
+            if (m.site != null && $Object.hasOwnProperty.call(m, "site") && m.site !== "")
+                w.uint32(/* id 3, wireType 2 =*/26).string(m.site);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a JoinResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.JoinResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.JoinResponse & portmesh.JoinResponse.$Shape} JoinResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        JoinResponse.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.JoinResponse();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.int32())
+                            m.code = v;
+                        else
+                            delete m.code;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.message = v;
+                        else
+                            delete m.message;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.site = v;
+                        else
+                            delete m.site;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for JoinResponse
+         * @function getTypeUrl
+         * @memberof portmesh.JoinResponse
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        JoinResponse.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.JoinResponse";
+        };
+
+        /**
+         * Code enum.
+         * @name portmesh.JoinResponse.Code
+         * @enum {number}
+         * @property {number} UNSPECIFIED=0 UNSPECIFIED value
+         * @property {number} OK=1 OK value
+         * @property {number} UNKNOWN=2 UNKNOWN value
+         * @property {number} EXPIRED=3 EXPIRED value
+         * @property {number} USED=4 USED value
+         * @property {number} BAD_PROOF=5 BAD_PROOF value
+         * @property {number} BUSY=6 BUSY value
+         */
+        JoinResponse.Code = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "UNSPECIFIED"] = 0;
+            values[valuesById[1] = "OK"] = 1;
+            values[valuesById[2] = "UNKNOWN"] = 2;
+            values[valuesById[3] = "EXPIRED"] = 3;
+            values[valuesById[4] = "USED"] = 4;
+            values[valuesById[5] = "BAD_PROOF"] = 5;
+            values[valuesById[6] = "BUSY"] = 6;
+            return values;
+        })();
+
+        return JoinResponse;
+    })();
+
     return portmesh;
 })();
 

@@ -1,0 +1,46 @@
+import { ConfigError } from '../config/errors.js'
+import { apiTarget, callApi } from './api-client.js'
+
+export interface TokenIssueOptions {
+  api?: string
+  apiToken?: string
+  expires?: string
+  uses?: string
+}
+
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
+
+/** "90s", "15m", "2h", "7d" → seconds. */
+export function parseDuration (text: string, field: string): number {
+  const m = /^(\d+)\s*([smhd])$/.exec(text.trim())
+  if (m === null) throw new ConfigError(field, `expected a duration such as 90s, 15m, 2h or 7d, got ${JSON.stringify(text)}`)
+  const seconds = Number(m[1]) * UNITS[m[2]]
+  if (seconds < 1 || seconds > 365 * 86400) throw new ConfigError(field, 'must be between 1s and 365d')
+  return seconds
+}
+
+/** `portmesh token issue`: prints one line, the token. */
+export async function tokenIssueCommand (opts: TokenIssueOptions): Promise<number> {
+  let target, expiresInSeconds, uses
+  try {
+    target = apiTarget(opts.api, opts.apiToken)
+    expiresInSeconds = parseDuration(opts.expires ?? '15m', '--expires')
+    uses = opts.uses === undefined ? 1 : Number(opts.uses)
+    if (!Number.isInteger(uses) || uses < 1 || uses > 1000) throw new ConfigError('--uses', `must be a whole number between 1 and 1000, got ${JSON.stringify(opts.uses)}`)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`portmesh: invalid setting ${err.field}: ${err.reason}\n`)
+      return 2
+    }
+    throw err
+  }
+  try {
+    const { token, expiresAt } = await callApi<{ token: string, expiresAt: string }>(target, 'POST', '/v1/tokens', { expiresInSeconds, uses })
+    process.stdout.write(`${token}\n`)
+    if (process.stderr.isTTY === true) process.stderr.write(`(valid until ${expiresAt}, ${uses} use${uses === 1 ? '' : 's'}; give it to the site that should link here: portmesh run --link <token>)\n`)
+    return 0
+  } catch (err) {
+    process.stderr.write(`portmesh: ${(err as Error).message}\n`)
+    return 1
+  }
+}

@@ -1,0 +1,41 @@
+import type { Connection, Libp2p, Stream } from '@libp2p/interface'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createNode } from '../../src/net/node.js'
+
+/**
+ * A libp2p node built from the project's own stack, under the test's control:
+ * it speaks portmesh's protocols as the test tells it, hostile or not.
+ */
+export class Rogue {
+  private constructor (readonly node: Libp2p) {}
+
+  static async start (): Promise<Rogue> {
+    const node = await createNode({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], maxStreamsPerConnection: 20_000 })
+    return new Rogue(node)
+  }
+
+  get peerId (): string {
+    return this.node.peerId.toString()
+  }
+
+  async dial (address: string, peerId: string): Promise<Connection> {
+    return await this.node.dial(multiaddr(`${address}/p2p/${peerId}`))
+  }
+
+  async stop (): Promise<void> {
+    await this.node.stop()
+  }
+}
+
+/** Resolves when the stream is closed or reset by the other side (or at once if it already is). */
+export async function streamDone (stream: Stream): Promise<string> {
+  if (stream.status !== 'open') return stream.status
+  return await new Promise((resolve) => stream.addEventListener('close', (evt) => resolve(evt.error !== undefined ? `reset: ${evt.error.name}` : 'closed'), { once: true }))
+}
+
+/** Resolves when the connection is closed. */
+export async function connectionDone (conn: Connection): Promise<void> {
+  if (conn.status !== 'open') return
+  await new Promise<void>((resolve) => conn.addEventListener('close', () => resolve(), { once: true }))
+}

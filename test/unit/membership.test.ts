@@ -1,0 +1,72 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { AuthorizedPeers, GrantStore, grantProof } from '../../src/net/membership.js'
+import { decodeToken, encodeToken, TokenError, TOKEN_PREFIX } from '../../src/net/token.js'
+
+const ISSUER = '12D3KooWAHqjn99nPfA36SHsTCobYvoj69L68sCdtKBCfvSyDFDg'
+const HOLDER = '12D3KooWMQaqe9rpMWaazmkXuv7jNA4okjPMXtGj8V5A5HHaVyhu'
+
+function sampleToken (): string {
+  return encodeToken({ issuer: ISSUER, issuerSite: 'west', addresses: [`/ip4/127.0.0.1/tcp/7070/p2p/${ISSUER}`], grantId: new Uint8Array(16).fill(1), secret: new Uint8Array(32).fill(2), expiresAt: 1_900_000_000 })
+}
+
+test('a token is one line of safe characters and round-trips', () => {
+  const text = sampleToken()
+  assert.match(text, /^portmesh-token-v1:[A-Za-z0-9_-]+$/)
+  const t = decodeToken(`  ${text}\n`)
+  assert.equal(t.issuer, ISSUER)
+  assert.equal(t.issuerSite, 'west')
+  assert.deepEqual(t.addresses, [`/ip4/127.0.0.1/tcp/7070/p2p/${ISSUER}`])
+  assert.equal(t.expiresAt, 1_900_000_000)
+})
+
+test('changing any one character of a token is detected', () => {
+  const text = sampleToken()
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  for (let i = TOKEN_PREFIX.length; i < text.length; i++) {
+    const replacement = alphabet[(alphabet.indexOf(text[i]) + 1 + (i % 7)) % alphabet.length]
+    const tampered = text.slice(0, i) + replacement + text.slice(i + 1)
+    if (tampered === text) continue
+    assert.throws(() => decodeToken(tampered), (err: unknown) => err instanceof TokenError && /damaged|no valid|no usable|version/.test(err.message), `position ${i}`)
+  }
+  assert.throws(() => decodeToken('/ip4/1.2.3.4/tcp/1'), /not a portmesh token/)
+})
+
+test('grants: ok once, then "already used"; unknown, expired and wrong proofs refused', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'portmesh-grants-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const now = Date.now()
+  const grants = await GrantStore.load(dir)
+  const g = await grants.issue(now + 60_000, 1)
+  const proof = grantProof(g.secret, HOLDER, ISSUER)
+  assert.equal(await grants.redeem(new Uint8Array(16), proof, HOLDER, ISSUER, now), 'unknown')
+  assert.equal(await grants.redeem(g.id, grantProof(g.secret, ISSUER, HOLDER), HOLDER, ISSUER, now), 'bad-proof', 'a proof made for other identities')
+  assert.equal(await grants.redeem(g.id, proof, HOLDER, ISSUER, now + 61_000), 'expired')
+  assert.equal(await grants.redeem(g.id, proof, HOLDER, ISSUER, now), 'ok')
+  assert.equal(await grants.redeem(g.id, proof, HOLDER, ISSUER, now), 'used')
+  // Grants survive a restart; the file is private.
+  const reloaded = await GrantStore.load(dir)
+  assert.equal(await reloaded.redeem(g.id, proof, HOLDER, ISSUER, now), 'used')
+  assert.equal(statSync(join(dir, 'grants.json')).mode & 0o077, 0)
+  const two = await reloaded.issue(now + 60_000, 2)
+  const p2 = grantProof(two.secret, HOLDER, ISSUER)
+  assert.equal(await reloaded.redeem(two.id, p2, HOLDER, ISSUER, now), 'ok')
+  assert.equal(await reloaded.redeem(two.id, p2, HOLDER, ISSUER, now), 'ok')
+  assert.equal(await reloaded.redeem(two.id, p2, HOLDER, ISSUER, now), 'used')
+})
+
+test('authorised peers are a plain file an operator can read and edit', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'portmesh-auth-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const a = await AuthorizedPeers.load(dir)
+  assert.equal(a.has(HOLDER), false)
+  await a.add(HOLDER, 'east', 'joined-with-token 2026-11-27T00:00:00.000Z')
+  const text = readFileSync(join(dir, 'authorized-peers'), 'utf8')
+  assert.match(text, new RegExp(`^${HOLDER} east joined-with-token`, 'm'))
+  const b = await AuthorizedPeers.load(dir)
+  assert.equal(b.has(HOLDER), true)
+  assert.deepEqual(b.list().map(p => p.site), ['east'])
+})
