@@ -1,4 +1,4 @@
-import type { Connection, Libp2p, Stream } from '@libp2p/interface'
+import type { Connection, Libp2p, PrivateKey, Stream } from '@libp2p/interface'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createNode } from '../../src/net/node.js'
@@ -8,11 +8,17 @@ import { createNode } from '../../src/net/node.js'
  * it speaks portmesh's protocols as the test tells it, hostile or not.
  */
 export class Rogue {
-  private constructor (readonly node: Libp2p) {}
+  private constructor (readonly node: Libp2p, private readonly privateKey: PrivateKey) {}
 
   static async start (): Promise<Rogue> {
-    const node = await createNode({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], maxStreamsPerConnection: 20_000 })
-    return new Rogue(node)
+    const privateKey = await generateKeyPair('Ed25519')
+    const node = await createNode({ privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], maxStreamsPerConnection: 20_000 })
+    return new Rogue(node, privateKey)
+  }
+
+  /** Signs with the rogue's own identity key (valid for its own peer id only). */
+  async sign (data: Uint8Array): Promise<Uint8Array> {
+    return await this.privateKey.sign(data)
   }
 
   get peerId (): string {
@@ -28,10 +34,17 @@ export class Rogue {
   }
 }
 
-/** Resolves when the stream is closed or reset by the other side (or at once if it already is). */
+/**
+ * Resolves when the other side is done with the stream: it reset it, or it
+ * finished writing (half-close). Resolves at once if that already happened.
+ */
 export async function streamDone (stream: Stream): Promise<string> {
   if (stream.status !== 'open') return stream.status
-  return await new Promise((resolve) => stream.addEventListener('close', (evt) => resolve(evt.error !== undefined ? `reset: ${evt.error.name}` : 'closed'), { once: true }))
+  if (stream.remoteWriteStatus === 'closed') return 'finished'
+  return await new Promise((resolve) => {
+    stream.addEventListener('close', (evt) => resolve(evt.error !== undefined ? `reset: ${evt.error.name}` : 'closed'), { once: true })
+    stream.addEventListener('remoteCloseWrite', () => resolve('finished'), { once: true })
+  })
 }
 
 /** Resolves when the connection is closed. */
