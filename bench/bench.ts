@@ -120,8 +120,8 @@ async function main (): Promise<void> {
     process.stderr.write(`portmesh bench: ${BYTES / MIB} MiB per throughput run, ${RUNS} runs, ${SETUP_CONNECTIONS} connections per setup run\n`)
     // east has the workloads; west reaches them over 1 hop, far over 2 hops.
     const east = await Site.start(mesh, 'east', { connectors: [`sink=127.0.0.1:${sink.port}`, `echo=127.0.0.1:${echo.port}`], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: ['--log-level', 'warn'] })
-    const west = await Site.start(mesh, 'west', { links: [east.address], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: ['--log-level', 'warn'] })
-    const far = await Site.start(mesh, 'far', { links: [west.address], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: ['--log-level', 'warn'] })
+    const west = await Site.start(mesh, 'west', { links: [await east.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: ['--log-level', 'warn'] })
+    const far = await Site.start(mesh, 'far', { links: [await west.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: ['--log-level', 'warn'] })
     await far.waitTargets('sink', ['east'])
     await far.waitTargets('echo', ['east'])
     const port = async (site: Site, key: string): Promise<number> => site.listenerPort(key, await site.status())

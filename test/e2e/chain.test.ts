@@ -3,6 +3,8 @@ import assert from 'node:assert/strict'
 import { closed, dial, digestServer, echoServer, echoTransfer, readLine, type TestServer } from '../helpers/tcp.js'
 import { freePort, Mesh, Site } from '../helpers/site.js'
 import { createHash } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 //   west --1-- middle --1-- east        db connector at east, listener at west
 const mesh = new Mesh()
@@ -18,7 +20,10 @@ before(async () => {
   digestPort = await freePort()
   east = await Site.start(mesh, 'east', { connectors: [`db=127.0.0.1:${db.port}`, `digest=127.0.0.1:${digest.port}`] })
   middle = await Site.start(mesh, 'middle', { links: [await east.token()] })
-  west = await Site.start(mesh, 'west', { links: [await middle.token()], listeners: [`db=127.0.0.1:${dbPort}`, `digest=127.0.0.1:${digestPort}`] })
+  // west's link is a file holding the token, as in docker/compose.yml.
+  const tokenFile = join(mesh.dir, 'middle.token')
+  writeFileSync(tokenFile, `${await middle.token()}\n`)
+  west = await Site.start(mesh, 'west', { links: [tokenFile], listeners: [`db=127.0.0.1:${dbPort}`, `digest=127.0.0.1:${digestPort}`] })
   await west.waitTargets('db', ['east'])
 })
 

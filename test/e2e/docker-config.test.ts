@@ -14,17 +14,22 @@ test('the compose file\'s site configs load with the same loader as `portmesh ru
   const configs = await Promise.all(files.map(async f => await loadConfig(resolve(DOCKER, 'sites', f), {})))
   const [east, middle, west] = configs
   assert.deepEqual([east.site, middle.site, west.site], ['east', 'middle', 'west'])
-  assert.deepEqual(middle.links, [{ address: '/dns4/east/tcp/7070', cost: 1 }])
-  assert.deepEqual(west.links, [{ address: '/dns4/middle/tcp/7070', cost: 1 }])
   assert.equal(east.connectors[0].routingKey, west.listeners[0].routingKey)
-  for (const c of configs) assert.equal(c.dataDir, '/data')
+  for (const c of configs) {
+    assert.equal(c.dataDir, '/data')
+    assert.deepEqual(c.advertise, [`/dns4/${c.site}/tcp/7070`])
+  }
 })
 
-test('compose mounts each site config, and the image runs `portmesh run --config`', () => {
-  const compose = parse(readFileSync(resolve(DOCKER, 'compose.yml'), 'utf8')) as { services: Record<string, { volumes?: string[] }> }
+test('compose mounts each site config and links each site with a token from the one it links to', () => {
+  const compose = parse(readFileSync(resolve(DOCKER, 'compose.yml'), 'utf8')) as { services: Record<string, { volumes?: string[], command?: string[] }> }
   for (const site of ['east', 'middle', 'west']) {
     assert.ok(compose.services[site].volumes?.includes(`./sites/${site}.yaml:/etc/portmesh/site.yaml:ro`), site)
+    assert.match(compose.services[site].command?.[0] ?? '', /\$\$PM run --config \/etc\/portmesh\/site\.yaml/)
   }
+  assert.match(compose.services.middle.command?.[0] ?? '', /--link \/shared\/east\.token/)
+  assert.match(compose.services.west.command?.[0] ?? '', /--link \/shared\/middle\.token/)
+  assert.match(compose.services.east.command?.[0] ?? '', /token issue --expires 1h > \/shared\/east\.token/)
   const dockerfile = readFileSync(resolve(DOCKER, 'Dockerfile'), 'utf8')
   assert.match(dockerfile, /CMD \["run", "--config", "\/etc\/portmesh\/site.yaml"\]/)
   assert.match(dockerfile, /127\.0\.0\.1:7071\/healthz/)
