@@ -31,7 +31,12 @@ program.command('run')
   .option('--liveness-timeout <ms>', 'declare a silent link down after this long (default: 1000)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default: info)')
   .addOption(new Option('--log-format <format>', 'log format (default: pretty on a terminal, else json)').choices(['json', 'pretty']))
-  .action(async (opts) => { process.exitCode = await runCommand(opts) })
+  .action(async (opts) => {
+    // Exit explicitly once the router has stopped: a natural exit waits for
+    // every libuv handle to close, and a socket torn down mid-write can keep
+    // Node spinning in its exit cleanup (seen here with 100 % CPU).
+    process.exit(await runCommand(opts))
+  })
 
 program.command('status')
   .description('show this site\'s links, routes and services')
