@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CLI, freePort, Mesh, Site } from '../helpers/site.js'
 import { connectionDone, Rogue, streamDone } from '../helpers/rogue.js'
-import { echoServer, echoTransfer, namedServer, whoAnswers } from '../helpers/tcp.js'
+import { closed, dial, echoServer, echoTransfer, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
 import { waitFor } from '../helpers/wait.js'
 import { LINK_PROTOCOL, TUNNEL_PROTOCOL } from '../../src/net/constants.js'
 import { encodeAdvertisementBody, encodeControl, encodeSignedAd, encodeTunnelHeader } from '../../src/net/codec.js'
@@ -229,4 +229,37 @@ test('the admin API off loopback needs a bearer token; without it every request 
   assert.match((cli as { stderr: string }).stderr, /needs its API token/)
   const cliOk = await promisify(execFile)(process.execPath, [CLI, 'status', '--json', '--api', `127.0.0.1:${apiPort}`, '--api-token', tokenFile])
   assert.equal(JSON.parse(cliOk.stdout).site, 'guarded')
+})
+
+test('limits: a listener at its cap refuses new clients and keeps the open ones; a tunnel past its hop limit is refused', async (t) => {
+  //  a --1-- b --1-- c --1-- d (svc)     a: hopLimit 2 (too few for 3 hops), listener max=2
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop() })
+  const svc = await namedServer('d')
+  mesh.onStop(async () => { await svc.close() })
+  const d = await Site.start(mesh, 'd', { connectors: [`svc=127.0.0.1:${svc.port}`] })
+  const c = await Site.start(mesh, 'c', { links: [await d.token()] })
+  const b = await Site.start(mesh, 'b', { links: [await c.token()] })
+  const capped = await freePort()
+  const bPort = await freePort()
+  const b2 = await Site.start(mesh, 'b-edge', { links: [await c.token()], listeners: [`svc=127.0.0.1:${bPort},max=2`] })
+  await b2.waitTargets('svc', ['d'])
+  const held = [await dial(bPort), await dial(bPort)]
+  for (const s of held) assert.equal(await readLine(s), 'd')
+  const third = await dial(bPort).then(async s => await closed(s), (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET' ? 'reset' : err.code)
+  assert.equal(third, 'reset')
+  for (const s of held) {
+    s.write('still here\n')
+    assert.equal(await readLine(s), 'still here')
+    s.destroy()
+  }
+  await waitFor('listener below its cap', async () => (await b2.status()).listeners[0].openConnections === 0)
+  assert.equal(await whoAnswers(bPort), 'd')
+
+  const a = await Site.start(mesh, 'a', { links: [await b.token()], listeners: [`svc=127.0.0.1:${capped}`], args: ['--config', configFile(mesh, 'a', 'hopLimit: 2\n')] })
+  await a.waitTargets('svc', ['d'])
+  const outcome = await dial(capped).then(async s => await closed(s), (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET' ? 'reset' : err.code)
+  assert.equal(outcome, 'reset')
+  assert.equal(svc.connections, 0)
+  await waitFor('c logs the hop limit', () => c.stdout.includes('tunnel dropped: hop limit reached'))
 })

@@ -41,6 +41,8 @@ export class Site {
   exitCode: number | null = null
   /** Everything the process wrote to stderr (the one-sentence errors). */
   stderr = ''
+  /** The last MiB of its stdout (summary and JSON log lines). */
+  stdout = ''
   private exited: Promise<void> = Promise.resolve()
 
   private constructor (readonly name: string, readonly dataDir: string, readonly port: number, private readonly options: SiteOptions) {}
@@ -77,6 +79,7 @@ export class Site {
     const ready = new Promise<void>((resolve, reject) => {
       proc.stdout?.on('data', (d: Buffer) => {
         log.write(d)
+        this.stdout = (this.stdout + d.toString()).slice(-1024 * 1024)
         if (this.apiUrl !== '') return
         out += d.toString()
         const id = /peer id\s+(\S+)/.exec(out)
