@@ -39,7 +39,7 @@ export interface RouterStatus {
   routers: Array<{ peerId: string, site: string, cost: number, nextHop: string, hops: number }>
   services: Array<{ routingKey: string, targets: TargetStatus[] }>
   listeners: Array<{ routingKey: string, host: string, port: number, openConnections: number }>
-  connectors: Array<{ routingKey: string, host: string, port: number, cost: number }>
+  connectors: Array<{ routingKey: string, host: string, port: number, cost: number, healthy: boolean }>
 }
 
 /**
@@ -83,7 +83,10 @@ export class Router implements TunnelHost, LinkOwner {
     this.privateKey = identity.privateKey
     this.epoch = identity.epoch
     this.lsdb = new LinkStateDb(this.selfId, config.timers.maxAgeMs)
-    this.connectors = new LocalConnectors(config.connectors, CONNECT_TIMEOUT_MS)
+    this.connectors = new LocalConnectors(config.connectors, CONNECT_TIMEOUT_MS, (c) => {
+      this.log.info({ key: c.routingKey, connector: `${c.host}:${c.port}` }, c.healthy ? 'connector answers again; offering it to the mesh' : 'connector does not answer; withdrawing it from the mesh')
+      if (!this.stopping) void this.originate()
+    })
   }
 
   async start (): Promise<void> {
@@ -112,24 +115,35 @@ export class Router implements TunnelHost, LinkOwner {
       this.dialers.push(dialer)
       dialer.start()
     }
+    this.connectors.startProbing(this.config.timers.connectorProbeIntervalMs)
     this.lastRefreshMs = performance.now()
     this.housekeeping = setInterval(() => this.tick(), 1000)
     this.housekeeping.unref()
   }
 
-  /** Stops the router: stop accepting, withdraw from the mesh, reset what is still open, close links. */
+  /**
+   * Stops the router gracefully: stop accepting clients, withdraw this site's
+   * links and services from the mesh (every router routes around it at once),
+   * give in-flight connections up to drainMs to finish, reset the rest, close.
+   */
   async stop (): Promise<void> {
     if (this.stopping) return
     this.stopping = true
     clearInterval(this.housekeeping)
+    this.connectors.stopProbing()
     for (const l of this.listeners) l.close()
     for (const d of this.dialers) d.stop()
-    // Tell neighbours first: an advertisement with no links or services makes
-    // every router drop us at once, before the connections even close.
     this.withdrawn = true
     await this.originate()
     this.flushFlood()
+    const drainUntil = performance.now() + this.config.timers.drainMs
+    if (this.activePipes.size > 0) this.log.info({ open: this.activePipes.size, drainMs: this.config.timers.drainMs }, 'draining open connections')
+    while (this.activePipes.size > 0 && performance.now() < drainUntil) {
+      await Promise.race([...this.activePipes.keys(), new Promise(resolve => setTimeout(resolve, Math.max(1, drainUntil - performance.now())))])
+    }
+    if (this.activePipes.size > 0) this.log.warn({ open: this.activePipes.size }, 'drain period over; resetting open connections')
     for (const reset of this.activePipes.values()) reset()
+    // Let the withdrawal and the resets reach the wire before the connections close.
     await new Promise(resolve => setTimeout(resolve, 20))
     await this.node.stop()
   }

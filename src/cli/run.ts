@@ -21,8 +21,8 @@ export interface RunOptions {
   logFormat?: LogFormat
 }
 
-/** Time a stopping router gets before the process exits regardless. */
-const STOP_DEADLINE_MS = 5_000
+/** Time a stopping router gets, beyond its drain period, before the process exits regardless. */
+const STOP_GRACE_MS = 5_000
 
 export async function runCommand (opts: RunOptions): Promise<number> {
   let config
@@ -91,7 +91,7 @@ export async function runCommand (opts: RunOptions): Promise<number> {
       const deadline = setTimeout(() => {
         log.warn('stop took too long; exiting')
         process.exit(1)
-      }, STOP_DEADLINE_MS)
+      }, config.timers.drainMs + STOP_GRACE_MS)
       deadline.unref()
       void Promise.allSettled([router.stop(), api.stop()]).then(() => {
         clearTimeout(deadline)

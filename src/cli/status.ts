@@ -53,6 +53,6 @@ export function formatStatus (s: RouterStatus): string {
   out += '\nServices\n' + table(['ROUTING KEY', 'TARGET', 'COST', 'OPEN'],
     s.services.flatMap(svc => svc.targets.map(t => [svc.routingKey, t.peerId === s.peerId ? `${t.site} (here)` : t.site, String(t.cost), String(t.openConnections)])))
   out += '\nListeners\n' + table(['ROUTING KEY', 'ADDRESS', 'OPEN'], s.listeners.map(l => [l.routingKey, `${l.host}:${l.port}`, String(l.openConnections)]))
-  out += '\nConnectors\n' + table(['ROUTING KEY', 'ADDRESS', 'COST'], s.connectors.map(c => [c.routingKey, `${c.host}:${c.port}`, String(c.cost)]))
+  out += '\nConnectors\n' + table(['ROUTING KEY', 'ADDRESS', 'COST', 'WORKLOAD'], s.connectors.map(c => [c.routingKey, `${c.host}:${c.port}`, String(c.cost), c.healthy === false ? 'not answering' : 'ok']))
   return out
 }

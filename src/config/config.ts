@@ -46,6 +46,10 @@ export interface TimersConfig {
   refreshIntervalMs: number
   /** Others' advertisements not refreshed within this are dropped. */
   maxAgeMs: number
+  /** How often each connector's workload is probed with a TCP connect; 0 turns probing off. */
+  connectorProbeIntervalMs: number
+  /** On SIGTERM, how long in-flight connections get to finish after the site withdrew. */
+  drainMs: number
 }
 
 export interface RouterConfig {
@@ -70,7 +74,9 @@ export const DEFAULT_TIMERS: TimersConfig = {
   helloIntervalMs: 200,
   livenessTimeoutMs: 1000,
   refreshIntervalMs: 30_000,
-  maxAgeMs: 120_000
+  maxAgeMs: 120_000,
+  connectorProbeIntervalMs: 5_000,
+  drainMs: 3_000
 }
 
 export const DEFAULT_LIMITS: LimitsConfig = {
@@ -297,7 +303,8 @@ function timersFromFile (v: unknown): Partial<TimersConfig> {
   rejectUnknown(v, Object.keys(DEFAULT_TIMERS), 'timers')
   const out: Partial<TimersConfig> = {}
   for (const key of Object.keys(v) as Array<keyof TimersConfig>) {
-    out[key] = parseInteger(v[key], `timers.${key}`, 10, 24 * 3600 * 1000)
+    const min = key === 'connectorProbeIntervalMs' || key === 'drainMs' ? 0 : 10
+    out[key] = parseInteger(v[key], `timers.${key}`, min, 24 * 3600 * 1000)
   }
   return out
 }

@@ -12,6 +12,8 @@ export class ConnectFailedError extends Error {
 
 export interface ConnectorState extends ConnectorConfig {
   open: number
+  /** False while its workload does not accept connections (probe or real connect failed). */
+  healthy: boolean
 }
 
 /** Dials host:port; resolves once connected, rejects on error or timeout. */
@@ -44,30 +46,74 @@ export async function dialTcp (host: string, port: number, timeoutMs: number): P
 export class LocalConnectors {
   private readonly byKey = new Map<string, ConnectorState[]>()
   private rotation = 0
+  private probeTimer: NodeJS.Timeout | undefined
+  private probing = false
 
-  constructor (configs: ConnectorConfig[], private readonly connectTimeoutMs: number) {
+  /** `onHealthChange` is called when a connector's workload stops or starts answering. */
+  constructor (configs: ConnectorConfig[], private readonly connectTimeoutMs: number, private readonly onHealthChange: (c: ConnectorState) => void = () => {}) {
     for (const c of configs) {
       const list = this.byKey.get(c.routingKey) ?? []
-      list.push({ ...c, open: 0 })
+      list.push({ ...c, open: 0, healthy: true })
       this.byKey.set(c.routingKey, list)
     }
+  }
+
+  /**
+   * Probes every connector's workload with a TCP connect now and then every
+   * intervalMs. A connector that does not answer is withdrawn from what this
+   * site advertises, and offered again once it answers.
+   */
+  startProbing (intervalMs: number): void {
+    if (intervalMs <= 0 || this.byKey.size === 0) return
+    void this.probeAll(Math.min(intervalMs, this.connectTimeoutMs))
+    this.probeTimer = setInterval(() => { void this.probeAll(Math.min(intervalMs, this.connectTimeoutMs)) }, intervalMs)
+    this.probeTimer.unref()
+  }
+
+  stopProbing (): void {
+    clearInterval(this.probeTimer)
+  }
+
+  private async probeAll (timeoutMs: number): Promise<void> {
+    if (this.probing) return
+    this.probing = true
+    try {
+      await Promise.all([...this.byKey.values()].flat().map(async (c) => {
+        try {
+          const socket = await dialTcp(c.host, c.port, timeoutMs)
+          socket.destroy()
+          this.setHealth(c, true)
+        } catch {
+          this.setHealth(c, false)
+        }
+      }))
+    } finally {
+      this.probing = false
+    }
+  }
+
+  private setHealth (c: ConnectorState, healthy: boolean): void {
+    if (c.healthy === healthy) return
+    c.healthy = healthy
+    this.onHealthChange(c)
   }
 
   has (routingKey: string): boolean {
     return this.byKey.has(routingKey)
   }
 
-  /** What this site advertises: per key, how many connectors and the lowest cost. */
+  /** What this site advertises: per key, how many healthy connectors and the lowest cost among them. */
   summary (): Array<{ routingKey: string, connectors: number, cost: number }> {
-    return [...this.byKey].map(([routingKey, list]) => ({
-      routingKey,
-      connectors: list.length,
-      cost: Math.min(...list.map(c => c.cost))
-    })).sort((a, b) => a.routingKey < b.routingKey ? -1 : 1)
+    const out = []
+    for (const [routingKey, list] of this.byKey) {
+      const healthy = list.filter(c => c.healthy)
+      if (healthy.length > 0) out.push({ routingKey, connectors: healthy.length, cost: Math.min(...healthy.map(c => c.cost)) })
+    }
+    return out.sort((a, b) => a.routingKey < b.routingKey ? -1 : 1)
   }
 
-  list (): ConnectorConfig[] {
-    return [...this.byKey.values()].flat().map(({ routingKey, host, port, cost }) => ({ routingKey, host, port, cost }))
+  list (): Array<ConnectorConfig & { healthy: boolean }> {
+    return [...this.byKey.values()].flat().map(({ routingKey, host, port, cost, healthy }) => ({ routingKey, host, port, cost, healthy }))
   }
 
   /**
@@ -77,12 +123,18 @@ export class LocalConnectors {
   async connect (routingKey: string): Promise<{ socket: Socket, connector: ConnectorState, release: () => void }> {
     const list = this.byKey.get(routingKey)
     if (list === undefined || list.length === 0) throw new NoConnectorError(`no connector for ${routingKey} at this site`)
-    const ranked = rankTargets(list.map(c => ({ id: `${c.host}:${c.port}`, pathCost: 0, ownCost: c.cost, open: c.open, value: c })), this.rotation++)
+    // Healthy connectors first; an unhealthy one is still tried last, it may be back.
+    const ranked = [
+      ...rankTargets(list.filter(c => c.healthy).map(c => ({ id: `${c.host}:${c.port}`, pathCost: 0, ownCost: c.cost, open: c.open, value: c })), this.rotation),
+      ...rankTargets(list.filter(c => !c.healthy).map(c => ({ id: `${c.host}:${c.port}`, pathCost: 0, ownCost: c.cost, open: c.open, value: c })), this.rotation)
+    ]
+    this.rotation++
     const failures: string[] = []
     for (const { value: connector } of ranked) {
       connector.open++
       try {
         const socket = await dialTcp(connector.host, connector.port, this.connectTimeoutMs)
+        this.setHealth(connector, true)
         let released = false
         return {
           socket,
@@ -93,6 +145,7 @@ export class LocalConnectors {
         }
       } catch (err) {
         connector.open--
+        this.setHealth(connector, false)
         failures.push((err as Error).message)
       }
     }

@@ -1,0 +1,120 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createServer } from 'node:net'
+import { dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
+import { freePort, Mesh, Site } from '../helpers/site.js'
+import { waitFor } from '../helpers/wait.js'
+
+function timersFile (mesh: Mesh, name: string, yaml: string): string[] {
+  const path = join(mesh.dir, `${name}.yaml`)
+  writeFileSync(path, yaml)
+  return ['--config', path]
+}
+
+test('re-forwarding: a target whose workload refuses is skipped before the client notices', async (t) => {
+  //  west --1-- a (svc → nothing listening)
+  //  west --2-- b (svc → works)
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop() })
+  const sb = await namedServer('b')
+  mesh.onStop(async () => { await sb.close() })
+  const a = await Site.start(mesh, 'a', { connectors: [`svc=127.0.0.1:${await freePort()}`], args: timersFile(mesh, 'a', 'timers: { connectorProbeIntervalMs: 0 }\n') })
+  const b = await Site.start(mesh, 'b', { connectors: [`svc=127.0.0.1:${sb.port}`] })
+  const port = await freePort()
+  const west = await Site.start(mesh, 'west', { links: [await a.token(), `${await b.token()},cost=2`], listeners: [`svc=127.0.0.1:${port}`] })
+  await west.waitTargets('svc', ['a', 'b'])
+  // a is the cheaper target, so the first connection goes there, fails at its workload, and is re-forwarded.
+  const answers = []
+  for (let i = 0; i < 20; i++) answers.push(await whoAnswers(port))
+  assert.deepEqual(answers, Array(20).fill('b'))
+  assert.ok(a.stdout.includes('tunnel refused at destination'), 'a was never tried')
+  // The failed connect also withdrew a's connector from the mesh.
+  await west.waitTargets('svc', ['b'])
+})
+
+test('connector health: a workload that stops answering is withdrawn, and offered again when it is back', async (t) => {
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop() })
+  const workloadPort = await freePort()
+  const start = async (): Promise<ReturnType<typeof createServer>> => await new Promise((resolve) => {
+    const srv = createServer((s) => { s.on('error', () => {}); s.end('a\n') })
+    srv.listen(workloadPort, '127.0.0.1', () => resolve(srv))
+  })
+  let workload = await start()
+  mesh.onStop(() => { workload.close() })
+  const a = await Site.start(mesh, 'a', { connectors: [`svc=127.0.0.1:${workloadPort}`], args: timersFile(mesh, 'a', 'timers: { connectorProbeIntervalMs: 200 }\n') })
+  const west = await Site.start(mesh, 'west', { links: [await a.token()] })
+  await west.waitTargets('svc', ['a'])
+
+  await new Promise<void>((resolve) => workload.close(() => resolve()))
+  await west.waitTargets('svc', [], 5000)
+  assert.equal((await a.status()).connectors[0].healthy, false)
+
+  workload = await start()
+  await west.waitTargets('svc', ['a'], 5000)
+  assert.equal((await a.status()).connectors[0].healthy, true)
+})
+
+test('graceful restart: a target drains its connections, and a rolling restart under load fails no connection', async (t) => {
+  //  west --1-- a (svc),  west --1-- b (svc)
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop() })
+  const sa = await namedServer('a')
+  const sb = await namedServer('b')
+  mesh.onStop(async () => { await sa.close(); await sb.close() })
+  const drain = timersFile(mesh, 'drain', 'timers: { drainMs: 8000 }\n')
+  const a = await Site.start(mesh, 'a', { connectors: [`svc=127.0.0.1:${sa.port}`], args: drain })
+  const b = await Site.start(mesh, 'b', { connectors: [`svc=127.0.0.1:${sb.port}`], args: drain })
+  const port = await freePort()
+  const west = await Site.start(mesh, 'west', { links: [await a.token(), await b.token()], listeners: [`svc=127.0.0.1:${port}`] })
+  await west.waitTargets('svc', ['a', 'b'])
+
+  // A connection held through a keeps working while a drains, and a exits once it closes.
+  let held = await dial(port)
+  let first = await readLine(held)
+  if (first !== 'a') { // land one on a: the next one goes there (open connections tip the balance)
+    const other = await dial(port)
+    assert.equal(await readLine(other), 'a')
+    held.destroy()
+    held = other
+    first = 'a'
+  }
+  const stopping = a.stop()
+  await west.waitTargets('svc', ['b'], 3000)
+  held.write('during drain\n')
+  assert.equal(await readLine(held), 'during drain')
+  held.destroy()
+  assert.equal(await stopping, 0)
+
+  // Rolling restart under steady new-connection load (bounded: at most 3000 connections, 60 s).
+  await a.launch()
+  await west.waitTargets('svc', ['a', 'b'])
+  let running = true
+  const failures: string[] = []
+  let done = 0
+  const deadline = Date.now() + 60_000
+  const load = (async () => {
+    while (running && done < 3000 && Date.now() < deadline) {
+      try {
+        const who = await whoAnswers(port)
+        if (who !== 'a' && who !== 'b') failures.push(`answered ${JSON.stringify(who)}`)
+      } catch (err) {
+        failures.push((err as Error).message)
+      }
+      done++
+    }
+  })()
+  for (const site of [a, b]) {
+    await waitFor('some load first', () => done > 50)
+    const before = done
+    await site.restart()
+    await west.waitTargets('svc', ['a', 'b'])
+    await waitFor('load after the restart', () => done > before + 50)
+  }
+  running = false
+  await load
+  assert.deepEqual(failures, [])
+  t.diagnostic(`${done} connections during the rolling restart, ${failures.length} failed`)
+})
