@@ -57,7 +57,7 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
   if (conn === undefined) throw new TunnelRefusedError(StatusCode.NO_ROUTE, 'no route to the target')
   let stream: Stream
   try {
-    stream = await conn.newStream(TUNNEL_PROTOCOL, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) })
+    stream = await conn.newStream(TUNNEL_PROTOCOL, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS), negotiateFully: false })
   } catch (err) {
     throw new TunnelRefusedError(StatusCode.NO_ROUTE, `cannot open a stream to the next hop: ${(err as Error).message}`)
   }
@@ -140,7 +140,7 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
   }
   let out: Stream
   try {
-    out = await next.newStream(TUNNEL_PROTOCOL, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) })
+    out = await next.newStream(TUNNEL_PROTOCOL, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS), negotiateFully: false })
   } catch (err) {
     refuse(stream, StatusCode.NO_ROUTE, `next hop unreachable: ${(err as Error).message}`)
     return

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Socket } from 'node:net'
 import { closed, dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
-import { freePort, Mesh, Site } from '../helpers/site.js'
+import { configArgs, freePort, Mesh, Site } from '../helpers/site.js'
 import { waitFor } from '../helpers/wait.js'
 
 async function countAnswers (port: number, n: number): Promise<Record<string, number>> {
@@ -160,7 +160,8 @@ test('no target: the client connection is closed at once; a refusing connector l
   const mesh = new Mesh()
   t.after(async () => { await mesh.stop() })
   const deadPort = await freePort() // nothing listens here
-  const east = await Site.start(mesh, 'east', { connectors: [`dead=127.0.0.1:${deadPort}`] })
+  // Probing off, so that the refusal happens on a real connection.
+  const east = await Site.start(mesh, 'east', { connectors: [`dead=127.0.0.1:${deadPort}`], args: configArgs(mesh, 'east', 'timers: { connectorProbeIntervalMs: 0 }\n') })
   const noneP = await freePort()
   const deadP = await freePort()
   const west = await Site.start(mesh, 'west', { links: [await east.token()], listeners: [`nothing=127.0.0.1:${noneP}`, `dead=127.0.0.1:${deadP}`] })

@@ -1,17 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { createServer } from 'node:net'
 import { dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
-import { freePort, Mesh, Site } from '../helpers/site.js'
+import { configArgs, freePort, Mesh, Site } from '../helpers/site.js'
 import { waitFor } from '../helpers/wait.js'
-
-function timersFile (mesh: Mesh, name: string, yaml: string): string[] {
-  const path = join(mesh.dir, `${name}.yaml`)
-  writeFileSync(path, yaml)
-  return ['--config', path]
-}
 
 test('re-forwarding: a target whose workload refuses is skipped before the client notices', async (t) => {
   //  west --1-- a (svc → nothing listening)
@@ -20,7 +12,7 @@ test('re-forwarding: a target whose workload refuses is skipped before the clien
   t.after(async () => { await mesh.stop() })
   const sb = await namedServer('b')
   mesh.onStop(async () => { await sb.close() })
-  const a = await Site.start(mesh, 'a', { connectors: [`svc=127.0.0.1:${await freePort()}`], args: timersFile(mesh, 'a', 'timers: { connectorProbeIntervalMs: 0 }\n') })
+  const a = await Site.start(mesh, 'a', { connectors: [`svc=127.0.0.1:${await freePort()}`], args: configArgs(mesh, 'a', 'timers: { connectorProbeIntervalMs: 0 }\n') })
   const b = await Site.start(mesh, 'b', { connectors: [`svc=127.0.0.1:${sb.port}`] })
   const port = await freePort()
   const west = await Site.start(mesh, 'west', { links: [await a.token(), `${await b.token()},cost=2`], listeners: [`svc=127.0.0.1:${port}`] })
@@ -44,7 +36,7 @@ test('connector health: a workload that stops answering is withdrawn, and offere
   })
   let workload = await start()
   mesh.onStop(() => { workload.close() })
-  const a = await Site.start(mesh, 'a', { connectors: [`svc=127.0.0.1:${workloadPort}`], args: timersFile(mesh, 'a', 'timers: { connectorProbeIntervalMs: 200 }\n') })
+  const a = await Site.start(mesh, 'a', { connectors: [`svc=127.0.0.1:${workloadPort}`], args: configArgs(mesh, 'a', 'timers: { connectorProbeIntervalMs: 200 }\n') })
   const west = await Site.start(mesh, 'west', { links: [await a.token()] })
   await west.waitTargets('svc', ['a'])
 
@@ -64,7 +56,7 @@ test('graceful restart: a target drains its connections, and a rolling restart u
   const sa = await namedServer('a')
   const sb = await namedServer('b')
   mesh.onStop(async () => { await sa.close(); await sb.close() })
-  const drain = timersFile(mesh, 'drain', 'timers: { drainMs: 8000 }\n')
+  const drain = configArgs(mesh, 'drain', 'timers: { drainMs: 8000 }\n')
   const a = await Site.start(mesh, 'a', { connectors: [`svc=127.0.0.1:${sa.port}`], args: drain })
   const b = await Site.start(mesh, 'b', { connectors: [`svc=127.0.0.1:${sb.port}`], args: drain })
   const port = await freePort()

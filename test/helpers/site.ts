@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { tmpdir } from 'node:os'
@@ -156,6 +156,13 @@ export class Site {
     if (l === undefined) throw new Error(`${this.name} has no listener for ${key}`)
     return l.port
   }
+}
+
+/** Writes a config file for one site into the mesh's directory; returns the flags that load it. */
+export function configArgs (mesh: Mesh, name: string, yaml: string): string[] {
+  const path = join(mesh.dir, `${name}.yaml`)
+  writeFileSync(path, yaml)
+  return ['--config', path]
 }
 
 /** Every site a test started, torn down in `stop` even when the test failed. */
