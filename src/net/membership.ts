@@ -81,6 +81,8 @@ interface StoredGrant {
   secret: string
   expiresAt: number
   usesLeft: number
+  /** Peers that redeemed it: a holder that asks again (it crashed before saving) is answered OK again. */
+  redeemedBy?: string[]
 }
 
 export type RedeemResult = 'ok' | 'unknown' | 'expired' | 'used' | 'bad-proof'
@@ -123,9 +125,11 @@ export class GrantStore {
     if (grant === undefined) return 'unknown'
     const expected = grantProof(Buffer.from(grant.secret, 'hex'), holder, issuer)
     if (proof.length !== expected.length || !timingSafeEqual(expected, proof)) return 'bad-proof'
+    if (grant.redeemedBy?.includes(holder) === true) return 'ok'
     if (nowMs > grant.expiresAt) return 'expired'
     if (grant.usesLeft <= 0) return 'used'
     grant.usesLeft--
+    grant.redeemedBy = [...(grant.redeemedBy ?? []), holder]
     await this.save(nowMs)
     return 'ok'
   }

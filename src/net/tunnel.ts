@@ -1,7 +1,7 @@
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Socket } from 'node:net'
 import type { Logger } from 'pino'
-import { ConnectFailedError, NoConnectorError, type LocalConnectors } from '../edge/connector.js'
+import { NoConnectorError, type LocalConnectors } from '../edge/connector.js'
 import { decodeTunnelHeader, decodeTunnelStatus, encodeTunnelHeader, encodeTunnelStatus, statusName, StatusCode } from './codec.js'
 import { HEADER_TIMEOUT_MS, MAX_TUNNEL_HEADER_BYTES, MAX_TUNNEL_STATUS_BYTES, STATUS_TIMEOUT_MS, TUNNEL_PROTOCOL } from './constants.js'
 import { ProtocolTimeoutError, WireError } from './errors.js'
@@ -170,4 +170,3 @@ function pipe (host: TunnelHost, tunnel: ReturnType<typeof streamEndpoint>, sock
   })
 }
 
-export { ConnectFailedError }
