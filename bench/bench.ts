@@ -7,12 +7,15 @@
  * portmesh over 1 and 2 inter-router hops); connection setup (connect, 1-byte
  * echo, close) over N sequential connections, p50 and p99. Each row is
  * repeated BENCH_RUNS times; the table shows median (min–max) and the ratio to
- * direct TCP. Results also go to bench-results/latest.json.
+ * direct TCP. Route computation (Dijkstra over the link-state database) is
+ * timed on generated meshes of 100, 1,000 and 10,000 routers.
+ * Results also go to bench-results/latest.json.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { connect, createServer, type Server } from 'node:net'
 import { Mesh, Site, freePort } from '../test/helpers/site.js'
+import { timeRouteComputation } from './routes.js'
 
 const MIB = 1024 * 1024
 const BYTES = Number(process.env.BENCH_MIB ?? 256) * MIB
@@ -163,6 +166,10 @@ async function main (): Promise<void> {
       }
       rows.push({ name: `setup p50, ${p.name}`, runs: p50s, unit: 'ms' }, { name: `setup p99, ${p.name}`, runs: p99s, unit: 'ms' })
       process.stderr.write(`  setup ${p.name}: p50 ${p50s.map(r => r.toFixed(2)).join(', ')} ms\n`)
+    }
+
+    for (const n of [100, 1000, 10_000]) {
+      rows.push({ name: `route computation, ${n} routers`, runs: timeRouteComputation(n, RUNS), unit: 'ms' })
     }
 
     const directTp = median(rows[0].runs)
