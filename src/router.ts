@@ -9,7 +9,7 @@ import { rankTargets, type Candidate } from './core/select-target.js'
 import { effectiveLinkCost, type Advertisement, type LinkAd } from './core/types.js'
 import { LocalConnectors } from './edge/connector.js'
 import { Listener } from './edge/listener.js'
-import { decodeAdvertisementBody, decodeSignedAd, encodeAdvertisementBody, encodeSignedAd } from './net/codec.js'
+import { decodeAdvertisementBody, decodeSignedAd, encodeAdvertisementBody, encodeSignedAd, statusName } from './net/codec.js'
 import { CONNECT_TIMEOUT_MS, JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './net/constants.js'
 import { handleJoin } from './net/join.js'
 import { AuthorizedPeers, GrantStore } from './net/membership.js'
@@ -20,6 +20,7 @@ import { exchangeHello, LinkSession } from './net/link-session.js'
 import { createNode } from './net/node.js'
 import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './net/splice.js'
 import { handleTunnelStream, newConnectionId, openTunnel, TunnelRefusedError, type TunnelHost } from './net/tunnel.js'
+import { Metrics } from './api/metrics.js'
 
 /** How long own advertisement changes are batched before flooding. */
 const FLOOD_BATCH_MS = 5
@@ -50,6 +51,7 @@ export interface RouterStatus {
 export class Router implements TunnelHost, LinkOwner {
   readonly selfId: string
   readonly site: string
+  readonly metrics = new Metrics(() => this.status())
   authorized!: AuthorizedPeers
   grants!: GrantStore
   readonly connectors: LocalConnectors
@@ -146,6 +148,10 @@ export class Router implements TunnelHost, LinkOwner {
     // Let the withdrawal and the resets reach the wire before the connections close.
     await new Promise(resolve => setTimeout(resolve, 20))
     await this.node.stop()
+  }
+
+  get ready (): boolean {
+    return this.node !== undefined && !this.stopping
   }
 
   get addresses (): string[] {
@@ -355,7 +361,10 @@ export class Router implements TunnelHost, LinkOwner {
     this.floodTimer = undefined
     const own = this.lsdb.get(this.selfId)
     if (own === undefined) return
-    for (const s of this.sessions.values()) s.sendAdvertisement(own.raw)
+    for (const s of this.sessions.values()) {
+      s.sendAdvertisement(own.raw)
+      this.metrics.advertisementsSent.inc()
+    }
   }
 
   private async onAdvertisement (from: LinkSession, raw: Uint8Array): Promise<void> {
@@ -389,8 +398,13 @@ export class Router implements TunnelHost, LinkOwner {
       return
     }
     const result = this.lsdb.offer(ad, raw, performance.now())
+    this.metrics.advertisementsReceived.inc({ result })
     if (result === 'newer') {
-      for (const s of this.sessions.values()) if (s !== from) s.sendAdvertisement(raw)
+      for (const s of this.sessions.values()) {
+        if (s === from) continue
+        s.sendAdvertisement(raw)
+        this.metrics.advertisementsSent.inc()
+      }
       this.scheduleRecompute()
     } else if (result === 'older') {
       // The sender is behind: hand it the newer version we hold.
@@ -407,7 +421,9 @@ export class Router implements TunnelHost, LinkOwner {
 
   private recompute (): void {
     this.recomputePending = false
+    const end = this.metrics.routeComputations.startTimer()
     this.routes = computeRoutes(this.selfId, this.lsdb.advertisements())
+    end()
   }
 
   private tick (): void {
@@ -472,6 +488,7 @@ export class Router implements TunnelHost, LinkOwner {
     socket.on('error', () => {})
     if (listener.openConnections > listener.config.maxConnections) {
       this.logRefusal(`listener:${key}`, { key, limit: listener.config.maxConnections }, 'listener at its connection limit; refusing new clients')
+      this.metrics.connectionFailures.inc({ routing_key: key, reason: 'listener_full' })
       socket.resetAndDestroy()
       return
     }
@@ -496,19 +513,24 @@ export class Router implements TunnelHost, LinkOwner {
         }
       } catch (err) {
         this.countOpen(key, target.id, -1)
+        this.metrics.reforwards.inc({ routing_key: key, reason: err instanceof TunnelRefusedError ? statusName(err.code).toLowerCase() : 'connect_failed' })
         failures.push(`${target.value.site}: ${(err as Error).message}`)
         log.debug({ target: target.value.site, err: (err as Error).message }, 'target failed, trying the next')
         if (!(err instanceof TunnelRefusedError) && target.id !== this.selfId) break
         continue
       }
       log.debug({ target: target.value.site, cost: target.pathCost }, 'client connected')
+      this.metrics.connections.inc({ routing_key: key })
       void result.then((r) => {
         this.countOpen(key, target.id, -1)
+        this.metrics.bytes.inc({ routing_key: key, direction: 'in' }, r.bytesAToB)
+        this.metrics.bytes.inc({ routing_key: key, direction: 'out' }, r.bytesBToA)
         log.debug({ ...r, target: target.value.site }, 'client connection closed')
       })
       return
     }
     log.warn({ failures: failures.length > 0 ? failures : undefined }, ranked.length === 0 ? 'no target for routing key; closing client connection' : 'every target failed; closing client connection')
+    this.metrics.connectionFailures.inc({ routing_key: key, reason: ranked.length === 0 ? 'no_target' : 'all_targets_failed' })
     if (!socket.destroyed) socket.resetAndDestroy()
   }
 

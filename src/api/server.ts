@@ -5,6 +5,9 @@ import type { RouterStatus } from '../router.js'
 
 export interface ApiRouter {
   status (): RouterStatus
+  readonly metrics: { registry: { metrics: () => Promise<string>, contentType: string } }
+  /** True once the router has started and is not stopping. */
+  readonly ready: boolean
   issueToken (expiresInMs: number, uses: number): Promise<{ token: string, expiresAt: string }>
 }
 
@@ -68,6 +71,15 @@ export class AdminApi {
         case 'GET /healthz':
           send(res, 200, { ok: true })
           return
+        case 'GET /readyz':
+          send(res, this.router.ready ? 200 : 503, { ready: this.router.ready })
+          return
+        case 'GET /metrics': {
+          const text = await this.router.metrics.registry.metrics()
+          res.writeHead(200, { 'content-type': this.router.metrics.registry.contentType, 'cache-control': 'no-store' })
+          res.end(text)
+          return
+        }
         case 'GET /v1/status':
           send(res, 200, this.router.status())
           return

@@ -1,0 +1,57 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { RouterStatus } from '../router.js'
+
+/**
+ * Prometheus metrics, names prefixed portmesh_ with units in the names.
+ * Counters are bumped by the router as things happen; gauges that mirror
+ * state (links, routers, open connections) are read from the router's status
+ * at scrape time, so they can never drift from what `status` shows.
+ */
+export class Metrics {
+  readonly registry = new Registry()
+  readonly connections: Counter<'routing_key'>
+  readonly connectionFailures: Counter<'routing_key' | 'reason'>
+  readonly bytes: Counter<'routing_key' | 'direction'>
+  readonly advertisementsSent: Counter
+  readonly advertisementsReceived: Counter<'result'>
+  readonly reforwards: Counter<'routing_key' | 'reason'>
+  readonly routeComputations: Histogram
+
+  constructor (status: () => RouterStatus) {
+    const registers = [this.registry]
+    collectDefaultMetrics({ register: this.registry })
+    this.connections = new Counter({ name: 'portmesh_connections_total', help: 'Client connections accepted at this site\'s listeners and carried to a target', labelNames: ['routing_key'], registers })
+    this.connectionFailures = new Counter({ name: 'portmesh_connection_failures_total', help: 'Client connections that failed (the client saw a reset), by reason', labelNames: ['routing_key', 'reason'], registers })
+    this.reforwards = new Counter({ name: 'portmesh_reforwards_total', help: 'Targets that failed before any byte was sent; the connection then went to the next target, if there was one', labelNames: ['routing_key', 'reason'], registers })
+    this.bytes = new Counter({ name: 'portmesh_connection_bytes_total', help: 'Bytes carried for clients of this site\'s listeners (in: from the client, out: to it)', labelNames: ['routing_key', 'direction'], registers })
+    this.advertisementsSent = new Counter({ name: 'portmesh_advertisements_sent_total', help: 'Link-state advertisements sent to neighbours', registers })
+    this.advertisementsReceived = new Counter({ name: 'portmesh_advertisements_received_total', help: 'Link-state advertisements received, by what became of them', labelNames: ['result'], registers })
+    this.routeComputations = new Histogram({ name: 'portmesh_route_computation_seconds', help: 'Time to compute routes from the link-state database', buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers })
+
+    // Every state gauge is refreshed from one status snapshot per scrape.
+    let snapshotAt = -1
+    const refresh = (): void => {
+      const now = Date.now()
+      if (now === snapshotAt) return
+      snapshotAt = now
+      const s = status()
+      for (const g of [linkUp, linkCost, linkRtt, open, targets]) g.reset()
+      for (const l of s.links) {
+        if (l.peerId === '') continue
+        const labels = { peer: l.peerId, site: l.site }
+        linkUp.set(labels, l.state === 'up' ? 1 : 0)
+        linkCost.set(labels, l.cost)
+        if (l.rttMs !== undefined) linkRtt.set(labels, l.rttMs / 1000)
+      }
+      routers.set(s.routers.length)
+      for (const svc of s.services) targets.set({ routing_key: svc.routingKey }, svc.targets.length)
+      for (const l of s.listeners) open.inc({ routing_key: l.routingKey }, l.openConnections)
+    }
+    const linkUp = new Gauge({ name: 'portmesh_link_up', help: '1 while the link to the peer is up', labelNames: ['peer', 'site'], registers, collect: refresh })
+    const linkCost = new Gauge({ name: 'portmesh_link_cost', help: 'Effective cost of the link', labelNames: ['peer', 'site'], registers, collect: refresh })
+    const linkRtt = new Gauge({ name: 'portmesh_link_rtt_seconds', help: 'Last measured round-trip time of the link', labelNames: ['peer', 'site'], registers, collect: refresh })
+    const routers = new Gauge({ name: 'portmesh_routers_known', help: 'Routers this site can reach', registers, collect: refresh })
+    const open = new Gauge({ name: 'portmesh_open_connections', help: 'Client connections open at this site\'s listeners, per routing key', labelNames: ['routing_key'], registers, collect: refresh })
+    const targets = new Gauge({ name: 'portmesh_service_targets', help: 'Reachable targets per routing key', labelNames: ['routing_key'], registers, collect: refresh })
+  }
+}
