@@ -2,7 +2,8 @@ import type { Connection, Libp2p, PrivateKey, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Socket } from 'node:net'
 import type { Logger } from 'pino'
-import type { RouterConfig } from './config/config.js'
+import type { ConnectorConfig, LinkConfig, ListenerConfig, RouterConfig } from './config/config.js'
+import { ResourceStore } from './config/resources.js'
 import { LinkStateDb } from './core/lsdb.js'
 import { computeRoutes, type Route } from './core/spf.js'
 import { rankTargets, type Candidate } from './core/select-target.js'
@@ -36,11 +37,11 @@ export interface RouterStatus {
   peerId: string
   epoch: number
   addresses: string[]
-  links: Array<{ peerId: string, site: string, cost: number, state: string, address?: string, rttMs?: number }>
+  links: Array<{ name?: string, peerId: string, site: string, cost: number, state: string, address?: string, rttMs?: number, direction: 'inbound' | 'outbound' }>
   routers: Array<{ peerId: string, site: string, cost: number, nextHop: string, hops: number }>
   services: Array<{ routingKey: string, targets: TargetStatus[] }>
-  listeners: Array<{ routingKey: string, host: string, port: number, openConnections: number }>
-  connectors: Array<{ routingKey: string, host: string, port: number, cost: number, healthy: boolean }>
+  listeners: Array<{ name: string, routingKey: string, host: string, port: number, openConnections: number }>
+  connectors: Array<{ name: string, routingKey: string, host: string, port: number, cost: number, healthy: boolean }>
 }
 
 /**
@@ -62,8 +63,10 @@ export class Router implements TunnelHost, LinkOwner {
   private readonly sessions = new Map<string, LinkSession>()
   private readonly lsdb: LinkStateDb
   private routes = new Map<string, Route>()
-  private readonly listeners: Listener[] = []
-  private readonly dialers: LinkDialer[] = []
+  /** By name. Names are what `delete` takes; API-created ones are also in `resources`. */
+  private readonly listeners = new Map<string, Listener>()
+  private readonly dialers = new Map<string, LinkDialer>()
+  private resources!: ResourceStore
   /** Per routing key, per target peer id: client connections this router has open to it. */
   private readonly openByTarget = new Map<string, Map<string, number>>()
   private readonly activePipes = new Map<Promise<SpliceResult>, () => void>()
@@ -85,7 +88,7 @@ export class Router implements TunnelHost, LinkOwner {
     this.privateKey = identity.privateKey
     this.epoch = identity.epoch
     this.lsdb = new LinkStateDb(this.selfId, config.timers.maxAgeMs)
-    this.connectors = new LocalConnectors(config.connectors, CONNECT_TIMEOUT_MS, (c) => {
+    this.connectors = new LocalConnectors(CONNECT_TIMEOUT_MS, (c) => {
       this.log.info({ key: c.routingKey, connector: `${c.host}:${c.port}` }, c.healthy ? 'connector answers again; offering it to the mesh' : 'connector does not answer; withdrawing it from the mesh')
       if (!this.stopping) void this.originate()
     })
@@ -94,11 +97,12 @@ export class Router implements TunnelHost, LinkOwner {
   async start (): Promise<void> {
     this.authorized = await AuthorizedPeers.load(this.config.dataDir)
     this.grants = await GrantStore.load(this.config.dataDir)
+    this.resources = await ResourceStore.load(this.config.dataDir)
+    const stored = this.resources.resources
     // Bind local listeners first: a port in use should fail before we join the mesh.
-    for (const cfg of this.config.listeners) {
-      const listener = new Listener(cfg, (socket, l) => { void this.onClient(socket, l) })
-      await listener.start()
-      this.listeners.push(listener)
+    for (const cfg of [...this.config.listeners, ...stored.listeners]) await this.startListener(cfg)
+    for (const cfg of [...this.config.connectors, ...stored.connectors]) {
+      this.connectors.add({ ...cfg, name: cfg.name ?? uniqueName(cfg.routingKey, this.connectors.names()) })
     }
     const maxStreams = this.config.limits.tunnelsPerPeer + 16
     this.node = await createNode({ privateKey: this.privateKey, listen: this.config.listen, maxStreamsPerConnection: maxStreams })
@@ -112,15 +116,108 @@ export class Router implements TunnelHost, LinkOwner {
       if (this.admit(stream, conn) && this.admitTunnel(stream, conn)) void handleTunnelStream(this, stream, conn)
     }, { maxInboundStreams: maxStreams, maxOutboundStreams: maxStreams })
     await this.originate()
-    for (const link of this.config.links) {
-      const dialer = new LinkDialer(link, this.node, this, this.log)
-      this.dialers.push(dialer)
-      dialer.start()
-    }
+    for (const link of [...this.config.links, ...stored.links]) this.startLink(link)
     this.connectors.startProbing(this.config.timers.connectorProbeIntervalMs)
     this.lastRefreshMs = performance.now()
     this.housekeeping = setInterval(() => this.tick(), 1000)
     this.housekeeping.unref()
+  }
+
+  private async startListener (cfg: ListenerConfig): Promise<Listener> {
+    const name = cfg.name ?? uniqueName(cfg.routingKey, new Set(this.listeners.keys()))
+    const listener = new Listener({ ...cfg, name }, (socket, l) => { void this.onClient(socket, l) })
+    await listener.start()
+    this.listeners.set(name, listener)
+    return listener
+  }
+
+  private startLink (cfg: LinkConfig): LinkDialer {
+    const dialer = new LinkDialer(cfg, this.node, this, this.log)
+    const name = cfg.name ?? uniqueName(dialer.suggestedName, new Set(this.dialers.keys()))
+    this.dialers.set(name, dialer)
+    dialer.start()
+    return dialer
+  }
+
+  // ---- changes through the admin API (applied at once, stored in the data dir) ----
+
+  private checkNameFree (kind: string, name: string | undefined, taken: Set<string> | Map<string, unknown>): void {
+    if (name !== undefined && taken.has(name)) throw new ResourceError(409, 'name', `a ${kind} named ${name} exists already`)
+  }
+
+  async createListener (cfg: ListenerConfig): Promise<{ name: string, port: number }> {
+    this.checkNameFree('listener', cfg.name, this.listeners)
+    if (cfg.name === undefined && this.listeners.has(cfg.routingKey)) throw new ResourceError(409, 'name', `a listener named ${cfg.routingKey} exists already; give this one a name`)
+    let listener: Listener
+    try {
+      listener = await this.startListener({ ...cfg, name: cfg.name ?? cfg.routingKey })
+    } catch (err) {
+      throw new ResourceError(409, 'port', `cannot listen on ${cfg.host}:${cfg.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    }
+    const name = listener.config.name as string
+    this.resources.resources.listeners.push({ ...cfg, name })
+    await this.resources.save()
+    this.log.info({ name, key: cfg.routingKey, address: `${cfg.host}:${listener.boundPort}` }, 'listener created')
+    return { name, port: listener.boundPort }
+  }
+
+  async deleteListener (name: string): Promise<void> {
+    const listener = this.listeners.get(name)
+    if (listener === undefined) throw new ResourceError(404, 'name', `no listener named ${name}`)
+    if (!this.resources.resources.listeners.some(l => l.name === name)) throw new ResourceError(409, 'name', `listener ${name} comes from the config file or flags; remove it there`)
+    listener.close()
+    this.listeners.delete(name)
+    this.resources.resources.listeners = this.resources.resources.listeners.filter(l => l.name !== name)
+    await this.resources.save()
+    this.log.info({ name }, 'listener deleted; its open connections go on')
+  }
+
+  async createConnector (cfg: ConnectorConfig): Promise<{ name: string }> {
+    const taken = this.connectors.names()
+    this.checkNameFree('connector', cfg.name, taken)
+    if (cfg.name === undefined && taken.has(cfg.routingKey)) throw new ResourceError(409, 'name', `a connector named ${cfg.routingKey} exists already; give this one a name`)
+    const name = cfg.name ?? cfg.routingKey
+    this.connectors.add({ ...cfg, name })
+    this.resources.resources.connectors.push({ ...cfg, name })
+    await this.resources.save()
+    this.log.info({ name, key: cfg.routingKey, address: `${cfg.host}:${cfg.port}` }, 'connector created; offered to the mesh')
+    await this.originate()
+    return { name }
+  }
+
+  async deleteConnector (name: string): Promise<void> {
+    if (!this.connectors.names().has(name)) throw new ResourceError(404, 'name', `no connector named ${name}`)
+    if (!this.resources.resources.connectors.some(c => c.name === name)) throw new ResourceError(409, 'name', `connector ${name} comes from the config file or flags; remove it there`)
+    this.connectors.remove(name)
+    this.resources.resources.connectors = this.resources.resources.connectors.filter(c => c.name !== name)
+    await this.resources.save()
+    this.log.info({ name }, 'connector deleted; withdrawn from the mesh')
+    await this.originate()
+  }
+
+  async createLink (cfg: LinkConfig): Promise<{ name: string }> {
+    this.checkNameFree('link', cfg.name, this.dialers)
+    const dialer = this.startLink(cfg)
+    const name = [...this.dialers].find(([, d]) => d === dialer)?.[0] as string
+    this.resources.resources.links.push({ ...cfg, name })
+    await this.resources.save()
+    this.log.info({ name, address: cfg.address }, 'link created')
+    return { name }
+  }
+
+  /** Deletes a link by name or peer id: stops redialling and closes the link to that peer. */
+  async deleteLink (nameOrPeer: string): Promise<void> {
+    const entry = [...this.dialers].find(([name, d]) => name === nameOrPeer || d.peerId === nameOrPeer)
+    if (entry === undefined) throw new ResourceError(404, 'name', `no link named ${nameOrPeer} and none to that peer`)
+    const [name, dialer] = entry
+    if (!this.resources.resources.links.some(l => l.name === name)) throw new ResourceError(409, 'name', `link ${name} comes from the config file or flags; remove it there`)
+    dialer.stop()
+    this.dialers.delete(name)
+    this.resources.resources.links = this.resources.resources.links.filter(l => l.name !== name)
+    await this.resources.save()
+    const peer = dialer.peerId
+    if (peer !== undefined && ![...this.dialers.values()].some(d => d.peerId === peer)) this.sessions.get(peer)?.close('link deleted')
+    this.log.info({ name, peer }, 'link deleted')
   }
 
   /**
@@ -133,8 +230,8 @@ export class Router implements TunnelHost, LinkOwner {
     this.stopping = true
     clearInterval(this.housekeeping)
     this.connectors.stopProbing()
-    for (const l of this.listeners) l.close()
-    for (const d of this.dialers) d.stop()
+    for (const l of this.listeners.values()) l.close()
+    for (const d of this.dialers.values()) d.stop()
     this.withdrawn = true
     await this.originate()
     this.flushFlood()
@@ -163,7 +260,7 @@ export class Router implements TunnelHost, LinkOwner {
   /** The configured cost this router has for a link to `peer` (0 when it has none). */
   configuredCostFor (peer: string): number {
     let cost = 0
-    for (const d of this.dialers) if (d.peerId === peer) cost = Math.max(cost, d.config.cost)
+    for (const d of this.dialers.values()) if (d.peerId === peer) cost = Math.max(cost, d.config.cost)
     return cost
   }
 
@@ -303,7 +400,7 @@ export class Router implements TunnelHost, LinkOwner {
     if (this.sessions.get(session.peer) !== session) return
     this.sessions.delete(session.peer)
     if (!this.stopping) this.log.info({ peer: session.peer, site: session.site, reason }, 'link down')
-    for (const d of this.dialers) if (d.peerId === session.peer) d.linkDown()
+    for (const d of this.dialers.values()) if (d.peerId === session.peer) d.linkDown()
     void this.originate()
   }
 
@@ -546,12 +643,12 @@ export class Router implements TunnelHost, LinkOwner {
     for (const s of this.sessions.values()) {
       if (!s.isOpen) continue
       seen.add(s.peer)
-      const dialer = this.dialers.find(d => d.peerId === s.peer)
-      links.push({ peerId: s.peer, site: s.site, cost: s.cost, state: 'up', address: dialer?.config.address, rttMs: s.rttMs })
+      const [name, dialer] = [...this.dialers].find(([, d]) => d.peerId === s.peer) ?? []
+      links.push({ name, peerId: s.peer, site: s.site, cost: s.cost, state: 'up', address: dialer?.config.address, rttMs: s.rttMs, direction: s.opener === this.selfId ? 'outbound' : 'inbound' })
     }
-    for (const d of this.dialers) {
+    for (const [name, d] of this.dialers) {
       if (d.peerId !== undefined && seen.has(d.peerId)) continue
-      links.push({ peerId: d.peerId ?? '', site: d.peerId !== undefined ? this.siteOf(d.peerId) : '', cost: d.config.cost, state: d.state, address: d.config.address })
+      links.push({ name, peerId: d.peerId ?? '', site: d.peerId !== undefined ? this.siteOf(d.peerId) : '', cost: d.config.cost, state: d.state, address: d.config.address, direction: 'outbound' })
     }
     const routers = [...this.routes.values()]
       .map(r => ({ peerId: r.destination, site: this.siteOf(r.destination), cost: r.cost, nextHop: r.nextHop, hops: r.hops }))
@@ -572,10 +669,24 @@ export class Router implements TunnelHost, LinkOwner {
       links,
       routers,
       services,
-      listeners: this.listeners.map(l => ({ routingKey: l.config.routingKey, host: l.config.host, port: l.boundPort, openConnections: l.openConnections })),
+      listeners: [...this.listeners].map(([name, l]) => ({ name, routingKey: l.config.routingKey, host: l.config.host, port: l.boundPort, openConnections: l.openConnections })),
       connectors: this.connectors.list()
     }
   }
+}
+
+/** A change through the API that cannot be made; `status` is the HTTP answer, `field` what was wrong. */
+export class ResourceError extends Error {
+  override name = 'ResourceError'
+  constructor (readonly status: number, readonly field: string, message: string) {
+    super(message)
+  }
+}
+
+/** `base`, or `base-2`, `base-3`… whichever is not taken. */
+function uniqueName (base: string, taken: Set<string>): string {
+  if (!taken.has(base)) return base
+  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`
 }
 
 /**

@@ -1,7 +1,10 @@
 import { timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
-import type { RouterStatus } from '../router.js'
+import type { ConnectorConfig, LinkConfig, ListenerConfig } from '../config/config.js'
+import { DEFAULT_MAX_CONNECTIONS_PER_LISTENER, parseHost, parseInteger, parseLinkTarget, parseName, parsePort, parseRoutingKey } from '../config/config.js'
+import { ConfigError } from '../config/errors.js'
+import { ResourceError, type RouterStatus } from '../router.js'
 
 export interface ApiRouter {
   status (): RouterStatus
@@ -9,6 +12,50 @@ export interface ApiRouter {
   /** True once the router has started and is not stopping. */
   readonly ready: boolean
   issueToken (expiresInMs: number, uses: number): Promise<{ token: string, expiresAt: string }>
+  createListener (cfg: ListenerConfig): Promise<{ name: string, port: number }>
+  deleteListener (name: string): Promise<void>
+  createConnector (cfg: ConnectorConfig): Promise<{ name: string }>
+  deleteConnector (name: string): Promise<void>
+  createLink (cfg: LinkConfig): Promise<{ name: string }>
+  deleteLink (nameOrPeer: string): Promise<void>
+}
+
+type Body = Record<string, unknown>
+
+function allowOnly (body: Body, allowed: string[]): void {
+  for (const key of Object.keys(body)) if (!allowed.includes(key)) throw new BadRequest(`${key}: unknown field (expected ${allowed.join(', ')})`)
+}
+
+function listenerFrom (b: Body): ListenerConfig {
+  allowOnly(b, ['routingKey', 'port', 'host', 'name', 'maxConnections'])
+  return {
+    ...(b.name !== undefined ? { name: parseName(b.name, 'name') } : {}),
+    routingKey: parseRoutingKey(b.routingKey, 'routingKey'),
+    host: b.host === undefined ? '127.0.0.1' : parseHost(b.host, 'host'),
+    port: parsePort(b.port, 'port', true),
+    maxConnections: b.maxConnections === undefined ? DEFAULT_MAX_CONNECTIONS_PER_LISTENER : parseInteger(b.maxConnections, 'maxConnections', 1, 1_000_000)
+  }
+}
+
+function connectorFrom (b: Body): ConnectorConfig {
+  allowOnly(b, ['routingKey', 'port', 'host', 'name', 'cost'])
+  return {
+    ...(b.name !== undefined ? { name: parseName(b.name, 'name') } : {}),
+    routingKey: parseRoutingKey(b.routingKey, 'routingKey'),
+    host: b.host === undefined ? '127.0.0.1' : parseHost(b.host, 'host'),
+    port: parsePort(b.port, 'port'),
+    cost: b.cost === undefined ? 0 : parseInteger(b.cost, 'cost', 0, 1_000_000)
+  }
+}
+
+function linkFrom (b: Body): LinkConfig {
+  allowOnly(b, ['target', 'cost', 'name'])
+  if (typeof b.target !== 'string') throw new BadRequest('target: a join token or a multiaddr is required')
+  return {
+    ...(b.name !== undefined ? { name: parseName(b.name, 'name') } : {}),
+    ...parseLinkTarget(b.target, 'target'),
+    cost: b.cost === undefined ? 1 : parseInteger(b.cost, 'cost', 1, 1_000_000)
+  }
 }
 
 /** Bad input to the API: answered 400 with a message naming the field. */
@@ -92,12 +139,52 @@ export class AdminApi {
           send(res, 201, await this.router.issueToken(expiresInMs, uses))
           return
         }
-        default:
-          send(res, path === '/healthz' || path.startsWith('/v1/') ? 405 : 404, { error: `no such route: ${route}` })
+        case 'GET /v1/links':
+          send(res, 200, { links: this.router.status().links })
+          return
+        case 'GET /v1/routes':
+          send(res, 200, { routes: this.router.status().routers })
+          return
+        case 'GET /v1/services':
+          send(res, 200, { services: this.router.status().services })
+          return
+        case 'GET /v1/listeners':
+          send(res, 200, { listeners: this.router.status().listeners })
+          return
+        case 'GET /v1/connectors':
+          send(res, 200, { connectors: this.router.status().connectors })
+          return
+        case 'POST /v1/listeners':
+          send(res, 201, await this.router.createListener(listenerFrom(await readJson(req))))
+          return
+        case 'POST /v1/connectors':
+          send(res, 201, await this.router.createConnector(connectorFrom(await readJson(req))))
+          return
+        case 'POST /v1/links':
+          send(res, 201, await this.router.createLink(linkFrom(await readJson(req))))
+          return
       }
+      const del = /^DELETE \/v1\/(links|listeners|connectors)\/([^/]+)$/.exec(route)
+      if (del !== null) {
+        const name = decodeURIComponent(del[2])
+        if (del[1] === 'links') await this.router.deleteLink(name)
+        else if (del[1] === 'listeners') await this.router.deleteListener(name)
+        else await this.router.deleteConnector(name)
+        res.writeHead(204).end()
+        return
+      }
+      send(res, path === '/healthz' || path === '/metrics' || path.startsWith('/v1/') ? 405 : 404, { error: `no such route: ${route}` })
     } catch (err) {
       if (err instanceof BadRequest) {
         send(res, 400, { error: err.message })
+        return
+      }
+      if (err instanceof ConfigError) {
+        send(res, 400, { error: `${err.field}: ${err.reason}`, field: err.field })
+        return
+      }
+      if (err instanceof ResourceError) {
+        send(res, err.status, { error: err.message, field: err.field })
         return
       }
       this.log.error({ err }, 'admin API request failed')

@@ -12,8 +12,16 @@ export function apiTarget (api: string | undefined, tokenFile: string | undefine
   return { base: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, token: tokenFile === undefined ? undefined : readApiToken(tokenFile) }
 }
 
-/** Calls the admin API; every failure is one plain sentence. */
-export async function callApi<T> (target: ApiTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+/** The router answered with an error; `status` is the HTTP status (0: no answer). */
+export class ApiError extends Error {
+  override name = 'ApiError'
+  constructor (readonly status: number, message: string) {
+    super(message)
+  }
+}
+
+/** Calls the admin API; every failure is an ApiError holding one plain sentence. */
+export async function callApi<T> (target: ApiTarget, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   let res: Response
   try {
     res = await fetch(`${target.base}${path}`, {
@@ -26,10 +34,10 @@ export async function callApi<T> (target: ApiTarget, method: 'GET' | 'POST', pat
       signal: AbortSignal.timeout(10_000)
     })
   } catch {
-    throw new Error(`no router is answering at ${target.base} (is \`portmesh run\` running, with this --api address?)`)
+    throw new ApiError(0, `no router is answering at ${target.base} (is \`portmesh run\` running, with this --api address?)`)
   }
-  const payload = await res.json().catch(() => ({})) as { error?: string }
-  if (res.status === 401) throw new Error(`the router at ${target.base} needs its API token (--api-token FILE)`)
-  if (!res.ok) throw new Error(`the router refused: ${payload.error ?? `HTTP ${res.status}`}`)
+  const payload = res.status === 204 ? {} : await res.json().catch(() => ({})) as { error?: string }
+  if (res.status === 401) throw new ApiError(401, `the router at ${target.base} needs its API token (--api-token FILE)`)
+  if (!res.ok) throw new ApiError(res.status, `the router refused: ${payload.error ?? `HTTP ${res.status}`}`)
   return payload as T
 }

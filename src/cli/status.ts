@@ -42,17 +42,35 @@ export function table (header: string[], rows: string[][]): string {
   return line(header) + rows.map(line).join('')
 }
 
+const shortPeer = short
+
+export function formatLinks (links: RouterStatus['links']): string {
+  return table(['NAME', 'SITE', 'STATE', 'COST', 'RTT', 'DIRECTION', 'PEER'],
+    links.map(l => [l.name ?? '-', l.site === '' ? '?' : l.site, l.state, String(l.cost), l.rttMs === undefined ? '-' : `${l.rttMs} ms`, l.direction, l.peerId === '' ? (l.address ?? '') : shortPeer(l.peerId)]))
+}
+
+/** Next hops are neighbours, so they appear in the route list themselves: show their site names. */
+export function formatRoutes (routers: RouterStatus['routers'], siteOf: (peer: string) => string = (peer) => routers.find(r => r.peerId === peer)?.site ?? shortPeer(peer)): string {
+  return table(['SITE', 'COST', 'HOPS', 'NEXT HOP'], routers.map(r => [r.site, String(r.cost), String(r.hops), siteOf(r.nextHop)]))
+}
+
+export function formatListeners (listeners: RouterStatus['listeners']): string {
+  return table(['NAME', 'ROUTING KEY', 'ADDRESS', 'OPEN'], listeners.map(l => [l.name, l.routingKey, `${l.host}:${l.port}`, String(l.openConnections)]))
+}
+
+export function formatConnectors (connectors: RouterStatus['connectors']): string {
+  return table(['NAME', 'ROUTING KEY', 'ADDRESS', 'COST', 'WORKLOAD'], connectors.map(c => [c.name, c.routingKey, `${c.host}:${c.port}`, String(c.cost), c.healthy === false ? 'not answering' : 'ok']))
+}
+
 export function formatStatus (s: RouterStatus): string {
   const siteOf = (peer: string): string => s.routers.find(r => r.peerId === peer)?.site ?? s.links.find(l => l.peerId === peer)?.site ?? short(peer)
   let out = `Site ${s.site}  (peer ${s.peerId})\n`
   out += s.addresses.map(a => `  ${a}\n`).join('')
-  out += '\nLinks\n' + table(['SITE', 'STATE', 'COST', 'RTT', 'PEER'],
-    s.links.map(l => [l.site === '' ? '?' : l.site, l.state, String(l.cost), l.rttMs === undefined ? '-' : `${l.rttMs} ms`, l.peerId === '' ? (l.address ?? '') : short(l.peerId)]))
-  out += '\nRouters\n' + table(['SITE', 'COST', 'HOPS', 'NEXT HOP'],
-    s.routers.map(r => [r.site, String(r.cost), String(r.hops), siteOf(r.nextHop)]))
+  out += '\nLinks\n' + formatLinks(s.links)
+  out += '\nRouters\n' + formatRoutes(s.routers, siteOf)
   out += '\nServices\n' + table(['ROUTING KEY', 'TARGET', 'COST', 'OPEN'],
     s.services.flatMap(svc => svc.targets.map(t => [svc.routingKey, t.peerId === s.peerId ? `${t.site} (here)` : t.site, String(t.cost), String(t.openConnections)])))
-  out += '\nListeners\n' + table(['ROUTING KEY', 'ADDRESS', 'OPEN'], s.listeners.map(l => [l.routingKey, `${l.host}:${l.port}`, String(l.openConnections)]))
-  out += '\nConnectors\n' + table(['ROUTING KEY', 'ADDRESS', 'COST', 'WORKLOAD'], s.connectors.map(c => [c.routingKey, `${c.host}:${c.port}`, String(c.cost), c.healthy === false ? 'not answering' : 'ok']))
+  out += '\nListeners\n' + formatListeners(s.listeners)
+  out += '\nConnectors\n' + formatConnectors(s.connectors)
   return out
 }

@@ -3,6 +3,8 @@ import { ConfigError } from './errors.js'
 import { decodeToken, looksLikeToken, TokenError } from '../net/token.js'
 
 export interface LinkConfig {
+  /** Set for links created through the admin API (and for those named in the config file). */
+  name?: string
   /**
    * A multiaddr with /tcp/, optionally ending in /p2p/<peer id> (then verified
    * on connect); for a token link, the issuer's first address (for display).
@@ -14,6 +16,7 @@ export interface LinkConfig {
 }
 
 export interface ConnectorConfig {
+  name?: string
   routingKey: string
   host: string
   port: number
@@ -21,6 +24,7 @@ export interface ConnectorConfig {
 }
 
 export interface ListenerConfig {
+  name?: string
   routingKey: string
   host: string
   port: number
@@ -148,6 +152,13 @@ export function parseRoutingKey (value: unknown, field: string): string {
   return key
 }
 
+/** A name for a link, listener or connector: what `delete` takes. */
+export function parseName (value: unknown, field: string): string {
+  const name = parseString(value, field)
+  if (!ROUTING_KEY.test(name)) throw new ConfigError(field, `name ${JSON.stringify(name)} must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit`)
+  return name
+}
+
 export function parsePort (value: unknown, field: string, allowZero = false): number {
   return parseInteger(value, field, allowZero ? 0 : 1, 65535)
 }
@@ -192,7 +203,7 @@ function parseOptions (parts: string[], field: string, allowed: string[]): Recor
 }
 
 /** A link target: a join token's text or a multiaddr. */
-function parseLinkTarget (text: string, field: string): Pick<LinkConfig, 'address' | 'token'> {
+export function parseLinkTarget (text: string, field: string): Pick<LinkConfig, 'address' | 'token'> {
   if (looksLikeToken(text)) {
     try {
       const token = decodeToken(text)
@@ -250,11 +261,12 @@ function parseList<T> (value: unknown, field: string, item: (v: unknown, field: 
 function linkFromFile (v: unknown, field: string): LinkConfig {
   if (typeof v === 'string') return { ...parseLinkTarget(v, field), cost: 1 }
   if (!isObj(v)) throw new ConfigError(field, 'must be an address, a token, or {address or token, cost}')
-  rejectUnknown(v, ['address', 'token', 'cost'], field)
+  rejectUnknown(v, ['name', 'address', 'token', 'cost'], field)
   if ((v.address === undefined) === (v.token === undefined)) throw new ConfigError(field, 'needs exactly one of address or token')
   const target = v.token !== undefined ? parseString(v.token, `${field}.token`) : parseString(v.address, `${field}.address`)
   if (v.token !== undefined && !looksLikeToken(target)) throw new ConfigError(`${field}.token`, 'this is not a portmesh token (it should start with portmesh-token-v1:)')
   return {
+    ...(v.name !== undefined ? { name: parseName(v.name, `${field}.name`) } : {}),
     ...parseLinkTarget(target, v.token !== undefined ? `${field}.token` : `${field}.address`),
     cost: v.cost === undefined ? 1 : parseInteger(v.cost, `${field}.cost`, 1, 1_000_000)
   }
@@ -262,8 +274,9 @@ function linkFromFile (v: unknown, field: string): LinkConfig {
 
 function connectorFromFile (v: unknown, field: string): ConnectorConfig {
   if (!isObj(v)) throw new ConfigError(field, 'must be {routingKey, host, port, cost}')
-  rejectUnknown(v, ['routingKey', 'host', 'port', 'cost'], field)
+  rejectUnknown(v, ['name', 'routingKey', 'host', 'port', 'cost'], field)
   return {
+    ...(v.name !== undefined ? { name: parseName(v.name, `${field}.name`) } : {}),
     routingKey: parseRoutingKey(v.routingKey, `${field}.routingKey`),
     host: v.host === undefined ? '127.0.0.1' : parseHost(v.host, `${field}.host`),
     port: parsePort(v.port, `${field}.port`),
@@ -273,8 +286,9 @@ function connectorFromFile (v: unknown, field: string): ConnectorConfig {
 
 function listenerFromFile (v: unknown, field: string): ListenerConfig {
   if (!isObj(v)) throw new ConfigError(field, 'must be {routingKey, host, port}')
-  rejectUnknown(v, ['routingKey', 'host', 'port', 'maxConnections'], field)
+  rejectUnknown(v, ['name', 'routingKey', 'host', 'port', 'maxConnections'], field)
   return {
+    ...(v.name !== undefined ? { name: parseName(v.name, `${field}.name`) } : {}),
     routingKey: parseRoutingKey(v.routingKey, `${field}.routingKey`),
     host: v.host === undefined ? '127.0.0.1' : parseHost(v.host, `${field}.host`),
     port: parsePort(v.port, `${field}.port`, true),

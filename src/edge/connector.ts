@@ -11,6 +11,7 @@ export class ConnectFailedError extends Error {
 }
 
 export interface ConnectorState extends ConnectorConfig {
+  name: string
   open: number
   /** False while its workload does not accept connections (probe or real connect failed). */
   healthy: boolean
@@ -48,14 +49,32 @@ export class LocalConnectors {
   private rotation = 0
   private probeTimer: NodeJS.Timeout | undefined
   private probing = false
+  private probeIntervalMs = 0
 
   /** `onHealthChange` is called when a connector's workload stops or starts answering. */
-  constructor (configs: ConnectorConfig[], private readonly connectTimeoutMs: number, private readonly onHealthChange: (c: ConnectorState) => void = () => {}) {
-    for (const c of configs) {
-      const list = this.byKey.get(c.routingKey) ?? []
-      list.push({ ...c, open: 0, healthy: true })
-      this.byKey.set(c.routingKey, list)
+  constructor (private readonly connectTimeoutMs: number, private readonly onHealthChange: (c: ConnectorState) => void = () => {}) {}
+
+  add (c: ConnectorConfig & { name: string }): void {
+    const list = this.byKey.get(c.routingKey) ?? []
+    list.push({ ...c, open: 0, healthy: true })
+    this.byKey.set(c.routingKey, list)
+    if (this.probeIntervalMs > 0) void this.probeAll(Math.min(this.probeIntervalMs, this.connectTimeoutMs))
+  }
+
+  /** Removes a connector; connections already made through it go on. */
+  remove (name: string): boolean {
+    for (const [key, list] of this.byKey) {
+      const i = list.findIndex(c => c.name === name)
+      if (i < 0) continue
+      list.splice(i, 1)
+      if (list.length === 0) this.byKey.delete(key)
+      return true
     }
+    return false
+  }
+
+  names (): Set<string> {
+    return new Set([...this.byKey.values()].flat().map(c => c.name))
   }
 
   /**
@@ -64,7 +83,8 @@ export class LocalConnectors {
    * site advertises, and offered again once it answers.
    */
   startProbing (intervalMs: number): void {
-    if (intervalMs <= 0 || this.byKey.size === 0) return
+    this.probeIntervalMs = intervalMs
+    if (intervalMs <= 0) return
     void this.probeAll(Math.min(intervalMs, this.connectTimeoutMs))
     this.probeTimer = setInterval(() => { void this.probeAll(Math.min(intervalMs, this.connectTimeoutMs)) }, intervalMs)
     this.probeTimer.unref()
@@ -112,8 +132,8 @@ export class LocalConnectors {
     return out.sort((a, b) => a.routingKey < b.routingKey ? -1 : 1)
   }
 
-  list (): Array<ConnectorConfig & { healthy: boolean }> {
-    return [...this.byKey.values()].flat().map(({ routingKey, host, port, cost, healthy }) => ({ routingKey, host, port, cost, healthy }))
+  list (): Array<ConnectorConfig & { name: string, healthy: boolean }> {
+    return [...this.byKey.values()].flat().map(({ name, routingKey, host, port, cost, healthy }) => ({ name, routingKey, host, port, cost, healthy }))
   }
 
   /**

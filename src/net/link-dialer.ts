@@ -62,6 +62,13 @@ export class LinkDialer {
     this.peerId = this.expectedPeer
   }
 
+  /** A name for the link when none was given: the issuing site's name, or the address. */
+  get suggestedName (): string {
+    const fromToken = this.token?.issuerSite.replace(/[^A-Za-z0-9._-]/g, '-')
+    if (fromToken !== undefined && /^[A-Za-z0-9]/.test(fromToken)) return fromToken
+    return 'link'
+  }
+
   start (): void {
     void this.run()
   }

@@ -86,7 +86,7 @@ test('the identity is created once and reused; status prints tables and JSON', a
   const text = await portmesh('status', '--api', api)
   assert.equal(text.code, 0)
   assert.match(text.stdout, /^Site west/)
-  assert.match(text.stdout, /Links\n\s+SITE\s+STATE\s+COST.*\n\s+east\s+up\s+1/)
+  assert.match(text.stdout, /Links\n\s+NAME\s+SITE\s+STATE\s+COST.*\n\s+east\s+east\s+up\s+1/)
   assert.match(text.stdout, /Services\n\s+ROUTING KEY\s+TARGET\s+COST\s+OPEN\n\s+db\s+east\s+1\s+0/)
 })
 
