@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import type { Connection, Libp2p, PrivateKey, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Socket } from 'node:net'
@@ -5,7 +6,7 @@ import type { Logger } from 'pino'
 import type { ConnectorConfig, LinkConfig, ListenerConfig, RouterConfig } from './config/config.js'
 import { ResourceStore } from './config/resources.js'
 import { LinkStateDb } from './core/lsdb.js'
-import { computeRoutes, type Route } from './core/spf.js'
+import { buildTopology, computeRoutes, type Route } from './core/spf.js'
 import { rankTargets, type Candidate } from './core/select-target.js'
 import { effectiveLinkCost, type Advertisement, type LinkAd } from './core/types.js'
 import { LocalConnectors } from './edge/connector.js'
@@ -52,7 +53,13 @@ export interface RouterStatus {
 export class Router implements TunnelHost, LinkOwner {
   readonly selfId: string
   readonly site: string
-  readonly metrics = new Metrics(() => this.status())
+  readonly metrics = new Metrics(this)
+  /** 'change' (kind: link | route | service | connection) whenever something a status reader shows changed. */
+  readonly events = new EventEmitter().setMaxListeners(1000)
+  /** Bytes carried per routing key for this site's listeners (in: from clients), counted as they move. */
+  private readonly bytesByKey = new Map<string, { in: number, out: number }>()
+  /** Bytes over each link, by peer, counted on the tunnel streams as they move. */
+  private readonly bytesByPeer = new Map<string, { in: number, out: number }>()
   authorized!: AuthorizedPeers
   grants!: GrantStore
   readonly connectors: LocalConnectors
@@ -389,6 +396,7 @@ export class Router implements TunnelHost, LinkOwner {
     session.start(rest)
     if (existing === undefined || !existing.isOpen) {
       this.log.info({ peer, site: hello.site, cost, direction: conn.direction }, 'link up')
+      this.events.emit('change', 'link')
     }
     // Full database exchange: the new neighbour gets everything we know.
     for (const entry of this.lsdb.all()) session.sendAdvertisement(entry.raw)
@@ -400,6 +408,7 @@ export class Router implements TunnelHost, LinkOwner {
     if (this.sessions.get(session.peer) !== session) return
     this.sessions.delete(session.peer)
     if (!this.stopping) this.log.info({ peer: session.peer, site: session.site, reason }, 'link down')
+    this.events.emit('change', 'link')
     for (const d of this.dialers.values()) if (d.peerId === session.peer) d.linkDown()
     void this.originate()
   }
@@ -439,6 +448,7 @@ export class Router implements TunnelHost, LinkOwner {
         this.lsdb.offer(ad, raw, performance.now())
         this.recompute()
         this.scheduleFlood()
+        this.events.emit('change', 'service')
       } while (this.originateAgain)
     })()
     try {
@@ -521,6 +531,7 @@ export class Router implements TunnelHost, LinkOwner {
     const end = this.metrics.routeComputations.startTimer()
     this.routes = computeRoutes(this.selfId, this.lsdb.advertisements())
     end()
+    this.events.emit('change', 'route')
   }
 
   private tick (): void {
@@ -541,8 +552,42 @@ export class Router implements TunnelHost, LinkOwner {
     return session?.isOpen === true ? session.connection : undefined
   }
 
-  activity (peer: string): void {
-    this.sessions.get(peer)?.touch()
+  activity (peer: string, bytesIn: number, bytesOut: number): void {
+    if (bytesIn > 0) this.sessions.get(peer)?.touch()
+    let c = this.bytesByPeer.get(peer)
+    if (c === undefined) {
+      c = { in: 0, out: 0 }
+      this.bytesByPeer.set(peer, c)
+    }
+    c.in += bytesIn
+    c.out += bytesOut
+  }
+
+  /** Bytes over each link since start, by peer (for metrics and the status page). */
+  linkBytes (peer: string): { in: number, out: number } {
+    return this.bytesByPeer.get(peer) ?? { in: 0, out: 0 }
+  }
+
+  /** Bytes carried for clients of this site's listeners since start, by routing key. */
+  keyBytes (): Map<string, { in: number, out: number }> {
+    return this.bytesByKey
+  }
+
+  /** The mesh as the link-state database sees it: every router, its services, and two-way links. */
+  topology (): { nodes: Array<{ peerId: string, site: string, self: boolean, reachable: boolean, services: Array<{ routingKey: string, connectors: number }> }>, edges: Array<{ a: string, b: string, cost: number }> } {
+    const ads = [...this.lsdb.advertisements()]
+    const nodes = ads.map(ad => ({
+      peerId: ad.origin,
+      site: ad.site,
+      self: ad.origin === this.selfId,
+      reachable: ad.origin === this.selfId || this.routes.has(ad.origin),
+      services: ad.services.map(s => ({ routingKey: s.routingKey, connectors: s.connectors }))
+    })).filter(n => n.reachable)
+    const edges: Array<{ a: string, b: string, cost: number }> = []
+    for (const [a, links] of buildTopology(ads)) {
+      for (const [b, cost] of links) if (a < b && nodes.some(n => n.peerId === a) && nodes.some(n => n.peerId === b)) edges.push({ a, b, cost })
+    }
+    return { nodes, edges }
   }
 
   track (pipe: Promise<SpliceResult>, reset: () => void): void {
@@ -592,6 +637,16 @@ export class Router implements TunnelHost, LinkOwner {
     const connectionId = newConnectionId()
     const log = this.log.child({ conn: connectionId, key })
     const ranked = rankTargets(this.targetsFor(key), this.rotation++).slice(0, MAX_TARGET_ATTEMPTS)
+    let counts = this.bytesByKey.get(key)
+    if (counts === undefined) {
+      counts = { in: 0, out: 0 }
+      this.bytesByKey.set(key, counts)
+    }
+    const keyCounts = counts
+    const countKey = (direction: 'aToB' | 'bToA', n: number): void => {
+      if (direction === 'aToB') keyCounts.in += n
+      else keyCounts.out += n
+    }
     const failures: string[] = []
     for (const target of ranked) {
       if (socket.destroyed) return
@@ -600,12 +655,12 @@ export class Router implements TunnelHost, LinkOwner {
       try {
         if (target.id === this.selfId) {
           const dialed = await this.connectors.connect(key)
-          result = splice(socketEndpoint(socket, 'client'), socketEndpoint(dialed.socket, 'connector'))
+          result = splice(socketEndpoint(socket, 'client'), socketEndpoint(dialed.socket, 'connector'), { onBytes: countKey })
           this.track(result, () => { socket.resetAndDestroy(); dialed.socket.resetAndDestroy() })
           void result.finally(dialed.release)
         } else {
           const tunnel = await openTunnel(this, key, target.id, this.config.hopLimit, connectionId)
-          result = splice(socketEndpoint(socket, 'client'), streamEndpoint(tunnel.stream, 'tunnel', () => this.activity(tunnel.via)), { initialBToA: tunnel.rest })
+          result = splice(socketEndpoint(socket, 'client'), streamEndpoint(tunnel.stream, 'tunnel', (i, o) => this.activity(tunnel.via, i, o)), { initialBToA: tunnel.rest, onBytes: countKey })
           this.track(result, () => { socket.resetAndDestroy(); tunnel.stream.abort(new Error('router stopping')) })
         }
       } catch (err) {
@@ -618,10 +673,10 @@ export class Router implements TunnelHost, LinkOwner {
       }
       log.debug({ target: target.value.site, cost: target.pathCost }, 'client connected')
       this.metrics.connections.inc({ routing_key: key })
+      this.events.emit('change', 'connection')
       void result.then((r) => {
         this.countOpen(key, target.id, -1)
-        this.metrics.bytes.inc({ routing_key: key, direction: 'in' }, r.bytesAToB)
-        this.metrics.bytes.inc({ routing_key: key, direction: 'out' }, r.bytesBToA)
+        this.events.emit('change', 'connection')
         log.debug({ ...r, target: target.value.site }, 'client connection closed')
       })
       return

@@ -7,23 +7,27 @@ import type { RouterStatus } from '../router.js'
  * state (links, routers, open connections) are read from the router's status
  * at scrape time, so they can never drift from what `status` shows.
  */
+export interface MetricsSource {
+  status (): RouterStatus
+  keyBytes (): Map<string, { in: number, out: number }>
+  linkBytes (peer: string): { in: number, out: number }
+}
+
 export class Metrics {
   readonly registry = new Registry()
   readonly connections: Counter<'routing_key'>
   readonly connectionFailures: Counter<'routing_key' | 'reason'>
-  readonly bytes: Counter<'routing_key' | 'direction'>
   readonly advertisementsSent: Counter
   readonly advertisementsReceived: Counter<'result'>
   readonly reforwards: Counter<'routing_key' | 'reason'>
   readonly routeComputations: Histogram
 
-  constructor (status: () => RouterStatus) {
+  constructor (source: MetricsSource) {
     const registers = [this.registry]
     collectDefaultMetrics({ register: this.registry })
     this.connections = new Counter({ name: 'portmesh_connections_total', help: 'Client connections accepted at this site\'s listeners and carried to a target', labelNames: ['routing_key'], registers })
     this.connectionFailures = new Counter({ name: 'portmesh_connection_failures_total', help: 'Client connections that failed (the client saw a reset), by reason', labelNames: ['routing_key', 'reason'], registers })
     this.reforwards = new Counter({ name: 'portmesh_reforwards_total', help: 'Targets that failed before any byte was sent; the connection then went to the next target, if there was one', labelNames: ['routing_key', 'reason'], registers })
-    this.bytes = new Counter({ name: 'portmesh_connection_bytes_total', help: 'Bytes carried for clients of this site\'s listeners (in: from the client, out: to it)', labelNames: ['routing_key', 'direction'], registers })
     this.advertisementsSent = new Counter({ name: 'portmesh_advertisements_sent_total', help: 'Link-state advertisements sent to neighbours', registers })
     this.advertisementsReceived = new Counter({ name: 'portmesh_advertisements_received_total', help: 'Link-state advertisements received, by what became of them', labelNames: ['result'], registers })
     this.routeComputations = new Histogram({ name: 'portmesh_route_computation_seconds', help: 'Time to compute routes from the link-state database', buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers })
@@ -34,14 +38,21 @@ export class Metrics {
       const now = Date.now()
       if (now === snapshotAt) return
       snapshotAt = now
-      const s = status()
-      for (const g of [linkUp, linkCost, linkRtt, open, targets]) g.reset()
+      const s = source.status()
+      for (const g of [linkUp, linkCost, linkRtt, open, targets, linkBytes, keyBytes]) g.reset()
       for (const l of s.links) {
         if (l.peerId === '') continue
         const labels = { peer: l.peerId, site: l.site }
         linkUp.set(labels, l.state === 'up' ? 1 : 0)
         linkCost.set(labels, l.cost)
         if (l.rttMs !== undefined) linkRtt.set(labels, l.rttMs / 1000)
+        const bytes = source.linkBytes(l.peerId)
+        linkBytes.inc({ ...labels, direction: 'in' }, bytes.in)
+        linkBytes.inc({ ...labels, direction: 'out' }, bytes.out)
+      }
+      for (const [key, bytes] of source.keyBytes()) {
+        keyBytes.inc({ routing_key: key, direction: 'in' }, bytes.in)
+        keyBytes.inc({ routing_key: key, direction: 'out' }, bytes.out)
       }
       routers.set(s.routers.length)
       for (const svc of s.services) targets.set({ routing_key: svc.routingKey }, svc.targets.length)
@@ -52,6 +63,9 @@ export class Metrics {
     const linkRtt = new Gauge({ name: 'portmesh_link_rtt_seconds', help: 'Last measured round-trip time of the link', labelNames: ['peer', 'site'], registers, collect: refresh })
     const routers = new Gauge({ name: 'portmesh_routers_known', help: 'Routers this site can reach', registers, collect: refresh })
     const open = new Gauge({ name: 'portmesh_open_connections', help: 'Client connections open at this site\'s listeners, per routing key', labelNames: ['routing_key'], registers, collect: refresh })
+    // Byte counters mirror the router's own running totals at scrape time.
+    const linkBytes = new Counter({ name: 'portmesh_link_bytes_total', help: 'Tunnel bytes over the link (in: received from the peer, out: sent to it)', labelNames: ['peer', 'site', 'direction'], registers, collect: refresh })
+    const keyBytes = new Counter({ name: 'portmesh_connection_bytes_total', help: 'Bytes carried for clients of this site\'s listeners (in: from the client, out: to it)', labelNames: ['routing_key', 'direction'], registers, collect: refresh })
     const targets = new Gauge({ name: 'portmesh_service_targets', help: 'Reachable targets per routing key', labelNames: ['routing_key'], registers, collect: refresh })
   }
 }

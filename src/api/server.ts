@@ -1,4 +1,8 @@
 import { timingSafeEqual } from 'node:crypto'
+import type { EventEmitter } from 'node:events'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { STATUS_PAGE } from './page.js'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import type { ConnectorConfig, LinkConfig, ListenerConfig } from '../config/config.js'
@@ -18,7 +22,21 @@ export interface ApiRouter {
   deleteConnector (name: string): Promise<void>
   createLink (cfg: LinkConfig): Promise<{ name: string }>
   deleteLink (nameOrPeer: string): Promise<void>
+  topology (): unknown
+  readonly events: EventEmitter
+  keyBytes (): Map<string, { in: number, out: number }>
+  linkBytes (peer: string): { in: number, out: number }
 }
+
+/** Cytoscape's browser build, read once from the installed package. */
+let cytoscapeJs: Buffer | undefined
+function cytoscapeBundle (): Buffer {
+  cytoscapeJs ??= readFileSync(createRequire(import.meta.url).resolve('cytoscape/dist/cytoscape.min.js'))
+  return cytoscapeJs
+}
+
+const EVENT_FLUSH_MS = 200
+const EVENT_TICK_MS = 1000
 
 type Body = Record<string, unknown>
 
@@ -98,6 +116,39 @@ export class AdminApi {
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
 
+  /**
+   * Server-Sent Events: 'change' (data: the kinds that changed: link, route,
+   * service, connection), batched over 200 ms; 'tick' every second with byte
+   * totals per routing key and per link, from which readers derive throughput.
+   */
+  private openEvents (req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
+    res.write('retry: 2000\n\n')
+    const kinds = new Set<string>()
+    let flushTimer: NodeJS.Timeout | undefined
+    const onChange = (kind: string): void => {
+      kinds.add(kind)
+      flushTimer ??= setTimeout(() => {
+        flushTimer = undefined
+        res.write(`event: change\ndata: ${JSON.stringify({ kinds: [...kinds] })}\n\n`)
+        kinds.clear()
+      }, EVENT_FLUSH_MS)
+    }
+    const tick = (): void => {
+      const links: Record<string, { in: number, out: number }> = {}
+      for (const l of this.router.status().links) if (l.peerId !== '') links[l.peerId] = this.router.linkBytes(l.peerId)
+      res.write(`event: tick\ndata: ${JSON.stringify({ at: Date.now(), bytes: Object.fromEntries(this.router.keyBytes()), links })}\n\n`)
+    }
+    this.router.events.on('change', onChange)
+    tick()
+    const ticker = setInterval(tick, EVENT_TICK_MS)
+    req.on('close', () => {
+      this.router.events.off('change', onChange)
+      clearInterval(ticker)
+      clearTimeout(flushTimer)
+    })
+  }
+
   private authorized (req: IncomingMessage): boolean {
     if (this.bearerToken === undefined) return true
     const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '')
@@ -129,6 +180,20 @@ export class AdminApi {
         }
         case 'GET /v1/status':
           send(res, 200, this.router.status())
+          return
+        case 'GET /v1/topology':
+          send(res, 200, this.router.topology())
+          return
+        case 'GET /v1/events':
+          this.openEvents(req, res)
+          return
+        case 'GET /':
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+          res.end(STATUS_PAGE)
+          return
+        case 'GET /assets/cytoscape.min.js':
+          res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' })
+          res.end(cytoscapeBundle())
           return
         case 'POST /v1/tokens': {
           const body = await readJson(req)

@@ -175,7 +175,7 @@ const STREAM_LOW_WATER_BYTES = 256 * 1024
  * connection dies without FIN counts as reset, so the far TCP end is reset
  * too and never mistakes a cut-off transfer for a complete one.
  */
-export function streamEndpoint (stream: Stream, label = 'stream', onActivity?: () => void): Endpoint {
+export function streamEndpoint (stream: Stream, label = 'stream', onActivity?: (bytesIn: number, bytesOut: number) => void): Endpoint {
   let gotFin = false
   let resetDone = false
   let wantPaused = false
@@ -210,7 +210,7 @@ export function streamEndpoint (stream: Stream, label = 'stream', onActivity?: (
         if (closeSeen) s.closed()
       }
       stream.addEventListener('message', (evt) => {
-        onActivity?.()
+        onActivity?.(evt.data.byteLength, 0)
         s.data(evt.data)
       })
       stream.addEventListener('end', onEnd)
@@ -241,6 +241,7 @@ export function streamEndpoint (stream: Stream, label = 'stream', onActivity?: (
     },
     write (data) {
       if (stream.writeStatus !== 'writable') return true
+      onActivity?.(0, data.byteLength)
       return stream.send(data) && stream.writeBufferLength <= STREAM_LOW_WATER_BYTES
     },
     onDrain (fn) {

@@ -25,8 +25,8 @@ export interface TunnelHost {
   /** The connection to the next hop towards `destination`, if there is a route. */
   nextHopConnection (destination: string): Connection | undefined
   readonly connectors: LocalConnectors
-  /** Bytes arrived from `peer`: proof that the link is alive. */
-  activity (peer: string): void
+  /** Bytes moved over the link to `peer`; any arrival is proof that the link is alive. */
+  activity (peer: string, bytesIn: number, bytesOut: number): void
   /** Registers a running pipe, so shutdown can reset what is still open. */
   track (pipe: Promise<SpliceResult>, reset: () => void): void
 }
@@ -124,7 +124,7 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
     }
     stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK)))
     log.debug({ connector: `${dialed.connector.host}:${dialed.connector.port}` }, 'tunnel delivered to connector')
-    pipe(host, streamEndpoint(stream, `tunnel from ${from}`, () => host.activity(from)), dialed.socket, rest, dialed.release, log)
+    pipe(host, streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o)), dialed.socket, rest, dialed.release, log)
     return
   }
 
@@ -152,8 +152,8 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
   out.send(encodeFrame(encodeTunnelHeader({ ...header, hopLimit: header.hopLimit - 1 })))
   const nextPeer = next.remotePeer.toString()
   const result = splice(
-    streamEndpoint(stream, `tunnel from ${from}`, () => host.activity(from)),
-    streamEndpoint(out, `tunnel to ${nextPeer}`, () => host.activity(nextPeer)),
+    streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o)),
+    streamEndpoint(out, `tunnel to ${nextPeer}`, (i, o) => host.activity(nextPeer, i, o)),
     { initialAToB: rest }
   )
   host.track(result, () => { stream.abort(new Error('router stopping')); out.abort(new Error('router stopping')) })
