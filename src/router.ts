@@ -532,6 +532,23 @@ export class Router implements TunnelHost, LinkOwner {
     this.routes = computeRoutes(this.selfId, this.lsdb.advertisements())
     end()
     this.events.emit('change', 'route')
+    this.logServiceChanges()
+  }
+
+  private lastTargets = new Map<string, string>()
+
+  /** One info line whenever the set of sites that serve a routing key changes. */
+  private logServiceChanges (): void {
+    const now = new Map<string, string>()
+    for (const ad of this.lsdb.advertisements()) {
+      if (ad.origin !== this.selfId && !this.routes.has(ad.origin)) continue
+      for (const svc of ad.services) if (svc.connectors > 0) now.set(svc.routingKey, [...(now.get(svc.routingKey)?.split(',').filter(x => x !== '') ?? []), ad.site].sort().join(','))
+    }
+    for (const key of new Set([...now.keys(), ...this.lastTargets.keys()])) {
+      const sites = now.get(key) ?? ''
+      if (sites !== (this.lastTargets.get(key) ?? '')) this.log.info({ key, targets: sites === '' ? [] : sites.split(',') }, sites === '' ? 'service has no target now' : 'service targets changed')
+    }
+    this.lastTargets = now
   }
 
   private tick (): void {

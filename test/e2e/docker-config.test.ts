@@ -35,3 +35,23 @@ test('compose mounts each site config and links each site with a token from the 
   assert.match(dockerfile, /127\.0\.0\.1:7071\/healthz/)
   assert.match(dockerfile, /USER node/)
 })
+
+test('the compose site configs run: west reaches east through middle on its configured listener', async (t) => {
+  // Only what cannot exist here is overridden: addresses (no compose network:
+  // the helper passes --listen, --advertise, --api, --data-dir) and east's
+  // connector host ("demo" is a compose service name).
+  const { Mesh, Site } = await import('../helpers/site.js')
+  const { namedServer, whoAnswers } = await import('../helpers/tcp.js')
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop() })
+  const demo = await namedServer('demo at east')
+  mesh.onStop(async () => { await demo.close() })
+  const site = (name: string): string[] => ['--config', resolve(DOCKER, 'sites', `${name}.yaml`)]
+  const east = await Site.start(mesh, 'east', { args: [...site('east'), '--connector', `demo=127.0.0.1:${demo.port}`] })
+  const middle = await Site.start(mesh, 'middle', { links: [await east.token()], args: site('middle') })
+  const west = await Site.start(mesh, 'west', { links: [await middle.token()], args: site('west') })
+  const status = await west.waitTargets('demo', ['east'])
+  const listener = status.listeners.find(l => l.routingKey === 'demo')
+  assert.deepEqual([listener?.host, listener?.port], ['0.0.0.0', 15678])
+  assert.equal(await whoAnswers(15678), 'demo at east')
+})

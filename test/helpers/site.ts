@@ -62,7 +62,7 @@ export class Site {
   async launch (): Promise<void> {
     mkdirSync(ARTIFACTS, { recursive: true })
     const args = [CLI, 'run', '--site', this.name, '--data-dir', this.dataDir,
-      '--listen', this.address, '--api', '127.0.0.1:0', '--log-format', 'json', '--log-level', 'debug',
+      '--listen', this.address, '--advertise', this.address, '--api', '127.0.0.1:0', '--log-format', 'json', '--log-level', 'debug',
       ...(this.options.links ?? []).flatMap(l => ['--link', l]),
       ...(this.options.connectors ?? []).flatMap(c => ['--connector', c]),
       ...(this.options.listeners ?? []).flatMap(l => ['--listener', l]),
