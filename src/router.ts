@@ -15,6 +15,7 @@ import { decodeAdvertisementBody, decodeSignedAd, encodeAdvertisementBody, encod
 import { CONNECT_TIMEOUT_MS, JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './net/constants.js'
 import { handleJoin } from './net/join.js'
 import { AuthorizedPeers, GrantStore } from './net/membership.js'
+import { MembershipGate } from './net/gate.js'
 import { encodeToken } from './net/token.js'
 import type { Identity } from './net/identity.js'
 import { LinkDialer, type LinkOwner } from './net/link-dialer.js'
@@ -28,8 +29,6 @@ import { Metrics } from './api/metrics.js'
 const FLOOD_BATCH_MS = 5
 /** At most this many targets are tried for one client connection. */
 const MAX_TARGET_ATTEMPTS = 8
-/** Minimum time between two log lines about the same refused peer or listener. */
-const REFUSAL_LOG_INTERVAL_MS = 10_000
 
 export interface TargetStatus { site: string, peerId: string, cost: number, openConnections: number }
 
@@ -85,9 +84,7 @@ export class Router implements TunnelHost, LinkOwner {
   private stopping = false
   private withdrawn = false
   private readonly badSignatureLogged = new Set<string>()
-  private readonly refusalLoggedAt = new Map<string, number>()
-  private readonly tunnelsByPeer = new Map<string, number>()
-  private readonly tunnelBuckets = new Map<string, { tokens: number, atMs: number }>()
+  private gate!: MembershipGate
 
   constructor (readonly config: RouterConfig, identity: Identity, readonly log: Logger) {
     this.selfId = identity.peerId.toString()
@@ -104,6 +101,7 @@ export class Router implements TunnelHost, LinkOwner {
   async start (): Promise<void> {
     this.authorized = await AuthorizedPeers.load(this.config.dataDir)
     this.grants = await GrantStore.load(this.config.dataDir)
+    this.gate = new MembershipGate(this.authorized, this.config.limits, this.log)
     this.resources = await ResourceStore.load(this.config.dataDir)
     const stored = this.resources.resources
     // Bind local listeners first: a port in use should fail before we join the mesh.
@@ -114,13 +112,13 @@ export class Router implements TunnelHost, LinkOwner {
     const maxStreams = this.config.limits.tunnelsPerPeer + 16
     this.node = await createNode({ privateKey: this.privateKey, listen: this.config.listen, maxStreamsPerConnection: maxStreams })
     // Only members link or tunnel; anyone may try to redeem a token, briefly.
-    this.node.addEventListener('connection:open', (evt) => this.gateConnection(evt.detail))
+    this.node.addEventListener('connection:open', (evt) => this.gate.watchConnection(evt.detail))
     await this.node.handle(JOIN_PROTOCOL, (stream, conn) => { void handleJoin(this, stream, conn) }, { maxInboundStreams: 2, maxOutboundStreams: 2 })
     await this.node.handle(LINK_PROTOCOL, (stream, conn) => {
-      if (this.admit(stream, conn)) void this.acceptLink(stream, conn)
+      if (this.gate.admit(stream, conn)) void this.acceptLink(stream, conn)
     }, { maxInboundStreams: 4, maxOutboundStreams: 4 })
     await this.node.handle(TUNNEL_PROTOCOL, (stream, conn) => {
-      if (this.admit(stream, conn) && this.admitTunnel(stream, conn)) void handleTunnelStream(this, stream, conn)
+      if (this.gate.admit(stream, conn) && this.gate.admitTunnel(stream, conn)) void handleTunnelStream(this, stream, conn)
     }, { maxInboundStreams: maxStreams, maxOutboundStreams: maxStreams })
     await this.originate()
     for (const link of [...this.config.links, ...stored.links]) this.startLink(link)
@@ -300,64 +298,6 @@ export class Router implements TunnelHost, LinkOwner {
     const token = encodeToken({ issuer: this.selfId, issuerSite: this.site, addresses, grantId: grant.id, secret: grant.secret, expiresAt: Math.floor(expiresAtMs / 1000) })
     this.log.info({ expiresAt: new Date(expiresAtMs).toISOString(), uses }, 'join token issued')
     return { token, expiresAt: new Date(expiresAtMs).toISOString() }
-  }
-
-  /** Logs a refusal at most once per key per interval, so a flood costs one line. */
-  private logRefusal (key: string, fields: object, msg: string): void {
-    const now = performance.now()
-    if (now - (this.refusalLoggedAt.get(key) ?? -Infinity) < REFUSAL_LOG_INTERVAL_MS) return
-    if (this.refusalLoggedAt.size > 10_000) this.refusalLoggedAt.clear()
-    this.refusalLoggedAt.set(key, now)
-    this.log.warn(fields, msg)
-  }
-
-  /** A peer that is not a member gets a short window to redeem a token, then the connection is closed. */
-  private gateConnection (conn: Connection): void {
-    const peer = conn.remotePeer.toString()
-    if (this.authorized.has(peer)) return
-    const timer = setTimeout(() => {
-      if (!this.authorized.has(peer) && conn.status === 'open') {
-        this.logRefusal(`gate:${peer}`, { peer, addr: conn.remoteAddr.toString() }, 'closing connection from a peer that is not a member')
-        void conn.close().catch(() => conn.abort(new Error('not a member')))
-      }
-    }, this.config.limits.joinWindowMs)
-    timer.unref()
-    conn.addEventListener('close', () => clearTimeout(timer), { once: true })
-  }
-
-  /** Link and tunnel streams are for members only: anyone else is cut off before a byte is read. */
-  private admit (stream: Stream, conn: Connection): boolean {
-    const peer = conn.remotePeer.toString()
-    if (this.authorized.has(peer)) return true
-    this.logRefusal(`admit:${peer}`, { peer, addr: conn.remoteAddr.toString(), protocol: stream.protocol }, 'refusing a peer that is not a member; disconnecting it')
-    stream.abort(new Error('not a member'))
-    conn.abort(new Error('not a member'))
-    return false
-  }
-
-  /** Per-peer caps on open tunnel streams and on new ones per second. */
-  private admitTunnel (stream: Stream, conn: Connection): boolean {
-    const peer = conn.remotePeer.toString()
-    const limits = this.config.limits
-    const open = this.tunnelsByPeer.get(peer) ?? 0
-    const now = performance.now()
-    const bucket = this.tunnelBuckets.get(peer) ?? { tokens: limits.newTunnelsPerSecondPerPeer * 2, atMs: now }
-    bucket.tokens = Math.min(limits.newTunnelsPerSecondPerPeer * 2, bucket.tokens + (now - bucket.atMs) / 1000 * limits.newTunnelsPerSecondPerPeer)
-    bucket.atMs = now
-    this.tunnelBuckets.set(peer, bucket)
-    if (open >= limits.tunnelsPerPeer || bucket.tokens < 1) {
-      this.logRefusal(`tunnels:${peer}`, { peer, open, limit: open >= limits.tunnelsPerPeer ? 'tunnelsPerPeer' : 'newTunnelsPerSecondPerPeer' }, 'refusing tunnel streams over the per-peer limit')
-      stream.abort(new Error('tunnel limit'))
-      return false
-    }
-    bucket.tokens -= 1
-    this.tunnelsByPeer.set(peer, open + 1)
-    stream.addEventListener('close', () => {
-      const n = (this.tunnelsByPeer.get(peer) ?? 1) - 1
-      if (n <= 0) this.tunnelsByPeer.delete(peer)
-      else this.tunnelsByPeer.set(peer, n)
-    }, { once: true })
-    return true
   }
 
   /** Opens the link stream on a connection we dialed; resolves with the running session. */
@@ -646,7 +586,7 @@ export class Router implements TunnelHost, LinkOwner {
     const key = listener.config.routingKey
     socket.on('error', () => {})
     if (listener.openConnections > listener.config.maxConnections) {
-      this.logRefusal(`listener:${key}`, { key, limit: listener.config.maxConnections }, 'listener at its connection limit; refusing new clients')
+      this.gate.logRefusal(`listener:${key}`, { key, limit: listener.config.maxConnections }, 'listener at its connection limit; refusing new clients')
       this.metrics.connectionFailures.inc({ routing_key: key, reason: 'listener_full' })
       socket.resetAndDestroy()
       return
