@@ -27,6 +27,8 @@ export async function freePort (): Promise<number> {
 }
 
 export interface SiteOptions {
+  /** Run inside this network namespace, listening on this address (see netns.ts). */
+  netns?: { ns: string, address: string }
   links?: string[]
   connectors?: string[]
   listeners?: string[]
@@ -49,11 +51,16 @@ export class Site {
 
   /** The address other sites link to. */
   get address (): string {
-    return `/ip4/127.0.0.1/tcp/${this.port}`
+    return `/ip4/${this.options.netns?.address ?? '127.0.0.1'}/tcp/${this.port}`
+  }
+
+  /** The host other processes reach this site's API and listeners at. */
+  get host (): string {
+    return this.options.netns?.address ?? '127.0.0.1'
   }
 
   static async start (mesh: Mesh, name: string, options: SiteOptions = {}): Promise<Site> {
-    const site = new Site(name, join(mesh.dir, name), await freePort(), options)
+    const site = new Site(name, join(mesh.dir, name), options.netns !== undefined ? 7070 : await freePort(), options)
     mesh.sites.push(site)
     await site.launch()
     return site
@@ -61,13 +68,18 @@ export class Site {
 
   async launch (): Promise<void> {
     mkdirSync(ARTIFACTS, { recursive: true })
+    // In a namespace the API must be reachable from outside it: it binds the
+    // host's address, which needs a bearer token.
+    const api = this.options.netns !== undefined ? [`${this.host}:7071`, '--api-token', this.apiTokenFile()] : ['127.0.0.1:0']
     const args = [CLI, 'run', '--site', this.name, '--data-dir', this.dataDir,
-      '--listen', this.address, '--advertise', this.address, '--api', '127.0.0.1:0', '--log-format', 'json', '--log-level', 'debug',
+      '--listen', this.address, '--advertise', this.address, '--api', ...api, '--log-format', 'json', '--log-level', 'debug',
       ...(this.options.links ?? []).flatMap(l => ['--link', l]),
       ...(this.options.connectors ?? []).flatMap(c => ['--connector', c]),
       ...(this.options.listeners ?? []).flatMap(l => ['--listener', l]),
       ...(this.options.args ?? [])]
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    const proc = this.options.netns !== undefined
+      ? spawn('ip', ['netns', 'exec', this.options.netns.ns, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     this.proc = proc
     this.exitCode = null
     liveChildren.add(proc)
@@ -96,15 +108,28 @@ export class Site {
     await Promise.race([ready, new Promise((_resolve, reject) => setTimeout(() => reject(new Error(`site ${this.name} not ready in 20 s`)), 20_000).unref())])
   }
 
+  private apiTokenFile (): string {
+    const file = join(this.dataDir + '.api-token')
+    writeFileSync(file, `${this.apiToken}\n`, { mode: 0o600 })
+    return file
+  }
+
+  private readonly apiToken = 'portmesh-test-api-token-0123456789'
+
+  /** Headers for the admin API (a bearer token when the site runs in a namespace). */
+  get apiHeaders (): Record<string, string> {
+    return this.options.netns !== undefined ? { authorization: `Bearer ${this.apiToken}` } : {}
+  }
+
   /** A join token from this site, for another site's --link. */
   async token (uses = 1, expiresInSeconds = 600): Promise<string> {
-    const res = await fetch(`${this.apiUrl}/v1/tokens`, { method: 'POST', body: JSON.stringify({ uses, expiresInSeconds }), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) })
+    const res = await fetch(`${this.apiUrl}/v1/tokens`, { method: 'POST', body: JSON.stringify({ uses, expiresInSeconds }), headers: { 'content-type': 'application/json', ...this.apiHeaders }, signal: AbortSignal.timeout(5000) })
     if (res.status !== 201) throw new Error(`${this.name}: token issue answered ${res.status}`)
     return (await res.json() as { token: string }).token
   }
 
   async status (): Promise<RouterStatus> {
-    const res = await fetch(`${this.apiUrl}/v1/status`, { signal: AbortSignal.timeout(5000) })
+    const res = await fetch(`${this.apiUrl}/v1/status`, { headers: this.apiHeaders, signal: AbortSignal.timeout(5000) })
     return await res.json() as RouterStatus
   }
 

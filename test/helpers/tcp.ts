@@ -8,7 +8,7 @@ export interface TestServer {
   close (): Promise<void>
 }
 
-async function serve (handler: (s: Socket) => void): Promise<TestServer> {
+async function serve (handler: (s: Socket) => void, host = '127.0.0.1'): Promise<TestServer> {
   const sockets = new Set<Socket>()
   const server: Server = createServer({ allowHalfOpen: true }, (s) => {
     sockets.add(s)
@@ -16,7 +16,7 @@ async function serve (handler: (s: Socket) => void): Promise<TestServer> {
     s.on('error', () => {})
     handler(s)
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(0, host, resolve))
   const port = (server.address() as { port: number }).port
   return {
     port,
@@ -34,11 +34,11 @@ export async function echoServer (): Promise<TestServer> {
 }
 
 /** Says its name first ("name\n"), then echoes. Shows which site answered. */
-export async function namedServer (name: string): Promise<TestServer> {
+export async function namedServer (name: string, host = '127.0.0.1'): Promise<TestServer> {
   return await serve((s) => {
     s.write(`${name}\n`)
     s.pipe(s)
-  })
+  }, host)
 }
 
 /** Reads until the client half-closes, then replies with the SHA-256 of what it got and `replyBytes` more bytes. */
@@ -88,8 +88,8 @@ export async function readLine (s: Socket, timeoutMs = 10_000): Promise<string> 
 }
 
 /** Connects, reads the server's name line, closes: which site answered. */
-export async function whoAnswers (port: number): Promise<string> {
-  const s = await dial(port)
+export async function whoAnswers (port: number, host = '127.0.0.1'): Promise<string> {
+  const s = await dial(port, host)
   try {
     return await readLine(s)
   } finally {
