@@ -76,3 +76,38 @@ test('a cable flapping ten times in ten seconds converges to the right routes wi
   assert.ok(ads.every(n => n < 200), `advertisements sent: ${ads.join(', ')}`)
   assert.ok(convergedMs < 5000, `converged after ${convergedMs} ms`)
 })
+
+test('partition and heal: each side keeps serving its own targets, and afterwards every table agrees again', { skip }, async (t) => {
+  //   w1 ---1--- w2 (svc)          w1, w2 | e1, e2
+  //   |  \\     /                   cross links: w2--e1, w1--e2
+  //   |    1  1
+  //   e2 (svc)---1--- e1
+  const bed = new NetnsBed(['w1', 'w2', 'e1', 'e2'])
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop(); bed.destroy() })
+  const gateway = `10.213.${bed.host('w1').address.split('.')[2]}.254`
+  const sw = await namedServer('west-svc', gateway)
+  const se = await namedServer('east-svc', gateway)
+  mesh.onStop(async () => { await sw.close(); await se.close() })
+  const w2 = await Site.start(mesh, 'w2', { netns: bed.host('w2'), connectors: [`svc=${gateway}:${sw.port}`] })
+  const e2 = await Site.start(mesh, 'e2', { netns: bed.host('e2'), connectors: [`svc=${gateway}:${se.port}`] })
+  const e1 = await Site.start(mesh, 'e1', { netns: bed.host('e1'), links: [await e2.token(), await w2.token()], listeners: [`svc=${bed.host('e1').address}:15000`] })
+  const w1 = await Site.start(mesh, 'w1', { netns: bed.host('w1'), links: [await w2.token(), await e2.token()], listeners: [`svc=${bed.host('w1').address}:15000`] })
+  const sites = [w1, w2, e1, e2]
+  const table = async (site: Site): Promise<string> => (await site.status()).routers.map(r => `${r.site}:${r.cost}`).sort().join(',')
+  await waitFor('full mesh', async () => (await Promise.all(sites.map(table))).every(x => x.split(',').length === 3))
+  const before = await Promise.all(sites.map(table))
+
+  bed.partition(['w1', 'w2'], ['e1', 'e2'], true)
+  await w1.waitTargets('svc', ['w2'], 10_000)
+  await e1.waitTargets('svc', ['e2'], 10_000)
+  for (let i = 0; i < 5; i++) {
+    assert.equal(await whoAnswers(15000, bed.host('w1').address), 'west-svc')
+    assert.equal(await whoAnswers(15000, bed.host('e1').address), 'east-svc')
+  }
+
+  bed.partition(['w1', 'w2'], ['e1', 'e2'], false)
+  await waitFor('tables agree again', async () => (await Promise.all(sites.map(table))).join('|') === before.join('|'), 20_000)
+  await w1.waitTargets('svc', ['e2', 'w2'])
+  await e1.waitTargets('svc', ['e2', 'w2'])
+})

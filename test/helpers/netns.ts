@@ -83,6 +83,19 @@ export class NetnsBed {
     ip('link', 'set', this.host(name).port, connected ? 'up' : 'down')
   }
 
+  /**
+   * Splits the hosts into two groups that cannot reach each other (each host
+   * drops what it would send to the other group: silence, as with a cut
+   * trunk), or heals the split. The test process still reaches every host.
+   */
+  partition (left: string[], right: string[], split: boolean): void {
+    for (const [from, to] of [[left, right], [right, left]]) {
+      for (const a of from) {
+        for (const b of to) ip('-n', this.host(a).ns, 'route', split ? 'add' : 'del', 'blackhole', `${this.host(b).address}/32`)
+      }
+    }
+  }
+
   destroy (): void {
     if (this.destroyed) return
     this.destroyed = true
