@@ -1,0 +1,161 @@
+/**
+ * `npm run chaos`: every fault the multi-host bed can make, one at a time, on
+ * a fresh three-site mesh, under steady load; prints one table row per fault.
+ *
+ *    client ─► west ──1── a (svc)        a is the primary target,
+ *                 └───5── b (svc)        b the backup
+ *
+ * For each fault: a loop opens new connections through west (each one echoes
+ * a line), connections held through a (crossing the fault) and through b (not
+ * crossing it) keep echoing. Measured: time from the start of the fault until
+ * west first reports the link to a down, new connections that failed, held
+ * connections that were reset, bytes lost on connections that did not cross
+ * the fault (must be 0), and time from the end of the fault until west's
+ * targets are what the fault leaves (b alone, or a and b again).
+ * Needs root and iproute2. Bounded: each fault runs for at most ~40 s.
+ */
+import { Mesh, Site } from '../test/helpers/site.js'
+import { NetnsBed, netnsAvailable } from '../test/helpers/netns.js'
+import { dial, namedServer, readLine } from '../test/helpers/tcp.js'
+import { waitFor } from '../test/helpers/wait.js'
+import type { Socket } from 'node:net'
+
+interface Row { fault: string, detectionMs: string, newFailed: number, newTotal: number, heldReset: string, bytesLost: number, convergeMs: string }
+
+interface Held { socket: Socket, via: string, sent: number, received: number, reset: boolean }
+
+async function hold (host: string, port: number): Promise<Held> {
+  const socket = await dial(port, host)
+  const via = await readLine(socket)
+  const h: Held = { socket, via, sent: 0, received: 0, reset: false }
+  socket.on('data', (d: Buffer) => { h.received += d.length })
+  socket.on('error', () => { h.reset = true })
+  socket.on('close', (hadError) => { if (hadError) h.reset = true })
+  socket.resume()
+  return h
+}
+
+async function runFault (name: string, fault: (ctx: { bed: NetnsBed, a: Site, west: Site }) => Promise<void>, expectAfter: string[]): Promise<Row> {
+  const bed = new NetnsBed(['west', 'a', 'b'])
+  const mesh = new Mesh()
+  try {
+    const gateway = `10.213.${bed.host('west').address.split('.')[2]}.254`
+    const sa = await namedServer('a', gateway)
+    const sb = await namedServer('b', gateway)
+    mesh.onStop(async () => { await sa.close(); await sb.close() })
+    const a = await Site.start(mesh, 'a', { netns: bed.host('a'), connectors: [`svc=${gateway}:${sa.port}`], args: ['--log-level', 'warn'] })
+    const b = await Site.start(mesh, 'b', { netns: bed.host('b'), connectors: [`svc=${gateway}:${sb.port}`], args: ['--log-level', 'warn'] })
+    const west = await Site.start(mesh, 'west', { netns: bed.host('west'), links: [await a.token(), `${await b.token()},cost=5`], listeners: [`svc=${bed.host('west').address}:15000`], args: ['--log-level', 'warn'] })
+    await west.waitTargets('svc', ['a', 'b'])
+    const host = bed.host('west').address
+
+    // Held connections: four through a (a is cheaper; open counts spread them once a has 4 more than b).
+    const held: Held[] = []
+    for (let i = 0; i < 8; i++) held.push(await hold(host, 15000))
+    const pump = setInterval(() => {
+      for (const h of held) {
+        if (h.reset || h.socket.destroyed) continue
+        const line = `ping ${h.sent}\n`
+        h.sent += line.length
+        h.socket.write(line)
+      }
+    }, 50)
+
+    // Steady new connections, bounded in count.
+    let newTotal = 0
+    let newFailed = 0
+    let running = true
+    const load = (async () => {
+      while (running && newTotal < 5000) {
+        newTotal++
+        try {
+          const s = await dial(15000, host)
+          await readLine(s, 5000)
+          s.destroy()
+        } catch {
+          newFailed++
+        }
+      }
+    })()
+    await waitFor('load running', () => newTotal > 20)
+
+    // Watch west's view while the fault happens: the first moment the link to a is seen down.
+    const started = Date.now()
+    let detectedAt: number | undefined
+    let watching = true
+    const watcher = (async () => {
+      while (watching && detectedAt === undefined) {
+        const s = await west.status().catch(() => undefined)
+        if (s !== undefined && !s.links.some(l => l.site === 'a' && l.state === 'up')) detectedAt = Date.now()
+        await new Promise(resolve => setTimeout(resolve, 10))
+      }
+    })()
+    await fault({ bed, a, west })
+    const faultEnded = Date.now()
+    // Convergence: from the end of the fault until west's targets are what the fault leaves.
+    const want = [...expectAfter].sort().join(',')
+    let convergeMs = 'never'
+    try {
+      await waitFor('targets settle', async () => {
+        const t = (await west.status()).services.find(s => s.routingKey === 'svc')?.targets.map(x => x.site).sort().join(',') ?? ''
+        return t === want && (want.includes('a') || detectedAt !== undefined)
+      }, 30_000, 20)
+      convergeMs = String(Date.now() - faultEnded)
+    } catch {}
+    if (detectedAt === undefined) await new Promise(resolve => setTimeout(resolve, 1500))
+    watching = false
+    await watcher
+    const detectionMs = detectedAt === undefined ? '-' : String(detectedAt - started)
+    await new Promise(resolve => setTimeout(resolve, 1500)) // keep the load on a little longer: failures after convergence count too
+    running = false
+    await load
+    clearInterval(pump)
+    // Let the echoes of the last pings arrive before counting bytes.
+    await new Promise(resolve => setTimeout(resolve, 300))
+    const crossing = held.filter(h => h.via === 'a')
+    const notCrossing = held.filter(h => h.via !== 'a')
+    const bytesLost = notCrossing.reduce((n, h) => n + (h.sent - h.received), 0)
+    for (const h of held) h.socket.destroy()
+    return { fault: name, detectionMs, newFailed, newTotal, heldReset: `${crossing.filter(h => h.reset).length}/${crossing.length} via a, ${notCrossing.filter(h => h.reset).length}/${notCrossing.length} via b`, bytesLost, convergeMs }
+  } finally {
+    await mesh.stop()
+    bed.destroy()
+  }
+}
+
+async function main (): Promise<void> {
+  if (!netnsAvailable) {
+    process.stderr.write('npm run chaos needs root and iproute2 (ip netns, veth, bridge)\n')
+    process.exit(2)
+  }
+  const rows: Row[] = []
+  const faults: Array<[string, Parameters<typeof runFault>[1], string[]]> = [
+    ['kill -9 of a', async ({ a }) => { await a.kill() }, ['b']],
+    ['SIGSTOP of a (frozen)', async ({ a }) => { a.signal('SIGSTOP') }, ['b']],
+    ['a\'s cable cut', async ({ bed }) => { bed.cable('a', false) }, ['b']],
+    ['a restarted (SIGTERM, same data dir)', async ({ a }) => { await a.restart() }, ['a', 'b']],
+    ['a\'s cable flapping 10× in 10 s', async ({ bed }) => {
+      for (let i = 0; i < 10; i++) {
+        bed.cable('a', false)
+        await new Promise(resolve => setTimeout(resolve, 500))
+        bed.cable('a', true)
+        await new Promise(resolve => setTimeout(resolve, 500))
+      }
+    }, ['a', 'b']]
+  ]
+  for (const [name, fault, after] of faults) {
+    process.stderr.write(`fault: ${name}\n`)
+    rows.push(await runFault(name, fault, after))
+  }
+  const lines = [
+    '| fault | link to a seen down after | new connections failed | held connections reset | bytes lost (not crossing) | converged after the fault ended |',
+    '|---|---|---|---|---|---|',
+    ...rows.map(r => `| ${r.fault} | ${r.detectionMs === '-' ? 'never (stayed up)' : `${r.detectionMs} ms`} | ${r.newFailed} of ${r.newTotal} | ${r.heldReset} | ${r.bytesLost} | ${r.convergeMs === 'never' ? 'never' : `${r.convergeMs} ms`} |`)
+  ]
+  process.stdout.write('\n' + lines.join('\n') + '\n')
+}
+
+main().then(() => process.exit(0), (err: Error) => {
+  process.stderr.write(`chaos failed: ${err.stack ?? err.message}\n`)
+  process.exit(1)
+})
