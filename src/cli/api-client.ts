@@ -1,5 +1,11 @@
 import { DEFAULTS, parseHostPort } from '../config/config.js'
 import { readApiToken } from '../config/load.js'
+import { ConfigError } from '../config/errors.js'
+
+export interface ApiOptions {
+  api?: string
+  apiToken?: string
+}
 
 export interface ApiTarget {
   base: string
@@ -40,4 +46,29 @@ export async function callApi<T> (target: ApiTarget, method: 'GET' | 'POST' | 'D
   if (res.status === 401) throw new ApiError(401, `the router at ${target.base} needs its API token (--api-token FILE)`)
   if (!res.ok) throw new ApiError(res.status, `the router refused: ${payload.error ?? `HTTP ${res.status}`}`)
   return payload as T
+}
+
+/**
+ * Runs one admin API call for a command and turns every outcome into an exit
+ * code: 0 done, 1 the router is not there or refused, 2 bad usage (the
+ * router's 400, or a setting that does not parse here).
+ */
+export async function withApi (opts: ApiOptions, fn: (target: ApiTarget) => Promise<void>): Promise<number> {
+  let target: ApiTarget
+  try {
+    target = apiTarget(opts.api, opts.apiToken)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`portmesh: invalid setting ${err.field}: ${err.reason}\n`)
+      return 2
+    }
+    throw err
+  }
+  try {
+    await fn(target)
+    return 0
+  } catch (err) {
+    process.stderr.write(`portmesh: ${(err as Error).message}\n`)
+    return err instanceof ApiError && err.status === 400 ? 2 : 1
+  }
 }

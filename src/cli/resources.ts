@@ -1,38 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { ConfigError } from '../config/errors.js'
 import type { RouterStatus } from '../router.js'
-import { ApiError, apiTarget, callApi, type ApiTarget } from './api-client.js'
+import { callApi, withApi, type ApiOptions } from './api-client.js'
 import { formatLinks, formatListeners, formatConnectors, formatRoutes } from './status.js'
-
-export interface ApiOptions {
-  api?: string
-  apiToken?: string
-}
-
-/**
- * Runs one admin API call for a command and turns every outcome into an exit
- * code: 0 done, 1 the router is not there or refused, 2 bad usage (the
- * router's 400, or a setting that does not parse here).
- */
-async function withApi (opts: ApiOptions, fn: (target: ApiTarget) => Promise<void>): Promise<number> {
-  let target: ApiTarget
-  try {
-    target = apiTarget(opts.api, opts.apiToken)
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`portmesh: invalid setting ${err.field}: ${err.reason}\n`)
-      return 2
-    }
-    throw err
-  }
-  try {
-    await fn(target)
-    return 0
-  } catch (err) {
-    process.stderr.write(`portmesh: ${(err as Error).message}\n`)
-    return err instanceof ApiError && err.status === 400 ? 2 : 1
-  }
-}
 
 function print (json: boolean | undefined, value: unknown, text: string): void {
   process.stdout.write(json === true ? JSON.stringify(value, null, 2) + '\n' : text)

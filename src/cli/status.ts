@@ -1,6 +1,5 @@
 import type { RouterStatus } from '../router.js'
-import { ConfigError } from '../config/errors.js'
-import { apiTarget, callApi } from './api-client.js'
+import { callApi, withApi } from './api-client.js'
 
 export interface StatusOptions {
   api?: string
@@ -9,25 +8,10 @@ export interface StatusOptions {
 }
 
 export async function statusCommand (opts: StatusOptions): Promise<number> {
-  let target
-  try {
-    target = apiTarget(opts.api, opts.apiToken)
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`portmesh: invalid setting ${err.field}: ${err.reason}\n`)
-      return 2
-    }
-    throw err
-  }
-  let status: RouterStatus
-  try {
-    status = await callApi<RouterStatus>(target, 'GET', '/v1/status')
-  } catch (err) {
-    process.stderr.write(`portmesh: ${(err as Error).message}\n`)
-    return 1
-  }
-  process.stdout.write(opts.json === true ? JSON.stringify(status, null, 2) + '\n' : formatStatus(status))
-  return 0
+  return await withApi(opts, async (api) => {
+    const status = await callApi<RouterStatus>(api, 'GET', '/v1/status')
+    process.stdout.write(opts.json === true ? JSON.stringify(status, null, 2) + '\n' : formatStatus(status))
+  })
 }
 
 function short (peerId: string): string {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/errors.js'
-import { apiTarget, callApi } from './api-client.js'
+import { callApi, withApi } from './api-client.js'
 
 export interface TokenIssueOptions {
   api?: string
@@ -21,9 +21,9 @@ export function parseDuration (text: string, field: string): number {
 
 /** `portmesh token issue`: prints one line, the token. */
 export async function tokenIssueCommand (opts: TokenIssueOptions): Promise<number> {
-  let target, expiresInSeconds, uses
+  let expiresInSeconds: number
+  let uses: number
   try {
-    target = apiTarget(opts.api, opts.apiToken)
     expiresInSeconds = parseDuration(opts.expires ?? '15m', '--expires')
     uses = opts.uses === undefined ? 1 : Number(opts.uses)
     if (!Number.isInteger(uses) || uses < 1 || uses > 1000) throw new ConfigError('--uses', `must be a whole number between 1 and 1000, got ${JSON.stringify(opts.uses)}`)
@@ -34,13 +34,9 @@ export async function tokenIssueCommand (opts: TokenIssueOptions): Promise<numbe
     }
     throw err
   }
-  try {
-    const { token, expiresAt } = await callApi<{ token: string, expiresAt: string }>(target, 'POST', '/v1/tokens', { expiresInSeconds, uses })
+  return await withApi(opts, async (api) => {
+    const { token, expiresAt } = await callApi<{ token: string, expiresAt: string }>(api, 'POST', '/v1/tokens', { expiresInSeconds, uses })
     process.stdout.write(`${token}\n`)
     if (process.stderr.isTTY === true) process.stderr.write(`(valid until ${expiresAt}, ${uses} use${uses === 1 ? '' : 's'}; give it to the site that should link here: portmesh run --link <token>)\n`)
-    return 0
-  } catch (err) {
-    process.stderr.write(`portmesh: ${(err as Error).message}\n`)
-    return 1
-  }
+  })
 }
