@@ -8,6 +8,12 @@ import { decodeToken, type JoinToken } from './token.js'
 
 export const BACKOFF_INITIAL_MS = 100
 export const BACKOFF_MAX_MS = 5_000
+/**
+ * One dial attempt gives up after this long. A peer behind a partition drops
+ * our SYNs silently; a short attempt means the link is back soon after the
+ * network is (at most this plus one backoff step).
+ */
+export const DIAL_TIMEOUT_MS = 5_000
 
 /** What a dialer needs from its router. */
 export interface LinkOwner {
@@ -88,7 +94,7 @@ export class LinkDialer {
     const errors: string[] = []
     for (const address of this.addresses) {
       try {
-        return await this.node.dial(address, { signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(10_000)]) })
+        return await this.node.dial(address, { signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) })
       } catch (err) {
         errors.push(`${address.toString()}: ${(err as Error).message}`)
       }

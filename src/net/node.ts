@@ -42,7 +42,7 @@ export async function createNode (options: NodeOptions): Promise<Libp2p> {
       // routers that restart together behind one NAT.
       inboundConnectionThreshold: 1_000,
       maxIncomingPendingConnections: 256,
-      dialTimeout: 10_000
+      dialTimeout: 5_000
     },
     connectionMonitor: { enabled: false }
   })
