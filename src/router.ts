@@ -42,6 +42,8 @@ export interface RouterStatus {
   services: Array<{ routingKey: string, targets: TargetStatus[] }>
   listeners: Array<{ name: string, routingKey: string, host: string, port: number, openConnections: number }>
   connectors: Array<{ name: string, routingKey: string, host: string, port: number, cost: number, healthy: boolean }>
+  /** Byte pipes this router runs now: client connections at its listeners, transit and destination tunnels. */
+  openPipes: number
 }
 
 /**
@@ -682,7 +684,8 @@ export class Router implements TunnelHost, LinkOwner {
       routers,
       services,
       listeners: [...this.listeners].map(([name, l]) => ({ name, routingKey: l.config.routingKey, host: l.config.host, port: l.boundPort, openConnections: l.openConnections })),
-      connectors: this.connectors.list()
+      connectors: this.connectors.list(),
+      openPipes: this.activePipes.size
     }
   }
 }
