@@ -481,16 +481,22 @@ export class Router implements TunnelHost, LinkOwner {
 
   /** One info line whenever the set of sites that serve a routing key changes. */
   private logServiceChanges (): void {
-    const now = new Map<string, string>()
+    const sitesByKey = new Map<string, string[]>()
     for (const ad of this.lsdb.advertisements()) {
-      if (ad.origin !== this.selfId && !this.routes.has(ad.origin)) continue
-      for (const svc of ad.services) if (svc.connectors > 0) now.set(svc.routingKey, [...(now.get(svc.routingKey)?.split(',').filter(x => x !== '') ?? []), ad.site].sort().join(','))
+      if (this.pathCostTo(ad.origin) === undefined) continue
+      for (const svc of ad.services) if (svc.connectors > 0) sitesByKey.set(svc.routingKey, [...(sitesByKey.get(svc.routingKey) ?? []), ad.site])
     }
+    const now = new Map([...sitesByKey].map(([key, sites]) => [key, sites.sort().join(',')]))
     for (const key of new Set([...now.keys(), ...this.lastTargets.keys()])) {
       const sites = now.get(key) ?? ''
-      if (sites !== (this.lastTargets.get(key) ?? '')) this.log.info({ key, targets: sites === '' ? [] : sites.split(',') }, sites === '' ? 'service has no target now' : 'service targets changed')
+      if (sites !== (this.lastTargets.get(key) ?? '')) this.log.info({ key, targets: sitesByKey.get(key) ?? [] }, sites === '' ? 'service has no target now' : 'service targets changed')
     }
     this.lastTargets = now
+  }
+
+  /** Cost of the lowest-cost path to a router: 0 for this one, undefined when unreachable. */
+  private pathCostTo (origin: string): number | undefined {
+    return origin === this.selfId ? 0 : this.routes.get(origin)?.cost
   }
 
   private tick (): void {
@@ -523,8 +529,8 @@ export class Router implements TunnelHost, LinkOwner {
   }
 
   /** Bytes over each link since start, by peer (for metrics and the status page). */
-  linkBytes (peer: string): { in: number, out: number } {
-    return this.bytesByPeer.get(peer) ?? { in: 0, out: 0 }
+  linkBytes (): Map<string, { in: number, out: number }> {
+    return this.bytesByPeer
   }
 
   /** Bytes carried for clients of this site's listeners since start, by routing key. */
@@ -539,7 +545,7 @@ export class Router implements TunnelHost, LinkOwner {
       peerId: ad.origin,
       site: ad.site,
       self: ad.origin === this.selfId,
-      reachable: ad.origin === this.selfId || this.routes.has(ad.origin),
+      reachable: this.pathCostTo(ad.origin) !== undefined,
       services: ad.services.map(s => ({ routingKey: s.routingKey, connectors: s.connectors }))
     })).filter(n => n.reachable)
     const edges: Array<{ a: string, b: string, cost: number }> = []
@@ -561,7 +567,7 @@ export class Router implements TunnelHost, LinkOwner {
     for (const ad of this.lsdb.advertisements()) {
       const service = ad.services.find(s => s.routingKey === routingKey)
       if (service === undefined || service.connectors === 0) continue
-      const pathCost = ad.origin === this.selfId ? 0 : this.routes.get(ad.origin)?.cost
+      const pathCost = this.pathCostTo(ad.origin)
       if (pathCost === undefined) continue
       out.push({ id: ad.origin, pathCost, ownCost: service.cost, open: open?.get(ad.origin) ?? 0, value: { site: ad.site } })
     }

@@ -10,7 +10,7 @@ import type { RouterStatus } from '../router.js'
 export interface MetricsSource {
   status (): RouterStatus
   keyBytes (): Map<string, { in: number, out: number }>
-  linkBytes (peer: string): { in: number, out: number }
+  linkBytes (): Map<string, { in: number, out: number }>
 }
 
 export class Metrics {
@@ -46,7 +46,7 @@ export class Metrics {
         linkUp.set(labels, l.state === 'up' ? 1 : 0)
         linkCost.set(labels, l.cost)
         if (l.rttMs !== undefined) linkRtt.set(labels, l.rttMs / 1000)
-        const bytes = source.linkBytes(l.peerId)
+        const bytes = source.linkBytes().get(l.peerId) ?? { in: 0, out: 0 }
         linkBytes.inc({ ...labels, direction: 'in' }, bytes.in)
         linkBytes.inc({ ...labels, direction: 'out' }, bytes.out)
       }

@@ -25,7 +25,7 @@ export interface ApiRouter {
   topology (): unknown
   readonly events: EventEmitter
   keyBytes (): Map<string, { in: number, out: number }>
-  linkBytes (peer: string): { in: number, out: number }
+  linkBytes (): Map<string, { in: number, out: number }>
 }
 
 /** Cytoscape's browser build, read once from the installed package. */
@@ -135,9 +135,7 @@ export class AdminApi {
       }, EVENT_FLUSH_MS)
     }
     const tick = (): void => {
-      const links: Record<string, { in: number, out: number }> = {}
-      for (const l of this.router.status().links) if (l.peerId !== '') links[l.peerId] = this.router.linkBytes(l.peerId)
-      res.write(`event: tick\ndata: ${JSON.stringify({ at: Date.now(), bytes: Object.fromEntries(this.router.keyBytes()), links })}\n\n`)
+      res.write(`event: tick\ndata: ${JSON.stringify({ at: Date.now(), bytes: Object.fromEntries(this.router.keyBytes()), links: Object.fromEntries(this.router.linkBytes()) })}\n\n`)
     }
     this.router.events.on('change', onChange)
     tick()

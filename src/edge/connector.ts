@@ -58,7 +58,7 @@ export class LocalConnectors {
     const list = this.byKey.get(c.routingKey) ?? []
     list.push({ ...c, open: 0, healthy: true })
     this.byKey.set(c.routingKey, list)
-    if (this.probeIntervalMs > 0) void this.probeAll(Math.min(this.probeIntervalMs, this.connectTimeoutMs))
+    if (this.probeIntervalMs > 0) void this.probeAll()
   }
 
   /** Removes a connector; connections already made through it go on. */
@@ -85,8 +85,8 @@ export class LocalConnectors {
   startProbing (intervalMs: number): void {
     this.probeIntervalMs = intervalMs
     if (intervalMs <= 0) return
-    void this.probeAll(Math.min(intervalMs, this.connectTimeoutMs))
-    this.probeTimer = setInterval(() => { void this.probeAll(Math.min(intervalMs, this.connectTimeoutMs)) }, intervalMs)
+    void this.probeAll()
+    this.probeTimer = setInterval(() => { void this.probeAll() }, intervalMs)
     this.probeTimer.unref()
   }
 
@@ -94,7 +94,9 @@ export class LocalConnectors {
     clearInterval(this.probeTimer)
   }
 
-  private async probeAll (timeoutMs: number): Promise<void> {
+  /** One probe of every connector; a probe waits at most one interval (and never past the connect timeout). */
+  private async probeAll (): Promise<void> {
+    const timeoutMs = Math.min(this.probeIntervalMs, this.connectTimeoutMs)
     if (this.probing) return
     this.probing = true
     try {
@@ -144,10 +146,9 @@ export class LocalConnectors {
     const list = this.byKey.get(routingKey)
     if (list === undefined || list.length === 0) throw new NoConnectorError(`no connector for ${routingKey} at this site`)
     // Healthy connectors first; an unhealthy one is still tried last, it may be back.
-    const ranked = [
-      ...rankTargets(list.filter(c => c.healthy).map(c => ({ id: `${c.host}:${c.port}`, pathCost: 0, ownCost: c.cost, open: c.open, value: c })), this.rotation),
-      ...rankTargets(list.filter(c => !c.healthy).map(c => ({ id: `${c.host}:${c.port}`, pathCost: 0, ownCost: c.cost, open: c.open, value: c })), this.rotation)
-    ]
+    const rank = (cs: ConnectorState[]): ReturnType<typeof rankTargets<ConnectorState>> =>
+      rankTargets(cs.map(c => ({ id: `${c.host}:${c.port}`, pathCost: 0, ownCost: c.cost, open: c.open, value: c })), this.rotation)
+    const ranked = [...rank(list.filter(c => c.healthy)), ...rank(list.filter(c => !c.healthy))]
     this.rotation++
     const failures: string[] = []
     for (const { value: connector } of ranked) {
