@@ -131,8 +131,11 @@ test('slowloris, stream floods and oversized headers from a member do not distur
   const big = await conn.newStream(TUNNEL_PROTOCOL, many)
   big.send(encodeFrame(new Uint8Array(1024 * 1024)).subarray(0, 8))
   // Flood: far more new streams than the per-second limit (burst 200).
+  const floodStarted = Date.now()
+  let lastOpenedAt = floodStarted
   const flood = await Promise.allSettled(Array.from({ length: 600 }, async () => {
     const s = await conn.newStream(TUNNEL_PROTOCOL, many)
+    lastOpenedAt = Math.max(lastOpenedAt, Date.now())
     s.send(encodeFrame(encodeTunnelHeader({ routingKey: 'echo', destination: east.peerId, hopLimit: 8, connectionId: 7, ingress: rogue.peerId })))
     await s.close()
     return await streamDone(s)
@@ -143,9 +146,16 @@ test('slowloris, stream floods and oversized headers from a member do not distur
   assert.equal(r.received, r.sent)
 
   assert.match(await streamDone(big), /reset|closed|finished/)
+  // West admits or refuses each stream when it arrives, i.e. while they are being opened.
+  const floodSeconds = (lastOpenedAt - floodStarted) / 1000
   const resets = flood.filter(f => f.status === 'rejected' || /reset/.test(f.value)).length
-  assert.ok(resets >= 300, `only ${resets} of 600 flood streams were refused`)
-  t.diagnostic(`flood: ${resets} of 600 new streams refused by the per-peer rate limit`)
+  // The limit admits a burst of 200 plus 100 a second while the streams are
+  // opened: anything beyond that must have been refused (how long opening 600
+  // streams takes depends on the machine's load, so the bound follows it).
+  const admitted = 600 - resets
+  assert.ok(admitted <= 200 + Math.ceil(100 * floodSeconds), `${admitted} of 600 flood streams admitted in ${floodSeconds.toFixed(2)} s`)
+  assert.ok(resets > 0)
+  t.diagnostic(`flood: ${resets} of 600 new streams refused by the per-peer rate limit (opened within ${floodSeconds.toFixed(2)} s)`)
   const started = Date.now()
   const idleResults = await Promise.all(idle.map(streamDone))
   assert.ok(idleResults.every(x => /reset/.test(x)), idleResults.join())
