@@ -4,6 +4,7 @@ import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
 import type { PrivateKey } from '@libp2p/interface'
+import { withCoalescedWrites } from './coalesce.js'
 import { MAX_STREAM_READ_BUFFER_BYTES, MAX_STREAM_WINDOW_BYTES } from './constants.js'
 
 export interface NodeOptions {
@@ -23,7 +24,7 @@ export async function createNode (options: NodeOptions): Promise<Libp2p> {
     privateKey: options.privateKey,
     addresses: { listen: options.listen },
     transports: [tcp({ outboundSocketInactivityTimeout: 0, inboundSocketInactivityTimeout: 0 })],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [withCoalescedWrites(noise())],
     streamMuxers: [yamux({
       maxInboundStreams: options.maxStreamsPerConnection,
       maxOutboundStreams: options.maxStreamsPerConnection,
