@@ -22,13 +22,28 @@ function decodeWith<T> (what: string, fn: () => T): T {
   }
 }
 
+/**
+ * Peer ids already checked: every tunnel header names two, nearly always the
+ * same few routers, and parsing one (base58, multihash) costs more than the
+ * rest of the header. Bounded; cleared when full.
+ */
+const checkedPeerIds = new Set<string>()
+const CHECKED_PEER_IDS_MAX = 4096
+
 export function checkPeerId (value: string, field: string): string {
+  if (checkedPeerIds.has(value)) return value
   if (value.length === 0 || value.length > PEER_ID_MAX_LENGTH) throw new WireError(`${field} is not a peer id`)
+  let canonical: string
   try {
-    return peerIdFromString(value).toString()
+    canonical = peerIdFromString(value).toString()
   } catch {
     throw new WireError(`${field} is not a peer id`)
   }
+  if (canonical === value) {
+    if (checkedPeerIds.size >= CHECKED_PEER_IDS_MAX) checkedPeerIds.clear()
+    checkedPeerIds.add(value)
+  }
+  return canonical
 }
 
 function checkSafeInt (n: number, field: string): number {
