@@ -3,7 +3,7 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
-import type { PrivateKey } from '@libp2p/interface'
+import type { ComponentLogger, Logger, Peer, PeerStore, PrivateKey } from '@libp2p/interface'
 import { withCoalescedWrites } from './coalesce.js'
 import { MAX_STREAM_READ_BUFFER_BYTES, MAX_STREAM_WINDOW_BYTES } from './constants.js'
 
@@ -20,8 +20,12 @@ export interface NodeOptions {
  * and link-state advertisements only.
  */
 export async function createNode (options: NodeOptions): Promise<Libp2p> {
-  return await createLibp2p({
+  const node = await createLibp2p({
     privateKey: options.privateKey,
+    // libp2p's own debug logging is off unless DEBUG is set; even off, it
+    // builds a scoped logger (namespace matching included) for every stream,
+    // which showed in the per-connection profile. DEBUG=libp2p:* brings it back.
+    ...(process.env.DEBUG === undefined || process.env.DEBUG === '' ? { logger: silentLogger } : {}),
     addresses: { listen: options.listen },
     transports: [tcp({ outboundSocketInactivityTimeout: 0, inboundSocketInactivityTimeout: 0 })],
     connectionEncrypters: [withCoalescedWrites(noise())],
@@ -47,4 +51,46 @@ export async function createNode (options: NodeOptions): Promise<Libp2p> {
     },
     connectionMonitor: { enabled: false }
   })
+  skipRepeatedProtocolMerges(node.peerStore)
+  return node
 }
+
+/**
+ * For every stream opened or accepted, libp2p records in the peer store that
+ * the peer speaks that stream's protocol: a locked read, decode, encode and
+ * write per tunnel, at both ends, which showed in the per-connection profile.
+ * Once a peer is recorded with a protocol, later identical records are
+ * skipped. (Only libp2p's stream code makes protocol-only merges here, and it
+ * does not use the returned record.)
+ */
+function skipRepeatedProtocolMerges (store: PeerStore): void {
+  const merge = store.merge.bind(store)
+  const recorded = new Map<string, { protocols: Set<string>, peer: Peer }>()
+  store.merge = async (id, data, mergeOptions) => {
+    const protocol = data.protocols?.length === 1 && Object.keys(data).length === 1 ? data.protocols[0] : undefined
+    const key = id.toString()
+    const known = recorded.get(key)
+    if (protocol !== undefined && known?.protocols.has(protocol) === true) return known.peer
+    const peer = await merge(id, data, mergeOptions)
+    if (protocol !== undefined) {
+      if (recorded.size >= 4096) recorded.clear()
+      const entry = recorded.get(key) ?? { protocols: new Set<string>(), peer }
+      entry.protocols.add(protocol)
+      entry.peer = peer
+      recorded.set(key, entry)
+    } else {
+      recorded.delete(key)
+    }
+    return peer
+  }
+}
+
+const silentLog: Logger = Object.assign(() => {}, {
+  error: () => {},
+  trace: () => {},
+  enabled: false,
+  newScope: () => silentLog
+})
+
+/** A libp2p component logger that logs nothing and costs nothing per stream. */
+const silentLogger: ComponentLogger = { forComponent: () => silentLog }
