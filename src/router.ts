@@ -1,17 +1,18 @@
 import { EventEmitter } from 'node:events'
 import type { Connection, Libp2p, PrivateKey, Stream } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import type { Socket } from 'node:net'
 import type { Logger } from 'pino'
 import type { ConnectorConfig, LinkConfig, ListenerConfig, RouterConfig } from './config/config.js'
 import { ResourceStore } from './config/resources.js'
 import { LinkStateDb } from './core/lsdb.js'
+import { acceptAdvertisement, databaseExchange, FLOOD_BATCH_MS, ownFlood } from './core/flooding.js'
 import { buildTopology, computeRoutes, type Route } from './core/spf.js'
 import { rankTargets, type Candidate } from './core/select-target.js'
 import { effectiveLinkCost, type Advertisement, type LinkAd } from './core/types.js'
 import { LocalConnectors } from './edge/connector.js'
 import { Listener } from './edge/listener.js'
-import { decodeAdvertisementBody, decodeSignedAd, encodeAdvertisementBody, encodeSignedAd, statusName } from './net/codec.js'
+import { statusName } from './net/codec.js'
+import { readAdvertisement, signAdvertisement } from './net/advertisement.js'
 import { CONNECT_TIMEOUT_MS, JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './net/constants.js'
 import { handleJoin } from './net/join.js'
 import { AuthorizedPeers, GrantStore } from './net/membership.js'
@@ -25,8 +26,6 @@ import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './net
 import { handleTunnelStream, newConnectionId, openTunnel, TunnelRefusedError, type TunnelHost } from './net/tunnel.js'
 import { Metrics } from './api/metrics.js'
 
-/** How long own advertisement changes are batched before flooding. */
-const FLOOD_BATCH_MS = 5
 /** At most this many targets are tried for one client connection. */
 const MAX_TARGET_ATTEMPTS = 8
 
@@ -341,7 +340,7 @@ export class Router implements TunnelHost, LinkOwner {
       this.events.emit('change', 'link')
     }
     // Full database exchange: the new neighbour gets everything we know.
-    for (const entry of this.lsdb.all()) session.sendAdvertisement(entry.raw)
+    for (const raw of databaseExchange(this.lsdb)) session.sendAdvertisement(raw)
     void this.originate()
     return session
   }
@@ -384,9 +383,7 @@ export class Router implements TunnelHost, LinkOwner {
       do {
         this.originateAgain = false
         const ad = this.buildOwnAd()
-        const body = encodeAdvertisementBody(ad)
-        const signature = await this.privateKey.sign(body)
-        const raw = encodeSignedAd({ body, signature })
+        const raw = await signAdvertisement(ad, this.privateKey)
         this.lsdb.offer(ad, raw, performance.now())
         this.recompute()
         this.scheduleFlood()
@@ -408,58 +405,45 @@ export class Router implements TunnelHost, LinkOwner {
   private flushFlood (): void {
     clearTimeout(this.floodTimer)
     this.floodTimer = undefined
-    const own = this.lsdb.get(this.selfId)
-    if (own === undefined) return
-    for (const s of this.sessions.values()) {
-      s.sendAdvertisement(own.raw)
+    const flood = ownFlood(this.lsdb, this.sessions.values())
+    if (flood === undefined) return
+    for (const s of flood.to) {
+      s.sendAdvertisement(flood.raw)
       this.metrics.advertisementsSent.inc()
     }
   }
 
   private async onAdvertisement (from: LinkSession, raw: Uint8Array): Promise<void> {
-    let ad: Advertisement
-    try {
-      const signed = decodeSignedAd(raw)
-      ad = decodeAdvertisementBody(signed.body)
-      const held = this.lsdb.get(ad.origin)
-      // The exact bytes we already hold were verified when they were stored.
-      if (held !== undefined && equalBytes(held.raw, raw)) return
-      const publicKey = peerIdFromString(ad.origin).publicKey
-      if (publicKey === undefined || !(await publicKey.verify(signed.body, signed.signature))) {
-        if (!this.badSignatureLogged.has(from.peer)) {
-          this.badSignatureLogged.add(from.peer)
-          this.log.warn({ peer: from.peer, site: from.site, origin: ad.origin }, 'dropping advertisement with a bad signature (logged once per peer)')
-        }
-        return
-      }
-    } catch (err) {
-      this.log.warn({ peer: from.peer, site: from.site, err: (err as Error).message }, 'dropping malformed advertisement')
+    const received = await readAdvertisement(raw, this.lsdb)
+    if (received.kind === 'held') return
+    if (received.kind === 'malformed') {
+      this.log.warn({ peer: from.peer, site: from.site, err: received.message }, 'dropping malformed advertisement')
       return
     }
-    if (ad.origin === this.selfId) {
+    if (received.kind === 'bad-signature') {
+      if (!this.badSignatureLogged.has(from.peer)) {
+        this.badSignatureLogged.add(from.peer)
+        this.log.warn({ peer: from.peer, site: from.site, origin: received.origin }, 'dropping advertisement with a bad signature (logged once per peer)')
+      }
+      return
+    }
+    const ad = received.ad
+    const decision = acceptAdvertisement(this.lsdb, ad, raw, performance.now(), from, this.sessions.values(), this.seq)
+    if (decision.outbidSeq !== undefined) {
       // Our own advertisement from an earlier run that outlived it: outbid it.
-      const own = this.lsdb.get(this.selfId)?.ad
-      if (own !== undefined && (ad.epoch > own.epoch || (ad.epoch === own.epoch && ad.seq >= own.seq))) {
-        this.seq = Math.max(this.seq, ad.seq) + 1
-        if (ad.epoch > this.epoch) this.log.warn({ seenEpoch: ad.epoch, epoch: this.epoch }, 'saw own advertisement from a later boot epoch; is this identity running twice?')
-        void this.originate()
-      }
+      this.seq = decision.outbidSeq
+      if (ad.epoch > this.epoch) this.log.warn({ seenEpoch: ad.epoch, epoch: this.epoch }, 'saw own advertisement from a later boot epoch; is this identity running twice?')
+      void this.originate()
       return
     }
-    const result = this.lsdb.offer(ad, raw, performance.now())
-    this.metrics.advertisementsReceived.inc({ result })
-    if (result === 'newer') {
-      for (const s of this.sessions.values()) {
-        if (s === from) continue
-        s.sendAdvertisement(raw)
-        this.metrics.advertisementsSent.inc()
-      }
-      this.scheduleRecompute()
-    } else if (result === 'older') {
-      // The sender is behind: hand it the newer version we hold.
-      const held = this.lsdb.get(ad.origin)
-      if (held !== undefined) from.sendAdvertisement(held.raw)
+    if (decision.result !== undefined) this.metrics.advertisementsReceived.inc({ result: decision.result })
+    for (const s of decision.forwardTo) {
+      s.sendAdvertisement(raw)
+      this.metrics.advertisementsSent.inc()
     }
+    // The sender is behind: hand it the newer version we hold.
+    if (decision.answer !== undefined) from.sendAdvertisement(decision.answer)
+    if (decision.recompute) this.scheduleRecompute()
   }
 
   private scheduleRecompute (): void {
@@ -720,10 +704,4 @@ function supersedes (candidate: LinkSession, existing: LinkSession): boolean {
   if (candidate.peerEpoch !== existing.peerEpoch) return candidate.peerEpoch > existing.peerEpoch
   if (candidate.opener === existing.opener) return true
   return candidate.opener < existing.opener
-}
-
-function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
