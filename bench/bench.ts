@@ -1,196 +1,442 @@
 /**
- * `npm run bench`: what portmesh costs against plain loopback TCP, measured in
- * the same run (these machines are shared and noisy, so only ratios travel).
+ * `npm run bench`: what portmesh costs against plain loopback TCP, socat and
+ * haproxy, measured in the same run (these machines are shared and noisy, so
+ * only ratios travel). Installs nothing: a missing socat, haproxy or iperf3
+ * is named with its apt command and its rows are skipped.
  *
- * Rows: throughput of one connection moving BENCH_MIB MiB one way (direct TCP,
- * socat one hop if installed, portmesh with listener and connector at one site,
- * portmesh over 1 and 2 inter-router hops); connection setup (connect, 1-byte
- * echo, close) over N sequential connections, p50 and p99. Each row is
- * repeated BENCH_RUNS times; the table shows median (min–max) and the ratio to
- * direct TCP. Route computation (Dijkstra over the link-state database) is
- * timed on generated meshes of 100, 1,000 and 10,000 routers.
- * Results also go to bench-results/latest.json.
+ * Rows (each BENCH_RUNS times, default 3; median (min–max)):
+ * - throughput: BENCH_MIB MiB (default 256) over one connection, and the same
+ *   amount split over BENCH_PARALLEL (8) connections at once: direct TCP,
+ *   socat 1 hop, socat chained 2 hops, haproxy 1 hop, portmesh with listener
+ *   and connector at one site, portmesh 1, 2 and 3 hops; iperf3 direct and
+ *   over portmesh 1 hop (one connection). With the CPU seconds each process
+ *   used per GiB.
+ * - connection setup: BENCH_CONNECTIONS (1,000) sequential connect → 1-byte
+ *   echo → close, p50 and p99.
+ * - connection rate: BENCH_RATE_CLIENTS (50) clients for BENCH_RATE_S (10) s
+ *   through 1 hop.
+ * - concurrency: BENCH_HELD (10,000) connections opened once through 1 hop,
+ *   then held for BENCH_RUNS windows of BENCH_HOLD_S (10) s, each echoing 16
+ *   bytes every BENCH_HELD_PERIOD_MS (10,000): failures, echo p99, router RSS
+ *   growth per connection, per window.
+ * - control plane: route computation on 100, 1,000 and 10,000 routers; the
+ *   convergence simulation (converge.ts) on SIM_ROUTERS (200) routers.
+ * BENCH_ONLY=throughput,setup,rate,held,routes,converge runs some sections.
+ * Results: bench-results/latest.json. About 5 minutes with the defaults.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { connect, createServer, type Server } from 'node:net'
-import { Mesh, Site, freePort } from '../test/helpers/site.js'
+import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { Mesh, Site } from '../test/helpers/site.js'
+import { waitFor } from '../test/helpers/wait.js'
+import { convergenceTable, runConvergence, spread, CHANGE_KINDS, type ConvergenceReport } from './converge.js'
+import { connectionRate, median, percentile, setupLatency, throughput } from './load.js'
 import { timeRouteComputation } from './routes.js'
+import { childrenReaped, haproxyHops, installed, iperf3Run, iperf3Server, processCpu, rssBytes, selfCpu, socatHop, versionOf, type CpuProbe } from './tools.js'
 
 const MIB = 1024 * 1024
-const BYTES = Number(process.env.BENCH_MIB ?? 256) * MIB
-const RUNS = Number(process.env.BENCH_RUNS ?? 3)
-const SETUP_CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1000)
+const GIB = 1024 * MIB
+const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback)
+const BYTES = env('BENCH_MIB', 256) * MIB
+const PARALLEL = env('BENCH_PARALLEL', 8)
+const RUNS = Math.max(1, env('BENCH_RUNS', 3))
+const SETUP_CONNECTIONS = env('BENCH_CONNECTIONS', 1000)
+const RATE_CLIENTS = env('BENCH_RATE_CLIENTS', 50)
+const RATE_S = env('BENCH_RATE_S', 10)
+const HELD = env('BENCH_HELD', 10_000)
+const HOLD_S = env('BENCH_HOLD_S', 10)
+const HELD_PERIOD_MS = env('BENCH_HELD_PERIOD_MS', 10_000)
+/** Below the default per-peer limit of 2,000 new tunnels per second, so opening is not refused. */
+const HELD_OPEN_RATE = env('BENCH_HELD_OPEN_RATE', 1800)
+/** At most this many held connections waiting for their first echo at once. */
+const HELD_OPENING = env('BENCH_HELD_OPENING', 100)
+const HELD_OPEN_MAX_S = env('BENCH_HELD_OPEN_MAX_S', 180)
+const SIM_ROUTERS = env('SIM_ROUTERS', 200)
+const SIM_CHANGES = Math.max(3, env('SIM_CHANGES', 3))
+const SIM_LATENCY_MS = env('SIM_LATENCY_MS', 0.5)
+const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'throughput,setup,rate,held,routes,converge').split(',').map(s => s.trim()))
 
-/** Counts what it receives; when the client half-closes, answers with the count. */
-async function sinkServer (): Promise<{ server: Server, port: number }> {
-  const server = createServer({ allowHalfOpen: true }, (s) => {
-    let n = 0
-    s.on('data', (d: Buffer) => { n += d.length })
-    s.on('end', () => s.end(`${n}\n`))
-    s.on('error', () => {})
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  return { server, port: (server.address() as { port: number }).port }
+interface Row {
+  name: string
+  unit: string
+  runs: number[]
+  /** CPU seconds per GiB moved, per process, one value per run. */
+  cpuPerGiB?: Record<string, number[]>
+  note?: string
 }
 
-async function echoServer (): Promise<{ server: Server, port: number }> {
-  const server = createServer((s) => { s.on('error', () => {}); s.pipe(s) })
-  server.on('connection', (s) => s.setNoDelay(true))
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  return { server, port: (server.address() as { port: number }).port }
+interface Path {
+  name: string
+  sink: number
+  echo: number
+  /** Processes on the path besides the bench itself. */
+  cpu: CpuProbe[]
+  /** Forking servers whose per-connection children must be reaped before their CPU is read. */
+  forking?: number[]
 }
 
-/** MB/s for one connection sending BYTES and waiting for the sink's count. */
-async function throughput (port: number): Promise<number> {
-  const chunk = Buffer.alloc(256 * 1024, 0x5a)
-  const started = process.hrtime.bigint()
-  const s = connect({ port, host: '127.0.0.1', allowHalfOpen: true })
-  await new Promise<void>((resolve, reject) => { s.once('connect', resolve); s.once('error', reject) })
-  let reply = ''
-  const done = new Promise<void>((resolve, reject) => {
-    s.on('data', (d: Buffer) => { reply += d.toString() })
-    s.on('end', resolve)
-    s.on('error', reject)
-  })
-  let sent = 0
-  while (sent < BYTES) {
-    sent += chunk.length
-    if (!s.write(chunk)) await new Promise(resolve => s.once('drain', resolve))
+const rows: Row[] = []
+const notes: string[] = []
+/** Held connections that failed while opening (the windows' failures are in their row). */
+let heldOpeningFailures = 0
+/** Wall time of each section, for the reader who wants the bench shorter. */
+const sectionSeconds: Record<string, number> = {}
+
+async function section (name: string, fn: () => Promise<void> | void): Promise<void> {
+  log(name)
+  const started = performance.now()
+  await fn()
+  sectionSeconds[name] = Math.round((performance.now() - started) / 1000)
+  log(`  (${sectionSeconds[name]} s)`)
+}
+const log = (line: string): void => { process.stderr.write(line + '\n') }
+const fmt = (n: number): string => !Number.isFinite(n) ? String(n) : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2)
+const row = (name: string): Row | undefined => rows.find(r => r.name === name)
+const med = (name: string): number | undefined => { const r = row(name); return r === undefined ? undefined : median(r.runs) }
+
+async function measureCpu<T> (probes: CpuProbe[], forking: number[], fn: () => Promise<T>): Promise<{ value: T, cpu: Record<string, number> }> {
+  const before = probes.map(p => p.seconds())
+  const value = await fn()
+  for (const pid of forking) await childrenReaped(pid)
+  const cpu: Record<string, number> = {}
+  probes.forEach((p, i) => { cpu[p.label] = p.seconds() - before[i] })
+  return { value, cpu }
+}
+
+function addCpu (r: Row, cpu: Record<string, number>, bytes: number): void {
+  r.cpuPerGiB ??= {}
+  for (const [label, s] of Object.entries(cpu)) (r.cpuPerGiB[label] ??= []).push(s / (bytes / GIB))
+}
+
+async function throughputRows (paths: Path[]): Promise<void> {
+  const self = selfCpu('bench client')
+  for (const connections of [1, PARALLEL]) {
+    const label = connections === 1 ? '1 connection' : `${connections} connections`
+    for (const p of paths) await throughput(p.sink, Math.min(BYTES, 32 * MIB), connections) // warm-up
+    const byPath = new Map(paths.map(p => [p, { name: `throughput, ${label}, ${p.name}`, unit: 'MB/s', runs: [] } as Row]))
+    // Runs interleave the paths, so a burst of load from elsewhere hits every path alike.
+    for (let i = 0; i < RUNS; i++) {
+      for (const p of paths) {
+        const r = byPath.get(p) as Row
+        const { value, cpu } = await measureCpu([self, ...p.cpu], p.forking ?? [], async () => await throughput(p.sink, BYTES, connections))
+        r.runs.push(value)
+        addCpu(r, cpu, BYTES)
+        log(`  ${r.name}: ${value.toFixed(0)} MB/s`)
+      }
+    }
+    rows.push(...byPath.values())
   }
-  s.end()
-  await done
-  s.destroy()
-  if (Number(reply.trim()) !== BYTES) throw new Error(`sink got ${reply.trim()} bytes, expected ${BYTES}`)
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9
-  return BYTES / 1e6 / seconds
 }
 
-/** Milliseconds for each of `n` sequential connect → 1-byte echo → close. */
-async function setupLatency (port: number, n: number): Promise<number[]> {
-  const times: number[] = []
-  for (let i = 0; i < n; i++) {
-    const started = process.hrtime.bigint()
+/** A C client and server, to show what the Node.js bench client costs; one connection only, to keep the bench short. */
+async function iperf3Rows (port: number, viaPortmesh: number, routerCpu: CpuProbe[]): Promise<void> {
+  for (const [name, target, probes] of [['iperf3 direct', port, []], ['iperf3 over portmesh 1 hop', viaPortmesh, routerCpu]] as const) {
+    const r: Row = { name: `throughput, 1 connection, ${name}`, unit: 'MB/s', runs: [] }
+    for (let i = 0; i < RUNS; i++) {
+      const { value, cpu } = await measureCpu([...probes], [], async () => await iperf3Run(target, BYTES, 1))
+      r.runs.push(value.mbps)
+      addCpu(r, { 'iperf3 client': value.clientCpuS, 'iperf3 server': value.serverCpuS, ...cpu }, BYTES)
+      log(`  ${r.name}: ${value.mbps.toFixed(0)} MB/s`)
+    }
+    rows.push(r)
+  }
+}
+
+async function setupRows (paths: Path[]): Promise<void> {
+  for (const p of paths) await setupLatency(p.echo, 50) // warm-up
+  const out = new Map(paths.map(p => [p, { p50: [] as number[], p99: [] as number[] }]))
+  for (let i = 0; i < RUNS; i++) {
+    for (const p of paths) {
+      const t = (await setupLatency(p.echo, SETUP_CONNECTIONS)).sort((a, b) => a - b)
+      const o = out.get(p) as { p50: number[], p99: number[] }
+      o.p50.push(percentile(t, 50))
+      o.p99.push(percentile(t, 99))
+      log(`  setup, ${p.name}: p50 ${percentile(t, 50).toFixed(2)} ms, p99 ${percentile(t, 99).toFixed(2)} ms`)
+    }
+  }
+  for (const [p, o] of out) rows.push({ name: `setup p50, ${p.name}`, unit: 'ms', runs: o.p50 }, { name: `setup p99, ${p.name}`, unit: 'ms', runs: o.p99 })
+}
+
+async function rateRow (port: number, ingress: Site, egress: Site): Promise<void> {
+  const r: Row = { name: `connection rate, portmesh 1 hop, ${RATE_CLIENTS} clients`, unit: 'conn/s', runs: [] }
+  const refusals = (): number => egress.stdout.split('refusing tunnel streams over the per-peer limit').length - 1
+  let failed = 0
+  const refusedBefore = refusals()
+  for (let i = 0; i < RUNS; i++) {
+    const res = await connectionRate(port, RATE_CLIENTS, RATE_S)
+    r.runs.push(res.perSecond)
+    failed += res.failed
+    log(`  ${r.name}: ${res.perSecond.toFixed(0)}/s, ${res.failed} failed`)
+    await waitPipesClosed([ingress, egress])
+  }
+  const refused = refusals() - refusedBefore
+  r.note = `${failed} failed in ${RUNS} runs` + (refused > 0 ? `; the egress router logged 'refusing tunnel streams over the per-peer limit' ${refused} time(s) (limit: limits.newTunnelsPerSecondPerPeer, 2,000/s by default, bursts to 4,000): the rate is capped by that limit` : '; no per-peer limit refusals logged')
+  rows.push(r)
+}
+
+async function waitPipesClosed (sites: Site[]): Promise<void> {
+  await waitFor('open pipes back to 0', async () => (await Promise.all(sites.map(async s => (await s.status()).openPipes))).every(n => n === 0), 60_000, 200)
+}
+
+interface HeldReport {
+  phase: 'open' | 'window'
+  open: number
+  failures: number
+  failureReasons: Record<string, number>
+  echoes: number
+  p99Ms: number
+  openMs?: number
+  firstEchoP99Ms?: number
+}
+
+/**
+ * Opens HELD connections once through the listener (in a child process) and
+ * holds them for BENCH_RUNS windows of BENCH_HOLD_S; each window is one
+ * sample of failures, echo p99 and each router's memory per held connection
+ * (the window's peak RSS minus RSS before opening, over the connections
+ * open). Opening once keeps the row bounded: opening is paced by tunnel
+ * setup, ~40–100 s for 10,000 here.
+ */
+async function heldRows (port: number, ingress: Site, egress: Site): Promise<void> {
+  const routers = [ingress, egress]
+  const pids = routers.map(s => s.proc?.pid as number)
+  const base = pids.map(rssBytes)
+  let peak = [...base]
+  const failures: Row = { name: `held connections, portmesh 1 hop, ${HELD} held: failures`, unit: '', runs: [] }
+  const p99: Row = { name: `held connections, portmesh 1 hop, ${HELD} held: echo p99`, unit: 'ms', runs: [] }
+  const mem: Row[] = routers.map(s => ({ name: `held connections, memory per connection, ${s.name} (${s === ingress ? 'listener' : 'connector'} side)`, unit: 'KiB', runs: [] }))
+  const reasons: Record<string, number> = {}
+  const args = [HELD, HELD_OPEN_RATE, HELD_OPENING, HELD_OPEN_MAX_S, HELD_PERIOD_MS, HOLD_S, RUNS].map(String)
+  const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('./held-clients.js', import.meta.url)), String(port), ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const sampler = setInterval(() => { peak = peak.map((p, i) => Math.max(p, rssBytes(pids[i]))) }, 250)
+  let opening: HeldReport | undefined
+  try {
     await new Promise<void>((resolve, reject) => {
-      const s = connect({ port, host: '127.0.0.1', noDelay: true })
-      s.once('connect', () => s.write('x'))
-      s.once('data', () => { s.destroy(); resolve() })
-      s.once('error', reject)
-      s.once('close', () => resolve())
+      let buffered = ''
+      child.stdout?.on('data', (d: Buffer) => {
+        buffered += d.toString()
+        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+          const r = JSON.parse(buffered.slice(0, nl)) as HeldReport
+          buffered = buffered.slice(nl + 1)
+          for (const [k, v] of Object.entries(r.failureReasons)) reasons[k] = (reasons[k] ?? 0) + v
+          if (r.phase === 'open') {
+            opening = r
+            log(`  ${r.open}/${HELD} open after ${r.openMs ?? NaN} ms (first echo p99 ${fmt(r.firstEchoP99Ms ?? NaN)} ms), ${r.failures} failed while opening`)
+          } else {
+            failures.runs.push(r.failures)
+            p99.runs.push(r.p99Ms)
+            peak.forEach((p, i) => mem[i].runs.push((p - base[i]) / Math.max(1, r.open) / 1024))
+            log(`  window: ${r.open} open, ${r.failures} failed, ${r.echoes} echoes, p99 ${fmt(r.p99Ms)} ms, RSS ${peak.map((p, i) => `${routers[i].name} +${((p - base[i]) / MIB).toFixed(0)} MiB`).join(', ')}`)
+            peak = pids.map(rssBytes)
+          }
+        }
+      })
+      child.once('exit', (code) => code === 0 ? resolve() : reject(new Error(`held-clients exited with ${code}`)))
     })
-    times.push(Number(process.hrtime.bigint() - started) / 1e6)
+  } finally {
+    clearInterval(sampler)
+    child.kill()
   }
-  return times
+  const o = opening as HeldReport
+  failures.note = `plus ${o.failures} while opening; all ${HELD} open after ${fmt((o.openMs ?? NaN) / 1000)} s (at most ${HELD_OPEN_RATE}/s, ${HELD_OPENING} waiting for their first echo at a time)` + (Object.keys(reasons).length > 0 ? `; reasons: ${JSON.stringify(reasons)}` : '')
+  p99.note = `periodic 16-byte echoes, each connection every ${HELD_PERIOD_MS / 1000} s, one sample per ${HOLD_S} s window; from opening to the first echo (tunnel setup included): p99 ${fmt(o.firstEchoP99Ms ?? NaN)} ms`
+  for (const m of mem) m.note = 'peak RSS in the window minus RSS before opening, / connections open'
+  heldOpeningFailures = o.failures
+  rows.push(failures, p99, ...mem)
+  await waitPipesClosed(routers)
 }
 
-function percentile (sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p / 100 * sorted.length))]
-}
-
-function median (xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
-}
-
-function socatAvailable (): boolean {
-  return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0
-}
-
-async function socatHop (targetPort: number): Promise<{ port: number, proc: ChildProcess }> {
-  const port = await freePort()
-  const proc = spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, `TCP:127.0.0.1:${targetPort}`], { stdio: 'ignore' })
-  // Ready when it accepts a connection.
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1')
-      s.once('connect', () => { s.destroy(); resolve(true) })
-      s.once('error', () => resolve(false))
+/** Starts the sink and echo servers in their own process (see workloads.ts). */
+async function startWorkloads (): Promise<{ sink: number, echo: number, proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [fileURLToPath(new URL('./workloads.js', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const ports = await new Promise<{ sink: number, echo: number }>((resolve, reject) => {
+    let out = ''
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))))
     })
-    if (ok) break
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-  return { port, proc }
+    proc.once('exit', (code) => reject(new Error(`workloads exited with ${code}`)))
+  })
+  return { ...ports, proc }
 }
-
-interface Row { name: string, runs: number[], unit: string }
 
 async function main (): Promise<void> {
-  const sink = await sinkServer()
-  const echo = await echoServer()
+  const startedAt = Date.now()
+  log(`portmesh bench: ${BYTES / MIB} MiB per throughput run (1 and ${PARALLEL} connections), ${RUNS} runs of each row, ${SETUP_CONNECTIONS} connections per setup run`)
+  const hasSocat = installed('socat', '-V')
+  const hasHaproxy = installed('haproxy', '-v')
+  const hasIperf3 = installed('iperf3', '-v')
+  if (!hasSocat) notes.push('socat not installed (apt-get install socat): socat rows skipped')
+  if (!hasHaproxy) notes.push('haproxy not installed (apt-get install haproxy): haproxy rows skipped')
+  if (!hasIperf3) notes.push('iperf3 not installed (apt-get install iperf3): iperf3 rows skipped')
+  for (const n of notes) log(n)
+
   const mesh = new Mesh()
-  const procs: ChildProcess[] = []
+  // Every process the bench starts is stopped here, also when a row fails.
+  const stops: Array<() => void> = []
+  let convergence: ConvergenceReport | undefined
   try {
-    process.stderr.write(`portmesh bench: ${BYTES / MIB} MiB per throughput run, ${RUNS} runs, ${SETUP_CONNECTIONS} connections per setup run\n`)
-    // east has the workloads; west reaches them over 1 hop, far over 2 hops.
-    const east = await Site.start(mesh, 'east', { connectors: [`sink=127.0.0.1:${sink.port}`, `echo=127.0.0.1:${echo.port}`], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: ['--log-level', 'warn'] })
-    const west = await Site.start(mesh, 'west', { links: [await east.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: ['--log-level', 'warn'] })
-    const far = await Site.start(mesh, 'far', { links: [await west.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: ['--log-level', 'warn'] })
-    await far.waitTargets('sink', ['east'])
-    await far.waitTargets('echo', ['east'])
-    const port = async (site: Site, key: string): Promise<number> => site.listenerPort(key, await site.status())
+    const workloads = await startWorkloads()
+    stops.push(() => workloads.proc.kill())
+    const sinkCpu = processCpu('sink', workloads.proc.pid as number)
+    const iperf = hasIperf3 ? await iperf3Server() : undefined
+    if (iperf !== undefined) stops.push(() => iperf.proc.kill())
+    const needMesh = ['throughput', 'setup', 'rate', 'held'].some(s => SECTIONS.has(s))
+    const paths: Path[] = [{ name: 'direct TCP', sink: workloads.sink, echo: workloads.echo, cpu: [sinkCpu] }]
+    const setupPaths: Path[] = [paths[0]]
+    let west1: Site | undefined
+    let east: Site | undefined
+    let iperfViaMesh = 0
+    let chainCpu: CpuProbe[] = []
+    if (needMesh) {
+      // A chain: east has the workloads; westN reaches them over N hops.
+      //   client → west3 ── west2 ── west1 ── east → sink / echo
+      const quiet = ['--log-level', 'warn']
+      const keys = ['sink', 'echo', ...(iperf !== undefined ? ['iperf'] : [])]
+      east = await Site.start(mesh, 'east', { connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`, ...(iperf !== undefined ? [`iperf=127.0.0.1:${iperf.port}`] : [])], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
+      west1 = await Site.start(mesh, 'west1', { links: [await east.token()], listeners: keys.map(k => `${k}=127.0.0.1:0`), args: quiet })
+      const west2 = await Site.start(mesh, 'west2', { links: [await west1.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
+      const west3 = await Site.start(mesh, 'west3', { links: [await west2.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
+      await west3.waitTargets('sink', ['east'])
+      await west3.waitTargets('echo', ['east'])
+      const cpu = (s: Site): CpuProbe => processCpu(`router ${s.name}`, s.proc?.pid as number)
+      const via = async (s: Site, key: string): Promise<number> => s.listenerPort(key, await s.status())
+      const pm = async (name: string, s: Site, chain: Site[]): Promise<Path> => ({ name, sink: await via(s, 'sink'), echo: await via(s, 'echo'), cpu: [...chain.map(cpu), sinkCpu] })
+      if (iperf !== undefined) iperfViaMesh = await via(west1, 'iperf')
+      chainCpu = [cpu(west1), cpu(east)]
 
-    const paths: Array<{ name: string, sink: number, echo: number }> = [
-      { name: 'direct TCP', sink: sink.port, echo: echo.port }
-    ]
-    if (socatAvailable()) {
-      const s1 = await socatHop(sink.port)
-      const e1 = await socatHop(echo.port)
-      procs.push(s1.proc, e1.proc)
-      paths.push({ name: 'socat, 1 hop', sink: s1.port, echo: e1.port })
-    } else {
-      process.stderr.write('socat not installed (apt-get install socat): skipping the socat row\n')
-    }
-    paths.push(
-      { name: 'portmesh, same site', sink: await port(east, 'sink'), echo: await port(east, 'echo') },
-      { name: 'portmesh, 1 hop', sink: await port(west, 'sink'), echo: await port(west, 'echo') },
-      { name: 'portmesh, 2 hops', sink: await port(far, 'sink'), echo: await port(far, 'echo') }
-    )
-
-    const rows: Row[] = []
-    for (const p of paths) {
-      await throughput(p.sink) // warm-up
-      const runs: number[] = []
-      for (let i = 0; i < RUNS; i++) runs.push(await throughput(p.sink))
-      rows.push({ name: `throughput, ${p.name}`, runs, unit: 'MB/s' })
-      process.stderr.write(`  ${p.name}: ${runs.map(r => r.toFixed(0)).join(', ')} MB/s\n`)
-    }
-    const setupPaths = paths.filter(p => p.name !== 'portmesh, same site')
-    for (const p of setupPaths) {
-      await setupLatency(p.echo, 50) // warm-up
-      const p50s: number[] = []
-      const p99s: number[] = []
-      for (let i = 0; i < RUNS; i++) {
-        const t = (await setupLatency(p.echo, SETUP_CONNECTIONS)).sort((a, b) => a - b)
-        p50s.push(percentile(t, 50))
-        p99s.push(percentile(t, 99))
+      if (hasSocat) {
+        const s1 = await socatHop(workloads.sink)
+        const e1 = await socatHop(workloads.echo)
+        const s2 = await socatHop(s1.port)
+        const e2 = await socatHop(e1.port)
+        for (const h of [s1, e1, s2, e2]) stops.push(() => h.proc.kill())
+        const one: Path = { name: 'socat 1 hop', sink: s1.port, echo: e1.port, cpu: [processCpu('socat', s1.proc.pid as number), sinkCpu], forking: [s1.proc.pid as number] }
+        paths.push(one, { name: 'socat 2 hops', sink: s2.port, echo: e2.port, cpu: [processCpu('socat 1st', s2.proc.pid as number), processCpu('socat 2nd', s1.proc.pid as number), sinkCpu], forking: [s2.proc.pid as number, s1.proc.pid as number] })
+        setupPaths.push(one)
       }
-      rows.push({ name: `setup p50, ${p.name}`, runs: p50s, unit: 'ms' }, { name: `setup p99, ${p.name}`, runs: p99s, unit: 'ms' })
-      process.stderr.write(`  setup ${p.name}: p50 ${p50s.map(r => r.toFixed(2)).join(', ')} ms\n`)
+      if (hasHaproxy) {
+        const h = await haproxyHops({ sink: workloads.sink, echo: workloads.echo })
+        stops.push(h.stop)
+        const path: Path = { name: 'haproxy 1 hop', sink: h.ports.sink, echo: h.ports.echo, cpu: [processCpu('haproxy', h.proc.pid as number), sinkCpu] }
+        paths.push(path)
+        setupPaths.push(path)
+      }
+      const same = await pm('portmesh same site', east, [east])
+      const hop1 = await pm('portmesh 1 hop', west1, [west1, east])
+      const hop2 = await pm('portmesh 2 hops', west2, [west2, west1, east])
+      const hop3 = await pm('portmesh 3 hops', west3, [west3, west2, west1, east])
+      paths.push(same, hop1, hop2, hop3)
+      setupPaths.push(hop1, hop2)
     }
 
-    for (const n of [100, 1000, 10_000]) {
-      rows.push({ name: `route computation, ${n} routers`, runs: timeRouteComputation(n, RUNS), unit: 'ms' })
+    const hop1Echo = setupPaths.find(p => p.name === 'portmesh 1 hop')?.echo as number
+    if (SECTIONS.has('throughput')) {
+      await section('throughput', async () => {
+        await throughputRows(paths)
+        if (iperf !== undefined) await iperf3Rows(iperf.port, iperfViaMesh, chainCpu)
+      })
     }
-
-    const directTp = median(rows[0].runs)
-    const directP50 = median(rows.find(r => r.name === 'setup p50, direct TCP')?.runs ?? [0])
-    const fmt = (n: number): string => n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)
-    const lines = ['| measurement | median (min–max) | vs direct TCP |', '|---|---|---|']
-    for (const r of rows) {
-      const m = median(r.runs)
-      const vs = r.unit === 'MB/s' ? `${(m / directTp).toFixed(2)}×` : r.name.startsWith('setup p50') ? `+${fmt(m - directP50)} ms` : ''
-      lines.push(`| ${r.name} | ${fmt(m)} ${r.unit} (${fmt(Math.min(...r.runs))}–${fmt(Math.max(...r.runs))}) | ${vs} |`)
+    if (SECTIONS.has('setup')) await section('connection setup', async () => await setupRows(setupPaths))
+    if (SECTIONS.has('rate') && west1 !== undefined && east !== undefined) {
+      const [ingress, egress] = [west1, east]
+      await section('connection rate', async () => await rateRow(hop1Echo, ingress, egress))
     }
-    process.stdout.write('\n' + lines.join('\n') + '\n')
-    mkdirSync('bench-results', { recursive: true })
-    writeFileSync('bench-results/latest.json', JSON.stringify({ date: new Date().toISOString(), bytesPerRun: BYTES, runs: RUNS, setupConnections: SETUP_CONNECTIONS, rows }, null, 2) + '\n')
-    process.stdout.write('\nwritten to bench-results/latest.json\n')
+    if (SECTIONS.has('held') && west1 !== undefined && east !== undefined) {
+      const [ingress, egress] = [west1, east]
+      await section('held connections', async () => await heldRows(hop1Echo, ingress, egress))
+    }
   } finally {
-    for (const p of procs) p.kill()
+    for (const stop of stops) stop()
     await mesh.stop()
-    sink.server.close()
-    echo.server.close()
   }
+  // The control-plane rows run in this process alone, after the mesh is gone.
+  if (SECTIONS.has('routes')) {
+    await section('route computation', () => {
+      for (const n of [100, 1000, 10_000]) rows.push({ name: `route computation, ${n.toLocaleString('en')} routers`, unit: 'ms', runs: timeRouteComputation(n, RUNS) })
+    })
+  }
+  if (SECTIONS.has('converge')) {
+    await section(`convergence simulation: ${SIM_ROUTERS} routers, ${SIM_CHANGES} changes of each kind`, async () => {
+      convergence = await runConvergence({ routers: SIM_ROUTERS, latencyMs: SIM_LATENCY_MS, changes: SIM_CHANGES, seed: 1 }, log)
+    })
+    for (const kind of CHANGE_KINDS) {
+      const s = (convergence as ConvergenceReport).samples[kind]
+      rows.push({ name: `convergence, ${kind}, ${SIM_ROUTERS} routers (simulated)`, unit: 'ms', runs: s.map(x => x.convergedMs), note: `advertisements ${spread(s.map(x => x.advertisements))}, control ${spread(s.map(x => x.bytes / 1024), ' KiB')} per change` })
+    }
+  }
+
+  report(convergence, (Date.now() - startedAt) / 1000)
+}
+
+function report (convergence: ConvergenceReport | undefined, seconds: number): void {
+  const direct1 = med('throughput, 1 connection, direct TCP')
+  const directP = med(`throughput, ${PARALLEL} connections, direct TCP`)
+  const directSetup = med('setup p50, direct TCP')
+  const lines = ['| measurement | median (min–max) | vs direct TCP |', '|---|---|---|']
+  for (const r of rows) {
+    const m = median(r.runs)
+    let vs = ''
+    if (r.unit === 'MB/s') {
+      const base = r.name.startsWith('throughput, 1 connection') ? direct1 : directP
+      if (base !== undefined && !r.name.includes('iperf3')) vs = `${(m / base).toFixed(2)}×`
+    } else if (r.name.startsWith('setup p50') && directSetup !== undefined) vs = `+${fmt(m - directSetup)} ms`
+    lines.push(`| ${r.name} | ${fmt(m)}${r.unit === '' ? '' : ' ' + r.unit} (${fmt(Math.min(...r.runs))}–${fmt(Math.max(...r.runs))}) | ${vs} |`)
+  }
+  process.stdout.write('\n' + lines.join('\n') + '\n')
+
+  const withCpu = rows.filter(r => r.cpuPerGiB !== undefined)
+  if (withCpu.length > 0) {
+    const cpuLines = ['| throughput row | CPU seconds per GiB moved, by process (median) | all processes |', '|---|---|---|']
+    for (const r of withCpu) {
+      const per = Object.entries(r.cpuPerGiB ?? {}).map(([label, xs]) => [label, median(xs)] as const)
+      cpuLines.push(`| ${r.name.replace('throughput, ', '')} | ${per.map(([l, v]) => `${l} ${v.toFixed(2)}`).join(' · ')} | ${per.reduce((a, [, v]) => a + v, 0).toFixed(2)} |`)
+    }
+    process.stdout.write('\n' + cpuLines.join('\n') + '\n')
+  }
+
+  const noted = rows.filter(r => r.note !== undefined)
+  if (noted.length > 0) process.stdout.write('\n' + noted.map(r => `- ${r.name}: ${r.note}`).join('\n') + '\n')
+  if (convergence !== undefined) process.stdout.write('\n' + convergenceTable(convergence) + '\n')
+
+  const targets: Array<{ what: string, value: number | undefined, target: string, ok: (v: number) => boolean, show: (v: number) => string }> = []
+  const ratio = (a: string, b: string): number | undefined => { const x = med(a); const y = med(b); return x === undefined || y === undefined ? undefined : x / y }
+  for (const c of ['1 connection', `${PARALLEL} connections`]) {
+    targets.push({ what: `throughput ${c}: portmesh 1 hop / socat 1 hop`, value: ratio(`throughput, ${c}, portmesh 1 hop`, `throughput, ${c}, socat 1 hop`), target: '≥ 0.50', ok: v => v >= 0.5, show: v => v.toFixed(2) })
+    targets.push({ what: `throughput ${c}: portmesh 2 hops / socat 2 hops`, value: ratio(`throughput, ${c}, portmesh 2 hops`, `throughput, ${c}, socat 2 hops`), target: '≥ 0.35', ok: v => v >= 0.35, show: v => v.toFixed(2) })
+  }
+  const minus = (a: string): number | undefined => { const x = med(a); return x === undefined || directSetup === undefined ? undefined : x - directSetup }
+  targets.push({ what: 'setup p50: portmesh 1 hop − direct', value: minus('setup p50, portmesh 1 hop'), target: '≤ 2 ms', ok: v => v <= 2, show: v => `${v.toFixed(2)} ms` })
+  targets.push({ what: 'setup p50: portmesh 2 hops − direct', value: minus('setup p50, portmesh 2 hops'), target: '≤ 4 ms', ok: v => v <= 4, show: v => `${v.toFixed(2)} ms` })
+  targets.push({ what: `new connections per second, 1 hop, ${RATE_CLIENTS} clients`, value: med(`connection rate, portmesh 1 hop, ${RATE_CLIENTS} clients`), target: '≥ 1,000/s', ok: v => v >= 1000, show: v => `${v.toFixed(0)}/s` })
+  const heldFailures = row(`held connections, portmesh 1 hop, ${HELD} held: failures`)
+  targets.push({ what: 'held connections: failures, opening and holding', value: heldFailures === undefined ? undefined : heldOpeningFailures + heldFailures.runs.reduce((a, b) => a + b, 0), target: '= 0', ok: v => v === 0, show: v => String(v) })
+  for (const r of rows.filter(x => x.name.startsWith('held connections, memory'))) {
+    targets.push({ what: r.name.replace('held connections, ', ''), value: median(r.runs), target: '≤ 64 KiB', ok: v => v <= 64, show: v => `${v.toFixed(1)} KiB` })
+  }
+  targets.push({ what: 'route computation, 1,000 routers', value: med('route computation, 1,000 routers'), target: '≤ 50 ms', ok: v => v <= 50, show: v => `${v.toFixed(1)} ms` })
+  for (const kind of CHANGE_KINDS) {
+    const r = rows.find(x => x.name.startsWith(`convergence, ${kind},`))
+    targets.push({ what: `convergence after ${kind}, ${SIM_ROUTERS} routers (slowest run)`, value: r === undefined ? undefined : Math.max(...r.runs), target: '≤ 2 s (aim 0.5 s)', ok: v => v <= 2000, show: v => `${v.toFixed(1)} ms` })
+  }
+  const targetLines = targets.map(t => t.value === undefined ? `- ${t.what}: not measured` : `- ${t.what}: ${t.show(t.value)} (target ${t.target}) ${t.ok(t.value) ? 'met' : 'NOT MET'}`)
+  process.stdout.write('\nTargets, from this run:\n' + targetLines.join('\n') + '\n')
+  if (notes.length > 0) process.stdout.write('\n' + notes.join('\n') + '\n')
+
+  mkdirSync('bench-results', { recursive: true })
+  writeFileSync('bench-results/latest.json', JSON.stringify({
+    date: new Date().toISOString(),
+    seconds,
+    sectionSeconds,
+    machine: { cpus: availableParallelism(), node: process.version, socat: versionOf('socat', '-V').split('\n')[0], haproxy: versionOf('haproxy', '-v'), iperf3: versionOf('iperf3', '-v') },
+    settings: { bytesPerRun: BYTES, parallel: PARALLEL, runs: RUNS, setupConnections: SETUP_CONNECTIONS, rateClients: RATE_CLIENTS, rateSeconds: RATE_S, held: HELD, holdWindowSeconds: HOLD_S, heldOpenMaxSeconds: HELD_OPEN_MAX_S, heldPeriodMs: HELD_PERIOD_MS, heldOpenRate: HELD_OPEN_RATE, heldOpening: HELD_OPENING, simRouters: SIM_ROUTERS, simChanges: SIM_CHANGES, simLatencyMs: SIM_LATENCY_MS },
+    rows: rows.map(r => ({ ...r, median: median(r.runs), min: Math.min(...r.runs), max: Math.max(...r.runs) })),
+    targets: targets.map(t => ({ what: t.what, value: t.value, target: t.target, met: t.value === undefined ? undefined : t.ok(t.value) })),
+    convergence,
+    notes
+  }, null, 2) + '\n')
+  process.stdout.write(`\nwritten to bench-results/latest.json; ${seconds.toFixed(0)} s in all (${Object.entries(sectionSeconds).map(([k, v]) => `${k.split(':')[0]} ${v} s`).join(', ')})\n`)
 }
 
 main().then(() => process.exit(0), (err: Error) => {
