@@ -101,8 +101,8 @@ export async function whoAnswers (port: number, host = '127.0.0.1'): Promise<str
  * Sends `bytes` random bytes through an echo path and checks that exactly the
  * same bytes come back (SHA-256 both ways), reading and writing at once.
  */
-export async function echoTransfer (port: number, bytes: number, chunk = 256 * 1024): Promise<{ sent: string, received: string, receivedBytes: number }> {
-  const s = await dial(port)
+export async function echoTransfer (port: number, bytes: number, chunk = 256 * 1024, host = '127.0.0.1'): Promise<{ sent: string, received: string, receivedBytes: number }> {
+  const s = await dial(port, host)
   const sentHash = createHash('sha256')
   const recvHash = createHash('sha256')
   let receivedBytes = 0
