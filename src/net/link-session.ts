@@ -4,6 +4,10 @@ import { decodeControl, encodeControl, type Hello } from './codec.js'
 import { encodeFrame, FrameDecoder, readFirstFrame } from './frames.js'
 import { HEADER_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES, MAX_CONTROL_WRITE_BUFFER_BYTES, WIRE_VERSION } from './constants.js'
 import { WireError } from './errors.js'
+import { Liveness } from '../core/liveness.js'
+
+/** How often a session logs its probe figures (debug level). */
+const PROBE_SUMMARY_INTERVAL_MS = 10_000
 
 export interface SessionTimers {
   helloIntervalMs: number
@@ -38,14 +42,31 @@ export async function exchangeHello (stream: Stream, mine: HelloInfo): Promise<{
   return { hello: msg.hello, rest }
 }
 
+/** Probe round trips and silences of one session over a summary period. */
+export interface ProbeSummary {
+  probes: number
+  rttMinMs?: number
+  rttP50Ms?: number
+  rttP90Ms?: number
+  rttMaxMs?: number
+  /** Longest silence that ended in an arrival. */
+  worstSilenceMs: number
+  /** The liveness timeout now (adaptive: see core/liveness.ts). */
+  livenessTimeoutMs: number
+}
+
 /**
  * One live link to a neighbour: the long-lived control stream that carries
  * advertisements and liveness probes. The link is down when the stream or its
- * connection closes (at once) or when nothing was heard for livenessTimeoutMs.
+ * connection closes (at once) or when nothing was heard for the liveness
+ * timeout: livenessTimeoutMs on a clean link, more on one whose arrivals have
+ * been late (loss and retransmission; see core/liveness.ts).
  */
 export class LinkSession {
-  lastHeardMs: number
   rttMs: number | undefined
+  private readonly liveness: Liveness
+  private rttSamples: number[] = []
+  private lastSummaryMs: number
   private timer: NodeJS.Timeout | undefined
   private lastTickMs: number
   private ended = false
@@ -65,8 +86,20 @@ export class LinkSession {
     private readonly handlers: SessionHandlers,
     private readonly log: Logger
   ) {
-    this.lastHeardMs = performance.now()
-    this.lastTickMs = this.lastHeardMs
+    const now = performance.now()
+    this.liveness = new Liveness({ intervalMs: timers.helloIntervalMs, floorMs: timers.livenessTimeoutMs }, now)
+    this.lastTickMs = now
+    this.lastSummaryMs = now
+  }
+
+  /** The silence after which this link is declared down, as of now. */
+  get livenessTimeoutMs (): number {
+    return this.liveness.timeoutMs(performance.now())
+  }
+
+  /** Time since anything was last heard from the peer. */
+  get silentForMs (): number {
+    return this.liveness.silentFor(performance.now())
   }
 
   get isOpen (): boolean {
@@ -87,7 +120,7 @@ export class LinkSession {
 
   /** Proof of life from anything else the peer sends us (tunnel bytes). */
   touch (): void {
-    this.lastHeardMs = performance.now()
+    this.liveness.heard(performance.now())
   }
 
   sendAdvertisement (raw: Uint8Array): void {
@@ -136,7 +169,10 @@ export class LinkSession {
         return
       }
       if ('ping' in msg) this.send(encodeControl({ pong: { nonce: msg.ping.nonce } }))
-      else if ('pong' in msg) this.rttMs = Math.max(0, Date.now() - msg.pong.nonce)
+      else if ('pong' in msg) {
+        this.rttMs = Math.max(0, Date.now() - msg.pong.nonce)
+        if (this.rttSamples.length < 10_000) this.rttSamples.push(this.rttMs)
+      }
       else if ('advertisement' in msg) this.handlers.advertisement(this, msg.advertisement)
       if (this.ended) return
     }
@@ -150,8 +186,26 @@ export class LinkSession {
     // If this process itself stalled (GC, a burst of work), the peer's probes may
     // be sitting unread in the socket: timers run before I/O, so judge next tick.
     if (sinceTick > this.timers.helloIntervalMs * 1.5) return
-    if (now - this.lastHeardMs > this.timers.livenessTimeoutMs) {
-      this.close(`nothing heard for ${Math.round(now - this.lastHeardMs)} ms`, true)
+    if (this.liveness.expired(now)) {
+      this.close(`nothing heard for ${Math.round(this.liveness.silentFor(now))} ms (liveness timeout ${this.liveness.timeoutMs(now)} ms)`, true)
+      return
+    }
+    if (now - this.lastSummaryMs >= PROBE_SUMMARY_INTERVAL_MS) {
+      this.lastSummaryMs = now
+      this.log.debug({ peer: this.peer, site: this.site, ...this.takeProbeSummary(now) }, 'link probes')
+    }
+  }
+
+  /** Round trips and silences since the last summary (logged every 10 s at debug level). */
+  takeProbeSummary (now = performance.now()): ProbeSummary {
+    const rtts = this.rttSamples.sort((a, b) => a - b)
+    this.rttSamples = []
+    const at = (q: number): number => rtts[Math.min(rtts.length - 1, Math.floor(q * rtts.length))]
+    return {
+      probes: rtts.length,
+      ...(rtts.length > 0 ? { rttMinMs: rtts[0], rttP50Ms: at(0.5), rttP90Ms: at(0.9), rttMaxMs: rtts[rtts.length - 1] } : {}),
+      worstSilenceMs: Math.round(this.liveness.takeWorstSilence()),
+      livenessTimeoutMs: this.liveness.timeoutMs(now)
     }
   }
 
