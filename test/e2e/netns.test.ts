@@ -1,8 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Mesh, Site } from '../helpers/site.js'
-import { NetnsBed, netnsAvailable } from '../helpers/netns.js'
-import { closed, dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
+import { NetnsBed, impairAvailable, netnsAvailable } from '../helpers/netns.js'
+import { closed, dial, echoTransfer, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
 import { waitFor } from '../helpers/wait.js'
 
 // Sites as separate hosts (network namespaces); needs root and iproute2, which CI has.
@@ -114,4 +114,51 @@ test('partition and heal: each side keeps serving its own targets, and afterward
   t.diagnostic(`tables agreed again ${Date.now() - healedAt} ms after healing`)
   await w1.waitTargets('svc', ['e2', 'w2'])
   await e1.waitTargets('svc', ['e2', 'w2'])
+})
+
+test('a link with 50 ms delay and 5 % loss stays up under traffic, carries a tunnel byte-exact, and a cut of that cable is still detected', { skip: impairAvailable ? false : 'needs root, iproute2, python3 and /dev/net/tun' }, async (t) => {
+  //  west ══ a (echo in a's namespace)     a's cable: 50 ms and 5 % loss each way (impair.py)
+  const bed = await NetnsBed.create(['west', 'a'], { impaired: { a: { delayMs: 50, lossPercent: 5 } } })
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop(); bed.destroy() })
+  await bed.echoServerIn('a', 9000)
+  const a = await Site.start(mesh, 'a', { netns: bed.host('a'), connectors: ['echo=127.0.0.1:9000'] })
+  const host = bed.host('west').address
+  const west = await Site.start(mesh, 'west', { netns: bed.host('west'), links: [await a.token()], listeners: [`echo=${host}:15000`] })
+  await west.waitTargets('echo', ['a'], 20_000)
+  const downs = (): number => [west, a].reduce((n, s) => n + s.stdout.split('\n').filter(l => l.includes('"msg":"link down"')).length, 0)
+
+  // Three tunnels at once, each echoing 1.5 MiB through the lossy cable (TCP
+  // retransmits inside the link); the link must stay up throughout.
+  let sawDown = false
+  let watching = true
+  const watcher = (async () => {
+    while (watching) {
+      const s = await west.status().catch(() => undefined)
+      if (s !== undefined && !s.links.some(l => l.site === 'a' && l.state === 'up')) sawDown = true
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+  })()
+  const started = Date.now()
+  const results = await Promise.all([0, 1, 2].map(async () => await echoTransfer(15000, 1536 * 1024, 16 * 1024, host)))
+  t.diagnostic(`3 × 1.5 MiB echoed in ${Date.now() - started} ms`)
+  watching = false
+  await watcher
+  for (const r of results) {
+    assert.equal(r.receivedBytes, 1536 * 1024)
+    assert.equal(r.received, r.sent)
+  }
+  const stats = await bed.impairStats('a')
+  t.diagnostic(`frames dropped on the cable: ${stats.a_to_b.lost} of ${stats.a_to_b.frames} out, ${stats.b_to_a.lost} of ${stats.b_to_a.frames} in`)
+  assert.ok(stats.a_to_b.lost + stats.b_to_a.lost > 0, 'the cable dropped frames')
+  assert.equal(sawDown, false, 'the link to a was seen down')
+  assert.equal(downs(), 0)
+
+  // Silence on the lossy cable is still found: within the adaptive timeout's ceiling (5 s) plus slack.
+  const cutAt = Date.now()
+  bed.cable('a', false)
+  await west.waitStatus('link to a down', s => !s.links.some(l => l.site === 'a' && l.state === 'up'), 15_000)
+  const detectedMs = Date.now() - cutAt
+  t.diagnostic(`cut of the lossy cable detected after ${detectedMs} ms`)
+  assert.ok(detectedMs < 8000, `detected after ${detectedMs} ms`)
 })
