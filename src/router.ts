@@ -13,7 +13,7 @@ import { LocalConnectors } from './edge/connector.js'
 import { Listener } from './edge/listener.js'
 import { statusName } from './net/codec.js'
 import { readAdvertisement, signAdvertisement } from './net/advertisement.js'
-import { CONNECT_TIMEOUT_MS, JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './net/constants.js'
+import { CONNECT_TIMEOUT_MS, EARLY_BYTES_MAX, JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './net/constants.js'
 import { handleJoin } from './net/join.js'
 import { AuthorizedPeers, GrantStore } from './net/membership.js'
 import { MembershipGate } from './net/gate.js'
@@ -23,6 +23,7 @@ import { LinkDialer, type LinkOwner } from './net/link-dialer.js'
 import { exchangeHello, LinkSession } from './net/link-session.js'
 import { createNode } from './net/node.js'
 import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './net/splice.js'
+import { ClientHead } from './net/client-head.js'
 import { handleTunnelStream, newConnectionId, openTunnel, TunnelRefusedError, type TunnelHost } from './net/tunnel.js'
 import { Metrics } from './api/metrics.js'
 
@@ -501,6 +502,13 @@ export class Router implements TunnelHost, LinkOwner {
     return session?.isOpen === true ? session.connection : undefined
   }
 
+  nextHopResponsive (destination: string): boolean {
+    const route = this.routes.get(destination)
+    const session = route !== undefined ? this.sessions.get(route.nextHop) : undefined
+    // Probes arrive every hello interval: more than two missing is a link in doubt.
+    return session?.isOpen === true && session.silentForMs <= 2.5 * this.config.timers.helloIntervalMs
+  }
+
   activity (peer: string, bytesIn: number, bytesOut: number): void {
     if (bytesIn > 0) this.sessions.get(peer)?.touch()
     let c = this.bytesByPeer.get(peer)
@@ -597,19 +605,29 @@ export class Router implements TunnelHost, LinkOwner {
       else keyCounts.out += n
     }
     const failures: string[] = []
+    // The client's first bytes are read now and sent behind the tunnel header.
+    const head = new ClientHead(socket, EARLY_BYTES_MAX)
     for (const target of ranked) {
-      if (socket.destroyed) return
+      if (socket.destroyed) {
+        head.discard()
+        return
+      }
       this.countOpen(key, target.id, +1)
       let result: Promise<SpliceResult>
       try {
         if (target.id === this.selfId) {
           const dialed = await this.connectors.connect(key)
-          result = splice(socketEndpoint(socket, 'client'), socketEndpoint(dialed.socket, 'connector'), { onBytes: countKey })
+          const early = head.handOver((chunk) => dialed.socket.write(chunk))
+          countKey('aToB', early.bytes)
+          result = splice(socketEndpoint(socket, 'client', early.ended), socketEndpoint(dialed.socket, 'connector'), { onBytes: countKey })
           this.track(result, () => { socket.resetAndDestroy(); dialed.socket.resetAndDestroy() })
           void result.finally(dialed.release)
         } else {
-          const tunnel = await openTunnel(this, key, target.id, this.config.hopLimit, connectionId)
-          result = splice(socketEndpoint(socket, 'client'), streamEndpoint(tunnel.stream, 'tunnel', (i, o) => this.activity(tunnel.via, i, o)), { initialBToA: tunnel.rest, onBytes: countKey })
+          const tunnel = await openTunnel(this, key, target.id, this.config.hopLimit, connectionId, head)
+          const early = head.handOver((chunk) => { tunnel.stream.send(chunk) })
+          countKey('aToB', early.bytes)
+          this.activity(tunnel.via, 0, early.bytes)
+          result = splice(socketEndpoint(socket, 'client', early.ended), streamEndpoint(tunnel.stream, 'tunnel', (i, o) => this.activity(tunnel.via, i, o)), { initialBToA: tunnel.rest, onBytes: countKey })
           this.track(result, () => { socket.resetAndDestroy(); tunnel.stream.abort(new Error('router stopping')) })
         }
       } catch (err) {
@@ -630,6 +648,7 @@ export class Router implements TunnelHost, LinkOwner {
       })
       return
     }
+    head.discard()
     log.warn({ failures: failures.length > 0 ? failures : undefined }, ranked.length === 0 ? 'no target for routing key; closing client connection' : 'every target failed; closing client connection')
     this.metrics.connectionFailures.inc({ routing_key: key, reason: ranked.length === 0 ? 'no_target' : 'all_targets_failed' })
     if (!socket.destroyed) socket.resetAndDestroy()

@@ -27,3 +27,9 @@ export const MAX_STREAM_READ_BUFFER_BYTES = 2 * MAX_STREAM_WINDOW_BYTES
 export const MAX_CONTROL_WRITE_BUFFER_BYTES = 8 * 1024 * 1024
 export const JOIN_PROTOCOL = '/portmesh/join/1.0.0'
 export const MAX_JOIN_MESSAGE_BYTES = 1024
+
+/**
+ * Client bytes an ingress reads ahead and keeps while its tunnel is being set
+ * up (sent behind the header, replayed to the next target after a refusal).
+ */
+export const EARLY_BYTES_MAX = 64 * 1024

@@ -111,9 +111,13 @@ export async function splice (a: Endpoint, b: Endpoint, options: SpliceOptions =
   })
 }
 
-/** A TCP socket as an endpoint. The socket must allow half-open connections. */
-export function socketEndpoint (socket: Socket, label = 'tcp'): Endpoint {
-  let gotEnd = false
+/**
+ * A TCP socket as an endpoint. The socket must allow half-open connections.
+ * `alreadyEnded`: its 'end' was consumed before this endpoint existed (the
+ * client finished sending while its tunnel was being set up).
+ */
+export function socketEndpoint (socket: Socket, label = 'tcp', alreadyEnded = false): Endpoint {
+  let gotEnd = alreadyEnded
   let error: Error | undefined
   let resetDone = false
   let drainFns: Array<() => void> = []
@@ -139,6 +143,7 @@ export function socketEndpoint (socket: Socket, label = 'tcp'): Endpoint {
         s.reset(`${label} already closed`)
         return
       }
+      if (alreadyEnded) s.end()
       socket.resume()
     },
     write (data) {

@@ -7,6 +7,7 @@ import { HEADER_TIMEOUT_MS, MAX_TUNNEL_HEADER_BYTES, MAX_TUNNEL_STATUS_BYTES, ST
 import { ProtocolTimeoutError, WireError } from './errors.js'
 import { encodeFrame, readFirstFrame } from './frames.js'
 import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './splice.js'
+import type { ClientHead } from './client-head.js'
 
 /**
  * Tunnel protocol. The ingress opens a stream to the next hop and sends a
@@ -24,6 +25,13 @@ export interface TunnelHost {
   readonly log: Logger
   /** The connection to the next hop towards `destination`, if there is a route. */
   nextHopConnection (destination: string): Connection | undefined
+  /**
+   * Whether the next hop towards `destination` was heard from lately. Client
+   * bytes are sent ahead of the destination's answer only over a link that is
+   * answering: bytes sent into a link that then dies may or may not have
+   * reached a workload, so that connection cannot be given to another target.
+   */
+  nextHopResponsive (destination: string): boolean
   readonly connectors: LocalConnectors
   /** Bytes moved over the link to `peer`; any arrival is proof that the link is alive. */
   activity (peer: string, bytesIn: number, bytesOut: number): void
@@ -45,14 +53,25 @@ export interface OpenedTunnel {
   via: string
 }
 
+/** The tunnel died before its status after client bytes went into it: they may have reached a workload, so no other target may be tried. */
+export class TunnelLostError extends Error {
+  override name = 'TunnelLostError'
+}
+
 let nextConnectionId = 1
 
 export function newConnectionId (): number {
   return nextConnectionId++
 }
 
-/** Ingress: opens a tunnel towards `destination` and waits for its status. Throws TunnelRefusedError on refusal. */
-export async function openTunnel (host: TunnelHost, routingKey: string, destination: string, hopLimit: number, connectionId: number): Promise<OpenedTunnel> {
+/**
+ * Ingress: opens a tunnel towards `destination` and waits for its status.
+ * With `head`, the client's bytes follow the header at once (when the next hop
+ * is responsive) instead of after the status. Throws TunnelRefusedError when
+ * nothing reached a workload (another target may be tried), TunnelLostError
+ * when that is not known.
+ */
+export async function openTunnel (host: TunnelHost, routingKey: string, destination: string, hopLimit: number, connectionId: number, head?: ClientHead): Promise<OpenedTunnel> {
   const conn = host.nextHopConnection(destination)
   if (conn === undefined) throw new TunnelRefusedError(StatusCode.NO_ROUTE, 'no route to the target')
   let stream: Stream
@@ -62,6 +81,8 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
     throw new TunnelRefusedError(StatusCode.NO_ROUTE, `cannot open a stream to the next hop: ${(err as Error).message}`)
   }
   stream.send(encodeFrame(encodeTunnelHeader({ routingKey, destination, hopLimit, connectionId, ingress: host.selfId })))
+  const early = head !== undefined && host.nextHopResponsive(destination)
+  if (early) head.attach((chunk) => { stream.send(chunk) })
   try {
     const { frame, rest } = await readFirstFrame(stream, MAX_TUNNEL_STATUS_BYTES, STATUS_TIMEOUT_MS)
     const status = decodeTunnelStatus(frame)
@@ -73,8 +94,12 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
   } catch (err) {
     if (err instanceof TunnelRefusedError) throw err
     stream.abort(err as Error)
-    // A tunnel that died before its status is as good as no route: nothing reached the workload.
+    const sent = early ? head.sentBytes : 0
+    if (sent > 0) throw new TunnelLostError(`tunnel lost before the destination answered, after ${sent} client bytes were sent: ${(err as Error).message}`)
+    // Died before its status with no client byte in it: nothing can have reached a workload.
     throw new TunnelRefusedError(StatusCode.NO_ROUTE, `no status from the destination: ${(err as Error).message}`)
+  } finally {
+    head?.detach()
   }
 }
 

@@ -1,7 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
-import { dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
+import { createHash, randomBytes } from 'node:crypto'
+import { dial, digestServer, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
 import { configArgs, freePort, Mesh, Site } from '../helpers/site.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -24,6 +25,29 @@ test('re-forwarding: a target whose workload refuses is skipped before the clien
   assert.ok(a.stdout.includes('tunnel refused at destination'), 'a was never tried')
   // The failed connect also withdrew a's connector from the mesh.
   await west.waitTargets('svc', ['b'])
+})
+
+test('re-forwarding replays the bytes a client sent before any target accepted: 200 KiB and a half-close reach the second target intact', async (t) => {
+  //  west --1-- a (dig → nothing listening)
+  //  west --2-- b (dig → SHA-256 of what it received)
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop() })
+  const digest = await digestServer()
+  mesh.onStop(async () => { await digest.close() })
+  const a = await Site.start(mesh, 'a', { connectors: [`dig=127.0.0.1:${await freePort()}`], args: configArgs(mesh, 'a', 'timers: { connectorProbeIntervalMs: 0 }\n') })
+  const b = await Site.start(mesh, 'b', { connectors: [`dig=127.0.0.1:${digest.port}`] })
+  const port = await freePort()
+  const west = await Site.start(mesh, 'west', { links: [await a.token(), `${await b.token()},cost=2`], listeners: [`dig=127.0.0.1:${port}`] })
+  await west.waitTargets('dig', ['a', 'b'])
+  // More than the 64 KiB read ahead: part goes to a behind the header, the rest
+  // waits in the client's socket; all of it must reach b, once, in order.
+  const payload = randomBytes(200 * 1024)
+  const s = await dial(port)
+  s.end(payload)
+  const line = await readLine(s)
+  s.destroy()
+  assert.equal(line, `${createHash('sha256').update(payload).digest('hex')} ${payload.length}`)
+  assert.ok(a.stdout.includes('tunnel refused at destination'), 'a was never tried')
 })
 
 test('connector health: a workload that stops answering is withdrawn, and offered again when it is back', async (t) => {

@@ -1,0 +1,96 @@
+import type { Socket } from 'node:net'
+
+/**
+ * The first bytes of a client connection, read while its tunnel is being set
+ * up, so they can travel right behind the tunnel header instead of waiting a
+ * round trip for the destination's answer.
+ *
+ * Everything read is kept until a target accepts the connection: a target that
+ * refuses has delivered nothing to any workload, so the next target gets the
+ * same bytes again. At most `limit` bytes are read ahead; after that the
+ * client waits (TCP backpressure) until a target accepts.
+ */
+export class ClientHead {
+  private readonly chunks: Buffer[] = []
+  private held = 0
+  private forward: ((chunk: Uint8Array) => void) | undefined
+  /** How many of `chunks` went to the current attempt's tunnel. */
+  private forwardedChunks = 0
+  private released = false
+  /** The client finished sending (FIN) while we were still choosing a target. */
+  ended = false
+
+  constructor (private readonly socket: Socket, private readonly limit: number) {
+    socket.on('data', this.onData)
+    socket.once('end', this.onEnd)
+    socket.resume()
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.chunks.push(chunk)
+    this.held += chunk.length
+    if (this.forward !== undefined) {
+      this.forwardedChunks++
+      this.forward(chunk)
+    }
+    if (this.held >= this.limit) this.socket.pause()
+  }
+
+  private readonly onEnd = (): void => {
+    this.ended = true
+  }
+
+  /** Bytes read from the client so far. */
+  get bytes (): number {
+    return this.held
+  }
+
+  /** Bytes handed to the current attempt's tunnel. */
+  get sentBytes (): number {
+    let n = 0
+    for (let i = 0; i < this.forwardedChunks; i++) n += this.chunks[i].length
+    return n
+  }
+
+  /** Starts an attempt that sends early: everything read so far, then whatever arrives until `detach`. */
+  attach (forward: (chunk: Uint8Array) => void): void {
+    this.forwardedChunks = 0
+    for (const chunk of this.chunks) {
+      this.forwardedChunks++
+      forward(chunk)
+    }
+    this.forward = forward
+  }
+
+  /** Ends an attempt (refused or accepted); bytes read from now on are only kept. */
+  detach (): void {
+    this.forward = undefined
+  }
+
+  /**
+   * A target accepted: sends it what the current attempt has not had yet, stops
+   * reading ahead and leaves the socket paused for whoever pipes it next.
+   * Returns whether the client already finished sending.
+   */
+  handOver (send: (chunk: Uint8Array) => void): { ended: boolean, bytes: number } {
+    if (this.released) throw new Error('client head handed over twice')
+    this.released = true
+    this.forward = undefined
+    for (let i = this.forwardedChunks; i < this.chunks.length; i++) send(this.chunks[i])
+    this.socket.off('data', this.onData)
+    this.socket.off('end', this.onEnd)
+    this.socket.pause()
+    const result = { ended: this.ended, bytes: this.held }
+    this.chunks.length = 0
+    return result
+  }
+
+  /** No target accepted: stops reading and drops what was kept. */
+  discard (): void {
+    this.released = true
+    this.forward = undefined
+    this.socket.off('data', this.onData)
+    this.socket.off('end', this.onEnd)
+    this.chunks.length = 0
+  }
+}
