@@ -4,10 +4,15 @@
  *
  *    client ─► west ──1── middle ──1── east ─► echo
  *
- * 10,000 sequential and 1,000 concurrent connections (SOAK_SEQUENTIAL,
- * SOAK_CONCURRENT), each sending a few random bytes and checking the echo.
- * Before and after: open file descriptors, open byte pipes and resident memory
- * of each router. Bounded: stops after SOAK_MAX_S seconds (default 600).
+ * SOAK_ROUNDS rounds (default 3) of 10,000 sequential and 1,000 concurrent
+ * connections (SOAK_SEQUENTIAL, SOAK_CONCURRENT), each sending a few random
+ * bytes and checking the echo. Before and after each round, once the routers
+ * are idle: open file descriptors, byte pipes and muxed streams, resident
+ * memory and V8 heap in use of each router. A leak grows with the work done,
+ * so the verdict compares the last round with the first: fds, pipes and
+ * streams back to the baseline, heap in use not growing from round to round.
+ * (Resident memory is reported but not judged: the allocator keeps freed pages
+ * for reuse.) Bounded: stops after SOAK_MAX_S seconds (default 900).
  */
 import { readdirSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
@@ -17,7 +22,9 @@ import { waitFor } from '../test/helpers/wait.js'
 
 const SEQUENTIAL = Number(process.env.SOAK_SEQUENTIAL ?? 10_000)
 const CONCURRENT = Number(process.env.SOAK_CONCURRENT ?? 1_000)
-const MAX_S = Number(process.env.SOAK_MAX_S ?? 600)
+const ROUNDS = Number(process.env.SOAK_ROUNDS ?? 3)
+const MAX_S = Number(process.env.SOAK_MAX_S ?? 900)
+const MIB = 1048576
 
 async function echoOnce (port: number, bytes: number): Promise<boolean> {
   const s = await dial(port)
@@ -36,13 +43,38 @@ async function echoOnce (port: number, bytes: number): Promise<boolean> {
   })
 }
 
-interface Sample { fds: number, pipes: number, rssMiB: number }
+interface Sample { fds: number, pipes: number, streams: number, rssMiB: number, heapMiB: number }
 
 async function sample (site: Site): Promise<Sample> {
   const status = await site.status()
   const metrics = await (await fetch(`${site.apiUrl}/metrics`)).text()
-  const rss = Number(/^process_resident_memory_bytes (\d+)/m.exec(metrics)?.[1] ?? NaN)
-  return { fds: readdirSync(`/proc/${site.proc?.pid ?? 0}/fd`).length, pipes: status.openPipes, rssMiB: Math.round(rss / 1048576) }
+  const metric = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN)
+  return {
+    fds: readdirSync(`/proc/${site.proc?.pid ?? 0}/fd`).length,
+    pipes: status.openPipes,
+    streams: status.openStreams,
+    rssMiB: metric('process_resident_memory_bytes') / MIB,
+    heapMiB: metric('nodejs_heap_size_used_bytes') / MIB
+  }
+}
+
+/**
+ * Samples once the routers are idle: no pipes open, and heap in use settled
+ * (V8 collects and shrinks a heap some seconds after allocation stops), at most
+ * 40 s of waiting.
+ */
+async function settledSamples (sites: Site[]): Promise<Sample[]> {
+  await waitFor('pipes back to zero', async () => (await Promise.all(sites.map(sample))).every(s => s.pipes === 0), 30_000)
+  let last = await Promise.all(sites.map(sample))
+  const until = Date.now() + 40_000
+  let stable = 0
+  while (Date.now() < until && stable < 3) {
+    await new Promise(resolve => setTimeout(resolve, 2_000))
+    const now = await Promise.all(sites.map(sample))
+    stable = now.every((s, i) => Math.abs(s.heapMiB - last[i].heapMiB) < 0.5) ? stable + 1 : 0
+    last = now
+  }
+  return last
 }
 
 async function main (): Promise<void> {
@@ -57,26 +89,44 @@ async function main (): Promise<void> {
     await west.waitTargets('echo', ['east'])
     await echoOnce(port, 64) // warm-up
     const sites = [west, middle, east]
-    const before = await Promise.all(sites.map(sample))
+    const samples: Sample[][] = [await settledSamples(sites)]
 
     let bad = 0
     let done = 0
-    const started = Date.now()
-    for (let i = 0; i < SEQUENTIAL && Date.now() < deadline; i++, done++) if (!await echoOnce(port, 100)) bad++
-    const sequentialS = (Date.now() - started) / 1000
-    process.stderr.write(`${done} sequential connections in ${sequentialS.toFixed(1)} s, ${bad} wrong\n`)
-    const concurrentStarted = Date.now()
-    const results = await Promise.all(Array.from({ length: CONCURRENT }, async () => await echoOnce(port, 1000).catch(() => false)))
-    const badConcurrent = results.filter(r => !r).length
-    process.stderr.write(`${CONCURRENT} concurrent connections in ${((Date.now() - concurrentStarted) / 1000).toFixed(1)} s, ${badConcurrent} wrong\n`)
+    let badConcurrent = 0
+    for (let round = 1; round <= ROUNDS && Date.now() < deadline; round++) {
+      const started = Date.now()
+      let roundBad = 0
+      let roundDone = 0
+      for (let i = 0; i < SEQUENTIAL && Date.now() < deadline; i++, roundDone++) if (!await echoOnce(port, 100)) roundBad++
+      process.stderr.write(`round ${round}: ${roundDone} sequential connections in ${((Date.now() - started) / 1000).toFixed(1)} s, ${roundBad} wrong\n`)
+      const concurrentStarted = Date.now()
+      const results = await Promise.all(Array.from({ length: CONCURRENT }, async () => await echoOnce(port, 1000).catch(() => false)))
+      const roundBadConcurrent = results.filter(r => !r).length
+      process.stderr.write(`round ${round}: ${CONCURRENT} concurrent connections in ${((Date.now() - concurrentStarted) / 1000).toFixed(1)} s, ${roundBadConcurrent} wrong\n`)
+      bad += roundBad
+      done += roundDone
+      badConcurrent += roundBadConcurrent
+      samples.push(await settledSamples(sites))
+    }
 
-    await waitFor('pipes back to zero', async () => (await Promise.all(sites.map(sample))).every(s => s.pipes === 0), 30_000)
-    const after = await Promise.all(sites.map(sample))
-    const lines = ['| router | fds before → after | open pipes after | RSS MiB before → after |', '|---|---|---|---|']
-    sites.forEach((site, i) => lines.push(`| ${site.name} | ${before[i].fds} → ${after[i].fds} | ${after[i].pipes} | ${before[i].rssMiB} → ${after[i].rssMiB} |`))
-    process.stdout.write(`\n${done} sequential: ${bad} wrong; ${CONCURRENT} concurrent: ${badConcurrent} wrong\n\n${lines.join('\n')}\n`)
-    const fdsBack = sites.every((_, i) => after[i].fds <= before[i].fds + 2)
-    process.exitCode = bad === 0 && badConcurrent === 0 && fdsBack ? 0 : 1
+    const fmt = (n: number): string => n.toFixed(1)
+    const rounds = samples.length - 1
+    const lines = [
+      `| router | fds ${samples.map((_, r) => r === 0 ? 'idle' : `r${r}`).join(' → ')} | pipes / streams after | RSS MiB | heap in use MiB |`,
+      '|---|---|---|---|---|'
+    ]
+    sites.forEach((site, i) => lines.push(`| ${site.name} | ${samples.map(s => s[i].fds).join(' → ')} | ${samples[rounds][i].pipes} / ${samples[rounds][i].streams} | ${samples.map(s => fmt(s[i].rssMiB)).join(' → ')} | ${samples.map(s => fmt(s[i].heapMiB)).join(' → ')} |`))
+    process.stdout.write(`\n${rounds} rounds: ${done} sequential, ${bad} wrong; ${rounds * CONCURRENT} concurrent, ${badConcurrent} wrong\n\n${lines.join('\n')}\n`)
+    const baseline = samples[0]
+    const last = samples[rounds]
+    const first = samples[Math.min(1, rounds)]
+    // A link stream per link stays open; everything else must be gone.
+    const backToBaseline = sites.every((_, i) => last[i].fds <= baseline[i].fds + 2 && last[i].pipes === 0 && last[i].streams <= baseline[i].streams)
+    // Heap after the last round no larger than after the first, give or take 2 MiB or 10 %.
+    const heapFlat = sites.every((_, i) => last[i].heapMiB <= first[i].heapMiB + Math.max(2, first[i].heapMiB * 0.1))
+    process.stdout.write(`\nfds, pipes and streams back to the idle baseline: ${backToBaseline ? 'yes' : 'NO'}; heap in use flat from round 1 to round ${rounds}: ${heapFlat ? 'yes' : 'NO'}\n`)
+    process.exitCode = bad === 0 && badConcurrent === 0 && backToBaseline && heapFlat ? 0 : 1
   } finally {
     await mesh.stop()
     await echo.close()

@@ -44,6 +44,8 @@ export interface RouterStatus {
   connectors: Array<{ name: string, routingKey: string, host: string, port: number, cost: number, healthy: boolean }>
   /** Byte pipes this router runs now: client connections at its listeners, transit and destination tunnels. */
   openPipes: number
+  /** Muxed streams open over all links (tunnels plus one link stream per link). */
+  openStreams: number
 }
 
 /**
@@ -694,7 +696,8 @@ export class Router implements TunnelHost, LinkOwner {
       services,
       listeners: [...this.listeners].map(([name, l]) => ({ name, routingKey: l.config.routingKey, host: l.config.host, port: l.boundPort, openConnections: l.openConnections })),
       connectors: this.connectors.list(),
-      openPipes: this.activePipes.size
+      openPipes: this.activePipes.size,
+      openStreams: this.node.getConnections().reduce((n, c) => n + c.streams.length, 0)
     }
   }
 }
