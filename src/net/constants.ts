@@ -18,7 +18,8 @@ export const STATUS_TIMEOUT_MS = 10_000
 export const CONNECT_TIMEOUT_MS = 5_000
 
 /**
- * Yamux per-stream receive window cap. A paused stream can hold this much;
+ * Yamux per-stream receive window, from the first byte (see node.ts). A
+ * paused stream can hold this much;
  * the read buffer limit stays above it so a paused stream is never reset.
  */
 export const MAX_STREAM_WINDOW_BYTES = 4 * 1024 * 1024
