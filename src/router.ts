@@ -37,7 +37,7 @@ export interface RouterStatus {
   peerId: string
   epoch: number
   addresses: string[]
-  links: Array<{ name?: string, peerId: string, site: string, cost: number, state: string, address?: string, rttMs?: number, direction: 'inbound' | 'outbound' }>
+  links: Array<{ name?: string, peerId: string, site: string, cost: number, state: string, address?: string, rttMs?: number, livenessTimeoutMs?: number, direction: 'inbound' | 'outbound' }>
   routers: Array<{ peerId: string, site: string, cost: number, nextHop: string, hops: number }>
   services: Array<{ routingKey: string, targets: TargetStatus[] }>
   listeners: Array<{ name: string, routingKey: string, host: string, port: number, openConnections: number }>
@@ -669,7 +669,7 @@ export class Router implements TunnelHost, LinkOwner {
       if (!s.isOpen) continue
       seen.add(s.peer)
       const [name, dialer] = [...this.dialers].find(([, d]) => d.peerId === s.peer) ?? []
-      links.push({ name, peerId: s.peer, site: s.site, cost: s.cost, state: 'up', address: dialer?.config.address, rttMs: s.rttMs, direction: s.opener === this.selfId ? 'outbound' : 'inbound' })
+      links.push({ name, peerId: s.peer, site: s.site, cost: s.cost, state: 'up', address: dialer?.config.address, rttMs: s.rttMs, livenessTimeoutMs: s.livenessTimeoutMs, direction: s.opener === this.selfId ? 'outbound' : 'inbound' })
     }
     for (const [name, d] of this.dialers) {
       if (d.peerId !== undefined && seen.has(d.peerId)) continue

@@ -39,13 +39,14 @@ export class Metrics {
       if (now === snapshotAt) return
       snapshotAt = now
       const s = source.status()
-      for (const g of [linkUp, linkCost, linkRtt, open, targets, linkBytes, keyBytes]) g.reset()
+      for (const g of [linkUp, linkCost, linkRtt, linkLiveness, open, targets, linkBytes, keyBytes]) g.reset()
       for (const l of s.links) {
         if (l.peerId === '') continue
         const labels = { peer: l.peerId, site: l.site }
         linkUp.set(labels, l.state === 'up' ? 1 : 0)
         linkCost.set(labels, l.cost)
         if (l.rttMs !== undefined) linkRtt.set(labels, l.rttMs / 1000)
+        if (l.livenessTimeoutMs !== undefined) linkLiveness.set(labels, l.livenessTimeoutMs / 1000)
         const bytes = source.linkBytes().get(l.peerId) ?? { in: 0, out: 0 }
         linkBytes.inc({ ...labels, direction: 'in' }, bytes.in)
         linkBytes.inc({ ...labels, direction: 'out' }, bytes.out)
@@ -61,6 +62,7 @@ export class Metrics {
     const linkUp = new Gauge({ name: 'portmesh_link_up', help: '1 while the link to the peer is up', labelNames: ['peer', 'site'], registers, collect: refresh })
     const linkCost = new Gauge({ name: 'portmesh_link_cost', help: 'Effective cost of the link', labelNames: ['peer', 'site'], registers, collect: refresh })
     const linkRtt = new Gauge({ name: 'portmesh_link_rtt_seconds', help: 'Last measured round-trip time of the link', labelNames: ['peer', 'site'], registers, collect: refresh })
+    const linkLiveness = new Gauge({ name: 'portmesh_link_liveness_timeout_seconds', help: 'Silence after which the link is declared down, as of now (adapts upwards on a lossy link)', labelNames: ['peer', 'site'], registers, collect: refresh })
     const routers = new Gauge({ name: 'portmesh_routers_known', help: 'Routers this site can reach', registers, collect: refresh })
     const open = new Gauge({ name: 'portmesh_open_connections', help: 'Client connections open at this site\'s listeners, per routing key', labelNames: ['routing_key'], registers, collect: refresh })
     // Byte counters mirror the router's own running totals at scrape time.

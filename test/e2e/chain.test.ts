@@ -99,6 +99,9 @@ test('metrics and readiness: /metrics shows links, routers, connections and byte
   const text = await res.text()
   const value = (pattern: RegExp): number => Number(pattern.exec(text)?.[1] ?? NaN)
   assert.equal(value(new RegExp(`^portmesh_link_up\\{peer="${middle.peerId}",site="middle"\\} (\\d+)$`, 'm')), 1)
+  // The configured 1 s, raised (up to 5×) only if probes arrived late, e.g. behind the 64 MiB transfers on a busy machine.
+  const liveness = value(new RegExp(`^portmesh_link_liveness_timeout_seconds\\{peer="${middle.peerId}",site="middle"\\} ([\\d.]+)$`, 'm'))
+  assert.ok(liveness >= 1 && liveness <= 5, `liveness timeout ${liveness} s`)
   assert.equal(value(/^portmesh_routers_known (\d+)$/m), 2)
   assert.ok(value(/^portmesh_connections_total\{routing_key="db"\} (\d+)$/m) >= 201)
   assert.ok(value(/^portmesh_connection_bytes_total\{routing_key="db",direction="in"\} (\d+)$/m) >= 64 * 1024 * 1024)
