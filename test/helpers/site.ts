@@ -33,6 +33,8 @@ export interface SiteOptions {
   connectors?: string[]
   listeners?: string[]
   args?: string[]
+  /** Options for node itself, e.g. --expose-gc. */
+  nodeArgs?: string[]
 }
 
 /** One `portmesh run` process on loopback, with its own data dir and ports. */
@@ -78,8 +80,8 @@ export class Site {
       ...(this.options.listeners ?? []).flatMap(l => ['--listener', l]),
       ...(this.options.args ?? [])]
     const proc = this.options.netns !== undefined
-      ? spawn('ip', ['netns', 'exec', this.options.netns.ns, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn('ip', ['netns', 'exec', this.options.netns.ns, process.execPath, ...(this.options.nodeArgs ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [...(this.options.nodeArgs ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     this.proc = proc
     this.exitCode = null
     liveChildren.add(proc)
