@@ -13,7 +13,7 @@ import { LocalConnectors } from './edge/connector.js'
 import { Listener } from './edge/listener.js'
 import { statusName } from './net/codec.js'
 import { readAdvertisement, signAdvertisement } from './net/advertisement.js'
-import { CONNECT_TIMEOUT_MS, EARLY_BYTES_MAX, JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './net/constants.js'
+import { CONNECT_TIMEOUT_MS, EARLY_BYTES_MAX, JOIN_PROTOCOL, LINK_PROTOCOL, STATUS_TIMEOUT_MS, TUNNEL_PROTOCOL, TUNNEL_STREAM_POOL_IDLE_MS, TUNNEL_STREAM_POOL_SIZE } from './net/constants.js'
 import { handleJoin } from './net/join.js'
 import { AuthorizedPeers, GrantStore } from './net/membership.js'
 import { MembershipGate } from './net/gate.js'
@@ -24,6 +24,7 @@ import { exchangeHello, LinkSession } from './net/link-session.js'
 import { createNode } from './net/node.js'
 import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './net/splice.js'
 import { ClientHead } from './net/client-head.js'
+import { StreamPool } from './net/stream-pool.js'
 import { handleTunnelStream, newConnectionId, openTunnel, TunnelRefusedError, type TunnelHost } from './net/tunnel.js'
 import { Metrics } from './api/metrics.js'
 
@@ -81,6 +82,7 @@ export class Router implements TunnelHost, LinkOwner {
   private readonly openByTarget = new Map<string, Map<string, number>>()
   private readonly activePipes = new Map<Promise<SpliceResult>, () => void>()
   private rotation = 0
+  private readonly tunnelStreams = new StreamPool(TUNNEL_PROTOCOL, TUNNEL_STREAM_POOL_SIZE, TUNNEL_STREAM_POOL_IDLE_MS, STATUS_TIMEOUT_MS)
   private floodTimer: NodeJS.Timeout | undefined
   private recomputePending = false
   private housekeeping: NodeJS.Timeout | undefined
@@ -502,6 +504,10 @@ export class Router implements TunnelHost, LinkOwner {
     if (route === undefined) return undefined
     const session = this.sessions.get(route.nextHop)
     return session?.isOpen === true ? session.connection : undefined
+  }
+
+  async openTunnelStream (conn: Connection): Promise<Stream> {
+    return await this.tunnelStreams.open(conn)
   }
 
   nextHopResponsive (destination: string): boolean {

@@ -93,6 +93,11 @@ function concat (a: Uint8Array, b: Uint8Array): Uint8Array {
   return out
 }
 
+/** The stream was closed cleanly before a single byte: opened ahead of need and not used (see stream-pool.ts). */
+export class EmptyStreamError extends WireError {
+  override name = 'EmptyStreamError'
+}
+
 export interface FirstFrame {
   frame: Uint8Array
   /** Bytes that arrived after the frame; they belong to whatever follows it. */
@@ -117,6 +122,7 @@ export async function readFirstFrame (stream: Stream, maxFrameBytes: number, tim
     }
     const onMessage = (evt: StreamMessageEvent): void => {
       let frame: Uint8Array | undefined
+      received += evt.data.byteLength
       try {
         decoder.append(evt.data)
         frame = decoder.next()
@@ -129,7 +135,8 @@ export async function readFirstFrame (stream: Stream, maxFrameBytes: number, tim
       if (stream.readStatus === 'readable') stream.pause()
       finish(undefined, { frame, rest: decoder.rest() })
     }
-    const onEnd = (): void => finish(new WireError('stream ended before its first message'))
+    let received = 0
+    const onEnd = (): void => finish(received === 0 ? new EmptyStreamError('stream ended without a byte') : new WireError('stream ended before its first message'))
     const onClose = (evt: Event & { error?: Error }): void => finish(evt.error ?? new WireError('stream closed before its first message'))
     const timer = setTimeout(() => finish(new ProtocolTimeoutError(`no complete first message within ${timeoutMs} ms`)), timeoutMs)
     stream.addEventListener('message', onMessage)

@@ -3,9 +3,9 @@ import type { Socket } from 'node:net'
 import type { Logger } from 'pino'
 import { NoConnectorError, type LocalConnectors } from '../edge/connector.js'
 import { decodeTunnelHeader, decodeTunnelStatus, encodeTunnelHeader, encodeTunnelStatus, statusName, StatusCode } from './codec.js'
-import { HEADER_TIMEOUT_MS, MAX_TUNNEL_HEADER_BYTES, MAX_TUNNEL_STATUS_BYTES, STATUS_TIMEOUT_MS, TUNNEL_PROTOCOL } from './constants.js'
+import { HEADER_TIMEOUT_MS, MAX_TUNNEL_HEADER_BYTES, MAX_TUNNEL_STATUS_BYTES, STATUS_TIMEOUT_MS } from './constants.js'
 import { ProtocolTimeoutError, WireError } from './errors.js'
-import { encodeFrame, readFirstFrame } from './frames.js'
+import { EmptyStreamError, encodeFrame, readFirstFrame } from './frames.js'
 import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './splice.js'
 import type { ClientHead } from './client-head.js'
 
@@ -25,6 +25,8 @@ export interface TunnelHost {
   readonly log: Logger
   /** The connection to the next hop towards `destination`, if there is a route. */
   nextHopConnection (destination: string): Connection | undefined
+  /** A negotiated tunnel stream on `conn` (from the pool when one is ready). */
+  openTunnelStream (conn: Connection): Promise<Stream>
   /**
    * Whether the next hop towards `destination` was heard from lately. Client
    * bytes are sent ahead of the destination's answer only over a link that is
@@ -76,7 +78,7 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
   if (conn === undefined) throw new TunnelRefusedError(StatusCode.NO_ROUTE, 'no route to the target')
   let stream: Stream
   try {
-    stream = await conn.newStream(TUNNEL_PROTOCOL, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS), negotiateFully: false })
+    stream = await host.openTunnelStream(conn)
   } catch (err) {
     throw new TunnelRefusedError(StatusCode.NO_ROUTE, `cannot open a stream to the next hop: ${(err as Error).message}`)
   }
@@ -124,6 +126,11 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
     rest = first.rest
     header = decodeTunnelHeader(first.frame)
   } catch (err) {
+    if (err instanceof EmptyStreamError) {
+      // A stream the peer opened ahead of need and closed unused.
+      stream.close().catch(() => {})
+      return
+    }
     host.log.warn({ peer: from, err: (err as Error).message }, 'refusing tunnel stream')
     if (err instanceof WireError) refuse(stream, StatusCode.BAD_REQUEST, err.message)
     else if (err instanceof ProtocolTimeoutError) stream.abort(err)
@@ -165,7 +172,7 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
   }
   let out: Stream
   try {
-    out = await next.newStream(TUNNEL_PROTOCOL, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS), negotiateFully: false })
+    out = await host.openTunnelStream(next)
   } catch (err) {
     refuse(stream, StatusCode.NO_ROUTE, `next hop unreachable: ${(err as Error).message}`)
     return

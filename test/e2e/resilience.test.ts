@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { createHash, randomBytes } from 'node:crypto'
-import { dial, digestServer, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
+import { dial, digestServer, echoServer, echoTransfer, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
 import { configArgs, freePort, Mesh, Site } from '../helpers/site.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -48,6 +48,29 @@ test('re-forwarding replays the bytes a client sent before any target accepted: 
   s.destroy()
   assert.equal(line, `${createHash('sha256').update(payload).digest('hex')} ${payload.length}`)
   assert.ok(a.stdout.includes('tunnel refused at destination'), 'a was never tried')
+})
+
+test('tunnel streams opened ahead of need are closed unused after a few seconds: no leak, no warning at the far end', async (t) => {
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop() })
+  const echo = await echoServer()
+  mesh.onStop(async () => { await echo.close() })
+  const east = await Site.start(mesh, 'east', { connectors: [`echo=127.0.0.1:${echo.port}`] })
+  const port = await freePort()
+  const west = await Site.start(mesh, 'west', { links: [await east.token()], listeners: [`echo=127.0.0.1:${port}`] })
+  await west.waitTargets('echo', ['east'])
+  const idle = { west: (await west.status()).openStreams, east: (await east.status()).openStreams }
+  const r = await echoTransfer(port, 100_000)
+  assert.equal(r.received, r.sent)
+  // The connection left negotiated streams ready for the next ones at both ends...
+  await waitFor('streams ready ahead', async () => (await west.status()).openStreams > idle.west && (await east.status()).openStreams > idle.east, 5_000)
+  // ...and with no further connection they are closed again, and the far end
+  // does not take them for slow clients (header timeout 5 s).
+  await waitFor('unused streams closed', async () => (await west.status()).openStreams === idle.west && (await east.status()).openStreams === idle.east, 15_000)
+  assert.ok(!east.stdout.includes('refusing tunnel stream'), 'east refused a pooled stream')
+  // The next connection still works (it opens its own stream).
+  const again = await echoTransfer(port, 1000)
+  assert.equal(again.received, again.sent)
 })
 
 test('connector health: a workload that stops answering is withdrawn, and offered again when it is back', async (t) => {
