@@ -95,8 +95,11 @@ test('partition and heal: each side keeps serving its own targets, and afterward
   const w1 = await Site.start(mesh, 'w1', { netns: bed.host('w1'), links: [await w2.token(), await e2.token()], listeners: [`svc=${bed.host('w1').address}:15000`] })
   const sites = [w1, w2, e1, e2]
   const table = async (site: Site): Promise<string> => (await site.status()).routers.map(r => `${r.site}:${r.cost}`).sort().join(',')
-  await waitFor('full mesh', async () => (await Promise.all(sites.map(table))).every(x => x.split(',').length === 3))
-  const before = await Promise.all(sites.map(table))
+  // A ring: w1-w2-e1-e2-w1, every link cost 1. Wait for the whole ring, not
+  // just for every router to be reachable: a snapshot taken while one link was
+  // still advertised by one end only would never be seen again.
+  const before = ['e1:2,e2:1,w2:1', 'e1:1,e2:2,w1:1', 'e2:1,w1:2,w2:1', 'e1:1,w1:1,w2:2']
+  await waitFor('the whole ring', async () => (await Promise.all(sites.map(table))).join('|') === before.join('|'))
 
   bed.partition(['w1', 'w2'], ['e1', 'e2'], true)
   await w1.waitTargets('svc', ['w2'], 10_000)
@@ -110,7 +113,14 @@ test('partition and heal: each side keeps serving its own targets, and afterward
   // A dial started during the split gives up after 5 s and is retried within
   // 5 s more: generous bound for a loaded machine.
   const healedAt = Date.now()
-  await waitFor('tables agree again', async () => (await Promise.all(sites.map(table))).join('|') === before.join('|'), 40_000)
+  try {
+    await waitFor('tables agree again', async () => (await Promise.all(sites.map(table))).join('|') === before.join('|'), 40_000)
+  } catch (err) {
+    t.diagnostic(`before: ${before.join(' | ')}`)
+    t.diagnostic(`after:  ${(await Promise.all(sites.map(table))).join(' | ')}`)
+    for (const site of sites) t.diagnostic(`${site.name} links: ${JSON.stringify((await site.status()).links.map(l => [l.site, l.state, l.direction]))}`)
+    throw err
+  }
   t.diagnostic(`tables agreed again ${Date.now() - healedAt} ms after healing`)
   await w1.waitTargets('svc', ['e2', 'w2'])
   await e1.waitTargets('svc', ['e2', 'w2'])
