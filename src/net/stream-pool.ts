@@ -40,11 +40,6 @@ export class StreamPool {
     return stream ?? await conn.newStream(this.protocol, { signal: AbortSignal.timeout(this.openTimeoutMs) })
   }
 
-  /** Streams ready on `conn` (for tests and status). */
-  readyCount (conn: Connection): number {
-    return this.pools.get(conn)?.ready.length ?? 0
-  }
-
   private poolOf (conn: Connection): Pool {
     let pool = this.pools.get(conn)
     if (pool === undefined) {
