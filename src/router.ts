@@ -499,11 +499,15 @@ export class Router implements TunnelHost, LinkOwner {
 
   // ---- tunnels ------------------------------------------------------------------
 
-  nextHopConnection (destination: string): Connection | undefined {
+  /** The open link session to the next hop towards `destination`, if there is a route. */
+  private nextHopSession (destination: string): LinkSession | undefined {
     const route = this.routes.get(destination)
-    if (route === undefined) return undefined
-    const session = this.sessions.get(route.nextHop)
-    return session?.isOpen === true ? session.connection : undefined
+    const session = route !== undefined ? this.sessions.get(route.nextHop) : undefined
+    return session?.isOpen === true ? session : undefined
+  }
+
+  nextHopConnection (destination: string): Connection | undefined {
+    return this.nextHopSession(destination)?.connection
   }
 
   async openTunnelStream (conn: Connection): Promise<Stream> {
@@ -511,10 +515,9 @@ export class Router implements TunnelHost, LinkOwner {
   }
 
   nextHopResponsive (destination: string): boolean {
-    const route = this.routes.get(destination)
-    const session = route !== undefined ? this.sessions.get(route.nextHop) : undefined
+    const session = this.nextHopSession(destination)
     // Probes arrive every hello interval: more than two missing is a link in doubt.
-    return session?.isOpen === true && session.silentForMs <= 2.5 * this.config.timers.helloIntervalMs
+    return session !== undefined && session.silentForMs <= 2.5 * this.config.timers.helloIntervalMs
   }
 
   activity (peer: string, bytesIn: number, bytesOut: number): void {

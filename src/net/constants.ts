@@ -19,8 +19,8 @@ export const CONNECT_TIMEOUT_MS = 5_000
 
 /**
  * Yamux per-stream receive window, from the first byte (see node.ts). A
- * paused stream can hold this much;
- * the read buffer limit stays above it so a paused stream is never reset.
+ * paused stream can hold this much; the read buffer limit stays above it so a
+ * paused stream is never reset.
  */
 export const MAX_STREAM_WINDOW_BYTES = 4 * 1024 * 1024
 export const MAX_STREAM_READ_BUFFER_BYTES = 2 * MAX_STREAM_WINDOW_BYTES
