@@ -54,14 +54,41 @@ export function coalesceWrites<T> (maConn: T): T {
   return maConn
 }
 
-/** Wraps a connection encrypter (Noise) so the connections it secures coalesce their writes. */
+/** Wraps a connection encrypter (Noise) so the connections it secures coalesce their writes and read without a throw per read. */
 export function withCoalescedWrites<C> (factory: (components: C) => ConnectionEncrypter): (components: C) => ConnectionEncrypter {
   return (components: C) => {
     const encrypter = factory(components)
     const secureInbound = encrypter.secureInbound.bind(encrypter)
     const secureOutbound = encrypter.secureOutbound.bind(encrypter)
-    encrypter.secureInbound = async (conn, options) => await secureInbound(coalesceWrites(conn), options)
-    encrypter.secureOutbound = async (conn, options) => await secureOutbound(coalesceWrites(conn), options)
+    encrypter.secureInbound = async (conn, options) => quietLengthDecoder(await secureInbound(coalesceWrites(conn), options))
+    encrypter.secureOutbound = async (conn, options) => quietLengthDecoder(await secureOutbound(coalesceWrites(conn), options))
     return encrypter
   }
+}
+
+/** "Fewer than two bytes buffered", built once: throwing it captures no stack. */
+const LENGTH_INCOMPLETE = new RangeError('Could not decode int16BE')
+
+/** A Uint8Array or a Uint8ArrayList (what Noise's decoder buffers in). */
+type LengthSource = Uint8Array | { length: number, getUint16: (byteOffset: number) => number }
+
+/** Noise's 2-byte big-endian message length, or LENGTH_INCOMPLETE. */
+export function decodeNoiseLength (data: LengthSource): number {
+  if (data.length < 2) throw LENGTH_INCOMPLETE
+  if (data instanceof Uint8Array) return (data[0] << 8) | data[1]
+  return data.getUint16(0)
+}
+
+/**
+ * Noise's length decoder throws a new RangeError, stack trace and all, each
+ * time its buffer runs out, that is at the end of every TCP read (its caller
+ * catches it to mean "wait for more"): 2 % of a router's CPU per connection
+ * in the profile. The secured connection's decoder gets the same decoding
+ * with one prebuilt error. When the decoder is not where this expects it
+ * (another Noise version) the connection is left as it is.
+ */
+export function quietLengthDecoder<T> (secured: T): T {
+  const decoder = (secured as { connection?: { decoder?: { lengthDecoder?: unknown } } }).connection?.decoder
+  if (decoder !== undefined && typeof decoder.lengthDecoder === 'function') decoder.lengthDecoder = decodeNoiseLength
+  return secured
 }

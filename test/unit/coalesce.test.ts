@@ -64,3 +64,22 @@ test('a connection that is not a TCP socket connection is left as it is', () => 
   const noSocket = { socket: {}, sendData }
   assert.equal(coalesceWrites(noSocket).sendData, sendData)
 })
+
+test('Noise lengths decode the same without a new error per read', async () => {
+  const { Uint8ArrayList } = await import('uint8arraylist')
+  const { decodeNoiseLength, quietLengthDecoder } = await import('../../src/net/coalesce.js')
+  assert.equal(decodeNoiseLength(Uint8Array.from([0x12, 0x34, 0xff])), 0x1234)
+  assert.equal(decodeNoiseLength(new Uint8ArrayList(Uint8Array.from([0xff]), Uint8Array.from([0xfe]))), 0xfffe)
+  // Too short: a RangeError (the decoder's caller waits for more on RangeError), the same one every time.
+  const errors = [new Uint8Array(0), Uint8Array.from([1]), new Uint8ArrayList(Uint8Array.from([1]))].map((d) => {
+    try { decodeNoiseLength(d) } catch (err) { return err }
+    return undefined
+  })
+  assert.ok(errors[0] instanceof RangeError)
+  assert.ok(errors.every(e => e === errors[0]))
+  // Only a decoder where Noise keeps it is replaced.
+  const secured = { connection: { decoder: { lengthDecoder: (): number => 0 } } }
+  assert.equal(quietLengthDecoder(secured).connection.decoder.lengthDecoder, decodeNoiseLength)
+  const other = { connection: {} }
+  assert.deepEqual(quietLengthDecoder(other), { connection: {} })
+})
