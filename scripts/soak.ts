@@ -18,7 +18,6 @@
 import { readdirSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { freePort, Mesh, Site } from '../test/helpers/site.js'
-import { TUNNEL_STREAM_POOL_IDLE_MS } from '../src/net/constants.js'
 import { dial, echoServer } from '../test/helpers/tcp.js'
 import { waitFor } from '../test/helpers/wait.js'
 
@@ -67,8 +66,6 @@ async function sample (site: Site): Promise<Sample> {
  */
 async function settledSamples (sites: Site[]): Promise<Sample[]> {
   await waitFor('pipes back to zero', async () => (await Promise.all(sites.map(sample))).every(s => s.pipes === 0), 30_000)
-  // Tunnel streams kept ready for new connections close after their idle time.
-  await new Promise(resolve => setTimeout(resolve, TUNNEL_STREAM_POOL_IDLE_MS))
   // Closing streams finish a moment after their pipes; two collections a second apart.
   for (let i = 0; i < 2; i++) {
     await new Promise(resolve => setTimeout(resolve, 1_000))

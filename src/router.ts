@@ -13,7 +13,7 @@ import { LocalConnectors } from './edge/connector.js'
 import { Listener } from './edge/listener.js'
 import { statusName } from './net/codec.js'
 import { readAdvertisement, signAdvertisement } from './net/advertisement.js'
-import { CONNECT_TIMEOUT_MS, EARLY_BYTES_MAX, JOIN_PROTOCOL, LINK_PROTOCOL, STATUS_TIMEOUT_MS, TUNNEL_PROTOCOL, TUNNEL_STREAM_POOL_IDLE_MS, TUNNEL_STREAM_POOL_SIZE } from './net/constants.js'
+import { CONNECT_TIMEOUT_MS, EARLY_BYTES_MAX, JOIN_PROTOCOL, LINK_PROTOCOL, STATUS_TIMEOUT_MS, TUNNEL_PROTOCOL } from './net/constants.js'
 import { handleJoin } from './net/join.js'
 import { AuthorizedPeers, GrantStore } from './net/membership.js'
 import { MembershipGate } from './net/gate.js'
@@ -24,7 +24,6 @@ import { exchangeHello, LinkSession } from './net/link-session.js'
 import { createNode } from './net/node.js'
 import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './net/splice.js'
 import { ClientHead } from './net/client-head.js'
-import { StreamPool } from './net/stream-pool.js'
 import { handleTunnelStream, newConnectionId, openTunnel, TunnelRefusedError, type TunnelHost } from './net/tunnel.js'
 import { Metrics } from './api/metrics.js'
 
@@ -82,7 +81,6 @@ export class Router implements TunnelHost, LinkOwner {
   private readonly openByTarget = new Map<string, Map<string, number>>()
   private readonly activePipes = new Map<Promise<SpliceResult>, () => void>()
   private rotation = 0
-  private readonly tunnelStreams = new StreamPool(TUNNEL_PROTOCOL, TUNNEL_STREAM_POOL_SIZE, TUNNEL_STREAM_POOL_IDLE_MS, STATUS_TIMEOUT_MS)
   private floodTimer: NodeJS.Timeout | undefined
   private recomputePending = false
   private housekeeping: NodeJS.Timeout | undefined
@@ -511,7 +509,8 @@ export class Router implements TunnelHost, LinkOwner {
   }
 
   async openTunnelStream (conn: Connection): Promise<Stream> {
-    return await this.tunnelStreams.open(conn)
+    // negotiateFully: false — the protocol is proposed and the stream used at once (net/negotiation.ts).
+    return await conn.newStream(TUNNEL_PROTOCOL, { negotiateFully: false, signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) })
   }
 
   nextHopResponsive (destination: string): boolean {

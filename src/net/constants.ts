@@ -35,10 +35,3 @@ export const MAX_JOIN_MESSAGE_BYTES = 1024
  */
 export const EARLY_BYTES_MAX = 64 * 1024
 
-/**
- * Tunnel streams kept open ahead of need per link while it carries new
- * connections, and how long one may wait unused: well under the far end's
- * HEADER_TIMEOUT_MS, after which it would drop a header-less stream.
- */
-export const TUNNEL_STREAM_POOL_SIZE = 4
-export const TUNNEL_STREAM_POOL_IDLE_MS = 3_000

@@ -93,7 +93,7 @@ function concat (a: Uint8Array, b: Uint8Array): Uint8Array {
   return out
 }
 
-/** The stream was closed cleanly before a single byte: opened ahead of need and not used (see stream-pool.ts). */
+/** The stream was closed cleanly before a single byte (opened ahead of need and not used). */
 export class EmptyStreamError extends WireError {
   override name = 'EmptyStreamError'
 }

@@ -5,7 +5,9 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
 import type { ComponentLogger, Logger, Peer, PeerStore, PrivateKey } from '@libp2p/interface'
 import { withCoalescedWrites } from './coalesce.js'
-import { MAX_STREAM_READ_BUFFER_BYTES, MAX_STREAM_WINDOW_BYTES } from './constants.js'
+import { HEADER_TIMEOUT_MS, MAX_STREAM_READ_BUFFER_BYTES, MAX_STREAM_WINDOW_BYTES, TUNNEL_PROTOCOL } from './constants.js'
+import { withFastNegotiation } from './negotiation.js'
+import { batchWindowUpdates } from './window-updates.js'
 
 export interface NodeOptions {
   privateKey: PrivateKey
@@ -20,6 +22,7 @@ export interface NodeOptions {
  * and link-state advertisements only.
  */
 export async function createNode (options: NodeOptions): Promise<Libp2p> {
+  batchWindowUpdates()
   const node = await createLibp2p({
     privateKey: options.privateKey,
     // libp2p's own debug logging is off unless DEBUG is set; even off, it
@@ -29,7 +32,8 @@ export async function createNode (options: NodeOptions): Promise<Libp2p> {
     addresses: { listen: options.listen },
     transports: [tcp({ outboundSocketInactivityTimeout: 0, inboundSocketInactivityTimeout: 0 })],
     connectionEncrypters: [withCoalescedWrites(noise())],
-    streamMuxers: [yamux({
+    // Tunnel streams negotiate without a round trip (negotiation.ts).
+    streamMuxers: [withFastNegotiation(yamux({
       maxInboundStreams: options.maxStreamsPerConnection,
       maxOutboundStreams: options.maxStreamsPerConnection,
       // Yamux's keep-alive would add traffic without telling us anything: links
@@ -47,7 +51,7 @@ export async function createNode (options: NodeOptions): Promise<Libp2p> {
         maxReadBufferLength: MAX_STREAM_READ_BUFFER_BYTES,
         inactivityTimeout: 0
       }
-    })],
+    }), [TUNNEL_PROTOCOL], HEADER_TIMEOUT_MS)],
     connectionManager: {
       maxConnections: 10_000,
       // The default (5 new inbound connections a second per host) would refuse

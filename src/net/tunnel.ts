@@ -8,6 +8,7 @@ import { ProtocolTimeoutError, WireError } from './errors.js'
 import { EmptyStreamError, encodeFrame, readFirstFrame } from './frames.js'
 import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './splice.js'
 import type { ClientHead } from './client-head.js'
+import { ProtocolRefusedError } from './negotiation.js'
 
 /**
  * Tunnel protocol. The ingress opens a stream to the next hop and sends a
@@ -25,7 +26,7 @@ export interface TunnelHost {
   readonly log: Logger
   /** The connection to the next hop towards `destination`, if there is a route. */
   nextHopConnection (destination: string): Connection | undefined
-  /** A negotiated tunnel stream on `conn` (from the pool when one is ready). */
+  /** A tunnel stream on `conn`, usable at once (its protocol is proposed, not yet accepted). */
   openTunnelStream (conn: Connection): Promise<Stream>
   /**
    * Whether the next hop towards `destination` was heard from lately. Client
@@ -96,6 +97,8 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
   } catch (err) {
     if (err instanceof TunnelRefusedError) throw err
     stream.abort(err as Error)
+    // The next hop answered the protocol proposal with a refusal: it read no header, so nothing reached a workload.
+    if (err instanceof ProtocolRefusedError) throw new TunnelRefusedError(StatusCode.NO_ROUTE, err.message)
     const sent = early ? head.sentBytes : 0
     if (sent > 0) throw new TunnelLostError(`tunnel lost before the destination answered, after ${sent} client bytes were sent: ${(err as Error).message}`)
     // Died before its status with no client byte in it: nothing can have reached a workload.
@@ -127,7 +130,7 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
     header = decodeTunnelHeader(first.frame)
   } catch (err) {
     if (err instanceof EmptyStreamError) {
-      // A stream the peer opened ahead of need and closed unused.
+      // Opened and closed without a byte (earlier versions kept such streams ready ahead of need).
       stream.close().catch(() => {})
       return
     }
