@@ -40,6 +40,30 @@ export class ClientHead {
     this.ended = true
   }
 
+  /**
+   * Resolves once the client's first bytes or its FIN are in, or once the
+   * event loop has polled the socket since reading began, whichever is first:
+   * what a client sends with its connect is then on hand to travel in the
+   * tunnel's first packet. A client that waits for the server to speak first
+   * costs one event-loop turn, not a timer.
+   */
+  async firstBytes (): Promise<void> {
+    if (this.chunks.length > 0 || this.ended || this.released) return
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.socket.off('data', done)
+        this.socket.off('end', done)
+        this.socket.off('close', done)
+        resolve()
+      }
+      this.socket.on('data', done)
+      this.socket.on('end', done)
+      this.socket.on('close', done)
+      // Reading started in this turn: the socket is polled in the next one, whose check phase runs the inner callback.
+      setImmediate(() => setImmediate(done))
+    })
+  }
+
   /** Bytes read from the client so far. */
   get bytes (): number {
     return this.held

@@ -77,6 +77,9 @@ export function newConnectionId (): number {
 export async function openTunnel (host: TunnelHost, routingKey: string, destination: string, hopLimit: number, connectionId: number, head?: ClientHead): Promise<OpenedTunnel> {
   const conn = host.nextHopConnection(destination)
   if (conn === undefined) throw new TunnelRefusedError(StatusCode.NO_ROUTE, 'no route to the target')
+  const early = head !== undefined && host.nextHopResponsive(destination)
+  // What the client sent with its connect goes in the stream's first packet, with the protocol and header.
+  if (early) await head.firstBytes()
   let stream: Stream
   try {
     stream = await host.openTunnelStream(conn)
@@ -84,7 +87,6 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
     throw new TunnelRefusedError(StatusCode.NO_ROUTE, `cannot open a stream to the next hop: ${(err as Error).message}`)
   }
   stream.send(encodeFrame(encodeTunnelHeader({ routingKey, destination, hopLimit, connectionId, ingress: host.selfId })))
-  const early = head !== undefined && host.nextHopResponsive(destination)
   if (early) head.attach((chunk) => { stream.send(chunk) })
   try {
     const { frame, rest } = await readFirstFrame(stream, MAX_TUNNEL_STATUS_BYTES, STATUS_TIMEOUT_MS)
