@@ -42,6 +42,7 @@ const BYTES = env('BENCH_MIB', 256) * MIB
 const PARALLEL = env('BENCH_PARALLEL', 8)
 const RUNS = Math.max(1, env('BENCH_RUNS', 3))
 const SETUP_CONNECTIONS = env('BENCH_CONNECTIONS', 1000)
+const SETUP_WARMUP = env('BENCH_SETUP_WARMUP', 500)
 const RATE_CLIENTS = env('BENCH_RATE_CLIENTS', 50)
 const RATE_S = env('BENCH_RATE_S', 10)
 const HELD = env('BENCH_HELD', 10_000)
@@ -144,7 +145,9 @@ async function iperf3Rows (port: number, viaPortmesh: number, routerCpu: CpuProb
 }
 
 async function setupRows (paths: Path[]): Promise<void> {
-  for (const p of paths) await setupLatency(p.echo, 50) // warm-up
+  // Warm-up: the first few hundred connections of a run were slower on every
+  // path, direct TCP included (JIT, and an idle VM's CPUs waking up).
+  for (const p of paths) await setupLatency(p.echo, SETUP_WARMUP)
   const out = new Map(paths.map(p => [p, { p50: [] as number[], p99: [] as number[] }]))
   for (let i = 0; i < RUNS; i++) {
     for (const p of paths) {
