@@ -1,4 +1,3 @@
-import { MinHeap } from './heap.js'
 import type { Advertisement, PeerIdString } from './types.js'
 
 export interface Route {
@@ -41,11 +40,6 @@ export function buildTopology (ads: Iterable<Advertisement>): Topology {
   return topology
 }
 
-interface Candidate {
-  node: PeerIdString
-  cost: number
-}
-
 /**
  * Lowest-cost routes from `self` to every reachable router (Dijkstra).
  * Ties are broken by peer id order: among equal-cost paths the one through the
@@ -58,38 +52,144 @@ export function computeRoutes (self: PeerIdString, ads: Iterable<Advertisement>)
 }
 
 export function routesOver (self: PeerIdString, topology: Topology): Map<PeerIdString, Route> {
-  const dist = new Map<PeerIdString, number>([[self, 0]])
-  const pred = new Map<PeerIdString, PeerIdString>()
-  const firstHop = new Map<PeerIdString, PeerIdString>()
-  const hops = new Map<PeerIdString, number>([[self, 0]])
-  const done = new Set<PeerIdString>()
-  const heap = new MinHeap<Candidate>((x, y) => x.cost < y.cost || (x.cost === y.cost && x.node < y.node))
-  heap.push({ node: self, cost: 0 })
-
-  for (let c = heap.pop(); c !== undefined; c = heap.pop()) {
-    if (done.has(c.node) || c.cost !== dist.get(c.node)) continue
-    done.add(c.node)
-    const edges = topology.get(c.node)
+  // Routers become indices into typed arrays, so the search itself touches no
+  // Map and allocates next to nothing (at 10,000 routers the Map-based search
+  // spent most of its time in lookups and garbage).
+  const index = new Map<PeerIdString, number>()
+  const ids: PeerIdString[] = []
+  const indexOf = (id: PeerIdString): number => {
+    let i = index.get(id)
+    if (i === undefined) {
+      i = ids.length
+      index.set(id, i)
+      ids.push(id)
+    }
+    return i
+  }
+  indexOf(self)
+  let edgeCount = 0
+  for (const [a, edges] of topology) {
+    indexOf(a)
+    edgeCount += edges.size
+  }
+  const n = ids.length
+  // Adjacency in compressed rows: the edges of router i are first[i] .. first[i + 1].
+  const first = new Int32Array(n + 1)
+  const to = new Int32Array(edgeCount)
+  const weight = new Float64Array(edgeCount)
+  let e = 0
+  for (let i = 0; i < n; i++) {
+    first[i] = e
+    const edges = topology.get(ids[i])
     if (edges === undefined) continue
-    for (const [next, linkCost] of edges) {
-      if (done.has(next)) continue
-      const cost = c.cost + linkCost
-      const known = dist.get(next)
-      const better = known === undefined || cost < known ||
-        (cost === known && c.node < (pred.get(next) as PeerIdString))
+    for (const [b, cost] of edges) {
+      to[e] = indexOf(b)
+      weight[e] = cost
+      e++
+    }
+  }
+  // Neighbours that have no topology entry of their own were indexed last, with no edges.
+  const total = ids.length
+  const firstAll = total === n ? first : Int32Array.from({ length: total + 1 }, (_, i) => (i <= n ? first[i] : e))
+  firstAll[n] = e
+  for (let i = n + 1; i <= total; i++) firstAll[i] = e
+
+  const dist = new Float64Array(total).fill(Infinity)
+  const pred = new Int32Array(total).fill(-1)
+  const firstHop = new Int32Array(total).fill(-1)
+  const hops = new Int32Array(total)
+  const done = new Uint8Array(total)
+  const order: number[] = []
+  const heap = new CandidateHeap(edgeCount + 1, ids)
+  dist[0] = 0
+  heap.push(0, 0)
+
+  while (heap.size > 0) {
+    const cost0 = heap.topCost()
+    const node = heap.pop()
+    if (done[node] === 1 || cost0 !== dist[node]) continue
+    done[node] = 1
+    for (let k = firstAll[node]; k < firstAll[node + 1]; k++) {
+      const next = to[k]
+      if (done[next] === 1) continue
+      const cost = cost0 + weight[k]
+      const known = dist[next]
+      const better = cost < known || (cost === known && ids[node] < ids[pred[next]])
       if (!better) continue
-      dist.set(next, cost)
-      pred.set(next, c.node)
-      firstHop.set(next, c.node === self ? next : firstHop.get(c.node) as PeerIdString)
-      hops.set(next, (hops.get(c.node) as number) + 1)
-      if (known === undefined || cost < known) heap.push({ node: next, cost })
+      if (known === Infinity) order.push(next)
+      dist[next] = cost
+      pred[next] = node
+      firstHop[next] = node === 0 ? next : firstHop[node]
+      hops[next] = hops[node] + 1
+      if (cost < known) heap.push(next, cost)
     }
   }
 
   const routes = new Map<PeerIdString, Route>()
-  for (const [node, cost] of dist) {
-    if (node === self) continue
-    routes.set(node, { destination: node, cost, nextHop: firstHop.get(node) as PeerIdString, hops: hops.get(node) as number })
-  }
+  for (const i of order) routes.set(ids[i], { destination: ids[i], cost: dist[i], nextHop: ids[firstHop[i]], hops: hops[i] })
   return routes
+}
+
+/** A binary min-heap of (router, cost) in typed arrays; equal costs pop in peer id order. */
+class CandidateHeap {
+  private readonly nodes: Int32Array
+  private readonly costs: Float64Array
+  size = 0
+
+  constructor (capacity: number, private readonly ids: PeerIdString[]) {
+    this.nodes = new Int32Array(capacity)
+    this.costs = new Float64Array(capacity)
+  }
+
+  private less (i: number, j: number): boolean {
+    const a = this.costs[i]
+    const b = this.costs[j]
+    return a < b || (a === b && this.ids[this.nodes[i]] < this.ids[this.nodes[j]])
+  }
+
+  private swap (i: number, j: number): void {
+    const n = this.nodes[i]
+    this.nodes[i] = this.nodes[j]
+    this.nodes[j] = n
+    const c = this.costs[i]
+    this.costs[i] = this.costs[j]
+    this.costs[j] = c
+  }
+
+  push (node: number, cost: number): void {
+    let i = this.size++
+    this.nodes[i] = node
+    this.costs[i] = cost
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (!this.less(i, parent)) break
+      this.swap(i, parent)
+      i = parent
+    }
+  }
+
+  topCost (): number {
+    return this.costs[0]
+  }
+
+  pop (): number {
+    const top = this.nodes[0]
+    const last = --this.size
+    if (last > 0) {
+      this.nodes[0] = this.nodes[last]
+      this.costs[0] = this.costs[last]
+      let i = 0
+      for (;;) {
+        const l = 2 * i + 1
+        const r = l + 1
+        let m = i
+        if (l < last && this.less(l, m)) m = l
+        if (r < last && this.less(r, m)) m = r
+        if (m === i) break
+        this.swap(i, m)
+        i = m
+      }
+    }
+    return top
+  }
 }

@@ -1,4 +1,4 @@
-/** A binary min-heap ordered by a comparison function; used by route computation. */
+/** A binary min-heap ordered by a comparison function: the simulation's event queue. */
 export class MinHeap<T> {
   private readonly items: T[] = []
 
