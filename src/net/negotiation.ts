@@ -63,12 +63,11 @@ interface Internals { onData?: (data: Chunk) => void, protocol: string }
 
 const bytesOf = (data: Chunk): Uint8Array => data instanceof Uint8Array ? data : data.subarray()
 
-/** Outbound: proposes `protocol` without waiting, and strips the far end's echo from what arrives. */
-function proposeWithoutWaiting (stream: Stream, protocol: string): void {
+/** Outbound: sends `expected`, the proposal of `protocol`, without waiting, and strips the far end's echo (the same bytes) from what arrives. */
+function proposeWithoutWaiting (stream: Stream, protocol: string, expected: Uint8Array): void {
   const s = stream as unknown as Internals
   const deliver = s.onData
   if (typeof deliver !== 'function') return
-  const expected = proposal(protocol)
   let matched = 0
   s.protocol = protocol
   s.onData = function (data: Chunk) {
@@ -197,7 +196,8 @@ export function withFastNegotiation<C> (factory: (components: C) => StreamMuxerF
       muxer.createStream = async (options) => {
         const stream = await createStream(options)
         const o = options as { negotiateFully?: boolean, protocol?: string } | undefined
-        if (o?.negotiateFully === false && typeof o.protocol === 'string' && protocols.includes(o.protocol)) proposeWithoutWaiting(stream, o.protocol)
+        const fast = o?.negotiateFully === false ? proposals.find(p => p.protocol === o.protocol) : undefined
+        if (fast !== undefined) proposeWithoutWaiting(stream, fast.protocol, fast.bytes)
         return stream
       }
       const m = muxer as unknown as MuxerInternals
