@@ -25,9 +25,9 @@ import type { Stream, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
  * Both sides speak plain multistream-select on the wire, so either end may be
  * an ordinary libp2p peer.
  *
- * This reaches into js-yamux and @libp2p/utils internals (a stream's `onData`;
- * the muxer's `streams`, `earlyStreams`, `cleanUpStream`, `onRemoteStream`); when they are
- * missing the streams are left to libp2p as they are.
+ * This reaches into js-yamux and @libp2p/utils internals (a stream's
+ * `onData`; the muxer's `streams`, `earlyStreams`, `cleanUpStream` and
+ * `onRemoteStream`); when they are missing, streams are left to libp2p.
  */
 
 const MULTISTREAM = '/multistream/1.0.0'
