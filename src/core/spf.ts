@@ -72,27 +72,25 @@ export function routesOver (self: PeerIdString, topology: Topology): Map<PeerIdS
     indexOf(a)
     edgeCount += edges.size
   }
-  const n = ids.length
-  // Adjacency in compressed rows: the edges of router i are first[i] .. first[i + 1].
-  const first = new Int32Array(n + 1)
+  // A neighbour without a topology entry of its own gets an index too (and no edges).
+  for (const edges of topology.values()) for (const b of edges.keys()) indexOf(b)
+  const total = ids.length
+  // Adjacency in compressed rows: the edges of router i are first[i] .. first[i + 1] - 1.
+  const first = new Int32Array(total + 1)
   const to = new Int32Array(edgeCount)
   const weight = new Float64Array(edgeCount)
   let e = 0
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < total; i++) {
     first[i] = e
     const edges = topology.get(ids[i])
     if (edges === undefined) continue
     for (const [b, cost] of edges) {
-      to[e] = indexOf(b)
+      to[e] = index.get(b) as number
       weight[e] = cost
       e++
     }
   }
-  // Neighbours that have no topology entry of their own were indexed last, with no edges.
-  const total = ids.length
-  const firstAll = total === n ? first : Int32Array.from({ length: total + 1 }, (_, i) => (i <= n ? first[i] : e))
-  firstAll[n] = e
-  for (let i = n + 1; i <= total; i++) firstAll[i] = e
+  first[total] = e
 
   const dist = new Float64Array(total).fill(Infinity)
   const pred = new Int32Array(total).fill(-1)
@@ -109,7 +107,7 @@ export function routesOver (self: PeerIdString, topology: Topology): Map<PeerIdS
     const node = heap.pop()
     if (done[node] === 1 || cost0 !== dist[node]) continue
     done[node] = 1
-    for (let k = firstAll[node]; k < firstAll[node + 1]; k++) {
+    for (let k = first[node]; k < first[node + 1]; k++) {
       const next = to[k]
       if (done[next] === 1) continue
       const cost = cost0 + weight[k]
