@@ -12,7 +12,7 @@
  *   over portmesh 1 hop (one connection). With the CPU seconds each process
  *   used per GiB.
  * - connection setup: BENCH_CONNECTIONS (1,000) sequential connect → 1-byte
- *   echo → close, p50 and p99.
+ *   echo → close, p50 and p99, after BENCH_SETUP_WARMUP (500) per path.
  * - connection rate: BENCH_RATE_CLIENTS (50) clients for BENCH_RATE_S (10) s
  *   through 1 hop.
  * - concurrency: BENCH_HELD (10,000) connections opened once through 1 hop,
