@@ -33,7 +33,7 @@ import { waitFor } from '../test/helpers/wait.js'
 import { convergenceTable, runConvergence, spread, CHANGE_KINDS, type ConvergenceReport } from './converge.js'
 import { connectionRate, median, percentile, setupLatency, throughput } from './load.js'
 import { timeRouteComputation } from './routes.js'
-import { childrenReaped, haproxyHops, installed, iperf3Run, iperf3Server, processCpu, rssBytes, selfCpu, socatHop, versionOf, type CpuProbe } from './tools.js'
+import { childrenReaped, haproxyHops, startWorkloads, installed, iperf3Run, iperf3Server, processCpu, rssBytes, selfCpu, socatHop, versionOf, type CpuProbe } from './tools.js'
 
 const MIB = 1024 * 1024
 const GIB = 1024 * MIB
@@ -248,20 +248,6 @@ async function heldRows (port: number, ingress: Site, egress: Site): Promise<voi
   heldOpeningFailures = o.failures
   rows.push(failures, p99, ...mem)
   await waitPipesClosed(routers)
-}
-
-/** Starts the sink and echo servers in their own process (see workloads.ts). */
-async function startWorkloads (): Promise<{ sink: number, echo: number, proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [fileURLToPath(new URL('./workloads.js', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const ports = await new Promise<{ sink: number, echo: number }>((resolve, reject) => {
-    let out = ''
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString()
-      if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))))
-    })
-    proc.once('exit', (code) => reject(new Error(`workloads exited with ${code}`)))
-  })
-  return { ...ports, proc }
 }
 
 async function main (): Promise<void> {

@@ -6,10 +6,9 @@
  * a file-descriptor limit above BURST_N (`ulimit -n`). `nstat` (iproute2)
  * around a run shows the listen-queue overflows (TcpExtListenDrops).
  */
-import { spawn } from 'node:child_process'
 import { connect } from 'node:net'
-import { fileURLToPath } from 'node:url'
 import { Mesh, Site } from '../test/helpers/site.js'
+import { startWorkloads } from './tools.js'
 
 const N = Number(process.env.BURST_N ?? 5000)
 const TIMEOUT_MS = 15_000
@@ -33,20 +32,15 @@ async function burst (port: number): Promise<string> {
     (failed.size > 0 ? `; failed: ${[...failed].map(([k, v]) => `${v} ${k}`).join(', ')}` : '; none failed')
 }
 
-const workloads = spawn(process.execPath, [fileURLToPath(new URL('./workloads.js', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] })
+const workloads = await startWorkloads()
 const mesh = new Mesh()
 try {
-  const ports = await new Promise<{ sink: number, echo: number }>((resolve, reject) => {
-    let out = ''
-    workloads.stdout?.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n')))) })
-    workloads.once('exit', (code) => reject(new Error(`workloads exited with ${code}`)))
-  })
-  const east = await Site.start(mesh, 'east', { connectors: [`echo=127.0.0.1:${ports.echo}`], args: ['--log-level', 'warn'] })
+  const east = await Site.start(mesh, 'east', { connectors: [`echo=127.0.0.1:${workloads.echo}`], args: ['--log-level', 'warn'] })
   const west = await Site.start(mesh, 'west', { links: [await east.token()], listeners: ['echo=127.0.0.1:0'], args: ['--log-level', 'warn'] })
   await west.waitTargets('echo', ['east'])
-  console.log(`direct TCP:      ${await burst(ports.echo)}`)
+  console.log(`direct TCP:      ${await burst(workloads.echo)}`)
   console.log(`portmesh 1 hop:  ${await burst(west.listenerPort('echo', await west.status()))}`)
 } finally {
   await mesh.stop()
-  workloads.kill()
+  workloads.proc.kill()
 }

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { freePort } from '../test/helpers/site.js'
 
 export function installed (command: string, versionFlag = '-v'): boolean {
@@ -151,4 +152,18 @@ export async function childrenReaped (pid: number): Promise<void> {
 export function rssBytes (pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   return m === null ? NaN : Number(m[1]) * 1024
+}
+
+/** Starts the sink and echo servers in their own process (see workloads.ts). */
+export async function startWorkloads (): Promise<{ sink: number, echo: number, proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [fileURLToPath(new URL('./workloads.js', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const ports = await new Promise<{ sink: number, echo: number }>((resolve, reject) => {
+    let out = ''
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))))
+    })
+    proc.once('exit', (code) => reject(new Error(`workloads exited with ${code}`)))
+  })
+  return { ...ports, proc }
 }
