@@ -25,8 +25,8 @@ import { LinkStateDb } from '../src/core/lsdb.js'
 import { computeRoutes, routesOver, type Route, type Topology } from '../src/core/spf.js'
 import type { Advertisement } from '../src/core/types.js'
 import { readAdvertisement, signAdvertisement } from '../src/net/advertisement.js'
-import { decodeControl, encodeControl } from '../src/net/codec.js'
-import { encodeFrame } from '../src/net/frames.js'
+import { decodeControl, encodeControl } from '../src/wire/codec.js'
+import { encodeFrame } from '../src/wire/frames.js'
 
 export interface MeshSpec {
   /** Router count. */

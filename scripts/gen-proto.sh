@@ -2,5 +2,5 @@
 # Regenerates the protobufjs code for proto/portmesh.proto (committed, so builds need no generator run).
 set -e
 cd "$(dirname "$0")/.."
-npx pbjs -t static-module -w es6 --force-number --no-verify --no-convert --no-delimited --no-beautify -o src/net/pb/portmesh.js proto/portmesh.proto
-npx pbts -o src/net/pb/portmesh.d.ts src/net/pb/portmesh.js
+npx pbjs -t static-module -w es6 --force-number --no-verify --no-convert --no-delimited --no-beautify -o src/wire/pb/portmesh.js proto/portmesh.proto
+npx pbts -o src/wire/pb/portmesh.d.ts src/wire/pb/portmesh.js

@@ -11,13 +11,14 @@ import { rankTargets, type Candidate } from './core/select-target.js'
 import { effectiveLinkCost, type Advertisement, type LinkAd } from './core/types.js'
 import { LocalConnectors } from './edge/connector.js'
 import { Listener } from './edge/listener.js'
-import { statusName } from './net/codec.js'
+import { statusName } from './wire/codec.js'
 import { readAdvertisement, signAdvertisement } from './net/advertisement.js'
-import { CONNECT_TIMEOUT_MS, EARLY_BYTES_MAX, JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './net/constants.js'
+import { CONNECT_TIMEOUT_MS, EARLY_BYTES_MAX } from './net/constants.js'
+import { JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './wire/constants.js'
 import { handleJoin } from './net/join.js'
 import { AuthorizedPeers, GrantStore } from './net/membership.js'
 import { MembershipGate } from './net/gate.js'
-import { encodeToken } from './net/token.js'
+import { encodeToken } from './wire/token.js'
 import type { Identity } from './net/identity.js'
 import { LinkDialer, type LinkOwner } from './net/link-dialer.js'
 import { exchangeHello, LinkSession } from './net/link-session.js'
@@ -26,6 +27,7 @@ import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './net
 import { ClientHead } from './net/client-head.js'
 import { handleTunnelStream, newConnectionId, openTunnel, TunnelRefusedError, type TunnelHost } from './net/tunnel.js'
 import { Metrics } from './api/metrics.js'
+import { ResourceError, type RouterStatus } from './api/types.js'
 
 /**
  * Opening a tunnel stream waits for nothing on the network (net/negotiation.ts),
@@ -37,24 +39,6 @@ setMaxListeners(Infinity, NO_DEADLINE)
 
 /** At most this many targets are tried for one client connection. */
 const MAX_TARGET_ATTEMPTS = 8
-
-export interface TargetStatus { site: string, peerId: string, cost: number, openConnections: number }
-
-export interface RouterStatus {
-  site: string
-  peerId: string
-  epoch: number
-  addresses: string[]
-  links: Array<{ name?: string, peerId: string, site: string, cost: number, state: string, address?: string, rttMs?: number, livenessTimeoutMs?: number, direction: 'inbound' | 'outbound' }>
-  routers: Array<{ peerId: string, site: string, cost: number, nextHop: string, hops: number }>
-  services: Array<{ routingKey: string, targets: TargetStatus[] }>
-  listeners: Array<{ name: string, routingKey: string, host: string, port: number, openConnections: number }>
-  connectors: Array<{ name: string, routingKey: string, host: string, port: number, cost: number, healthy: boolean }>
-  /** Byte pipes this router runs now: client connections at its listeners, transit and destination tunnels. */
-  openPipes: number
-  /** Muxed streams open over all links (tunnels plus one link stream per link). */
-  openStreams: number
-}
 
 /**
  * One site's router. It owns the routing state (sessions, link-state database,
@@ -715,14 +699,6 @@ export class Router implements TunnelHost, LinkOwner {
       openPipes: this.activePipes.size,
       openStreams: this.node.getConnections().reduce((n, c) => n + c.streams.length, 0)
     }
-  }
-}
-
-/** A change through the API that cannot be made; `status` is the HTTP answer, `field` what was wrong. */
-export class ResourceError extends Error {
-  override name = 'ResourceError'
-  constructor (readonly status: number, readonly field: string, message: string) {
-    super(message)
   }
 }
 

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { RouterStatus } from '../router.js'
+import type { RouterStatus } from './types.js'
 
 /**
  * Prometheus metrics, names prefixed portmesh_ with units in the names.

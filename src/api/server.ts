@@ -1,5 +1,4 @@
 import { timingSafeEqual } from 'node:crypto'
-import type { EventEmitter } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { STATUS_PAGE } from './page.js'
@@ -8,25 +7,7 @@ import type { Logger } from 'pino'
 import type { ConnectorConfig, LinkConfig, ListenerConfig } from '../config/config.js'
 import { DEFAULT_MAX_CONNECTIONS_PER_LISTENER, parseHost, parseInteger, parseLinkTarget, parseName, parsePort, parseRoutingKey } from '../config/config.js'
 import { ConfigError } from '../config/errors.js'
-import { ResourceError, type RouterStatus } from '../router.js'
-
-export interface ApiRouter {
-  status (): RouterStatus
-  readonly metrics: { registry: { metrics: () => Promise<string>, contentType: string } }
-  /** True once the router has started and is not stopping. */
-  readonly ready: boolean
-  issueToken (expiresInMs: number, uses: number): Promise<{ token: string, expiresAt: string }>
-  createListener (cfg: ListenerConfig): Promise<{ name: string, port: number }>
-  deleteListener (name: string): Promise<void>
-  createConnector (cfg: ConnectorConfig): Promise<{ name: string }>
-  deleteConnector (name: string): Promise<void>
-  createLink (cfg: LinkConfig): Promise<{ name: string }>
-  deleteLink (nameOrPeer: string): Promise<void>
-  topology (): unknown
-  readonly events: EventEmitter
-  keyBytes (): Map<string, { in: number, out: number }>
-  linkBytes (): Map<string, { in: number, out: number }>
-}
+import { ResourceError, type ApiRouter } from './types.js'
 
 /** Cytoscape's browser build, read once from the installed package. */
 let cytoscapeJs: Buffer | undefined

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import type { RouterStatus } from '../router.js'
+import type { RouterStatus } from '../api/types.js'
 import { callApi, withApi, type ApiOptions } from './api-client.js'
 import { formatLinks, formatListeners, formatConnectors, formatRoutes } from './status.js'
 

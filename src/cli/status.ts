@@ -1,4 +1,4 @@
-import type { RouterStatus } from '../router.js'
+import type { RouterStatus } from '../api/types.js'
 import { callApi, withApi } from './api-client.js'
 
 export interface StatusOptions {

@@ -1,6 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { ConfigError } from './errors.js'
-import { decodeToken, looksLikeToken, TokenError } from '../net/token.js'
+import { decodeToken, looksLikeToken, TokenError } from '../wire/token.js'
 
 export interface LinkConfig {
   /** Set for links created through the admin API (and for those named in the config file). */

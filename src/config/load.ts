@@ -4,7 +4,7 @@ import { hostname } from 'node:os'
 import { parse as parseYaml } from 'yaml'
 import { buildConfig, type FlagSettings, type RouterConfig } from './config.js'
 import { ConfigError } from './errors.js'
-import { looksLikeToken } from '../net/token.js'
+import { looksLikeToken } from '../wire/token.js'
 
 /** Reads the YAML file (if any) and merges the flags; every failure is a ConfigError. */
 export async function loadConfig (file: string | undefined, flags: FlagSettings): Promise<RouterConfig> {

@@ -3,7 +3,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { isHeldCopy } from '../core/flooding.js'
 import type { LinkStateDb } from '../core/lsdb.js'
 import type { Advertisement } from '../core/types.js'
-import { decodeAdvertisementBody, decodeSignedAd, encodeAdvertisementBody, encodeSignedAd } from './codec.js'
+import { decodeAdvertisementBody, decodeSignedAd, encodeAdvertisementBody, encodeSignedAd } from '../wire/codec.js'
 
 /** What a signed advertisement from a neighbour turned out to be. */
 export type ReceivedAdvertisement =

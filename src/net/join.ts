@@ -1,11 +1,13 @@
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
-import { portmesh as pb } from './pb/configure.js'
-import { JOIN_PROTOCOL, HEADER_TIMEOUT_MS, MAX_JOIN_MESSAGE_BYTES } from './constants.js'
-import { encodeFrame, readFirstFrame } from './frames.js'
-import { WireError } from './errors.js'
+import { portmesh as pb } from '../wire/pb/configure.js'
+import { HEADER_TIMEOUT_MS } from './constants.js'
+import { JOIN_PROTOCOL, MAX_JOIN_MESSAGE_BYTES } from '../wire/constants.js'
+import { encodeFrame } from '../wire/frames.js'
+import { readFirstFrame } from './read-frame.js'
+import { WireError } from '../wire/errors.js'
 import { grantProof, type AuthorizedPeers, type GrantStore, type RedeemResult } from './membership.js'
-import type { JoinToken } from './token.js'
+import type { JoinToken } from '../wire/token.js'
 
 const Code = pb.JoinResponse.Code
 

@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import type { LinkConfig } from '../config/config.js'
 import type { LinkSession } from './link-session.js'
 import { JoinRefusedError, redeemToken } from './join.js'
-import { decodeToken, type JoinToken } from './token.js'
+import { decodeToken, type JoinToken } from '../wire/token.js'
 
 export const BACKOFF_INITIAL_MS = 100
 export const BACKOFF_MAX_MS = 5_000

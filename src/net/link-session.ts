@@ -1,9 +1,11 @@
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
-import { decodeControl, encodeControl, type Hello } from './codec.js'
-import { encodeFrame, FrameDecoder, readFirstFrame } from './frames.js'
-import { HEADER_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES, MAX_CONTROL_WRITE_BUFFER_BYTES, WIRE_VERSION } from './constants.js'
-import { WireError } from './errors.js'
+import { decodeControl, encodeControl, type Hello } from '../wire/codec.js'
+import { encodeFrame, FrameDecoder } from '../wire/frames.js'
+import { readFirstFrame } from './read-frame.js'
+import { HEADER_TIMEOUT_MS, MAX_CONTROL_WRITE_BUFFER_BYTES } from './constants.js'
+import { MAX_CONTROL_FRAME_BYTES, WIRE_VERSION } from '../wire/constants.js'
+import { WireError } from '../wire/errors.js'
 import { Liveness } from '../core/liveness.js'
 
 /** How often a session logs its probe figures (debug level). */

@@ -1,4 +1,5 @@
 import type { Stream, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
+import { proposal } from '../wire/multistream.js'
 
 /**
  * Multistream-select without its round trip, for tunnel streams.
@@ -30,32 +31,8 @@ import type { Stream, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
  * `onRemoteStream`); when they are missing, streams are left to libp2p.
  */
 
-const MULTISTREAM = '/multistream/1.0.0'
-
 export class ProtocolRefusedError extends Error {
   override name = 'ProtocolRefusedError'
-}
-
-/** One multistream-select message: varint length, then the text and a newline. */
-export function mssMessage (text: string): Uint8Array {
-  const body = new TextEncoder().encode(`${text}\n`)
-  const n = body.byteLength
-  if (n >= 0x4000) throw new Error('protocol name too long')
-  const prefix = n < 0x80 ? [n] : [(n & 0x7f) | 0x80, n >> 7]
-  const out = new Uint8Array(prefix.length + n)
-  out.set(prefix, 0)
-  out.set(body, prefix.length)
-  return out
-}
-
-/** The opener's proposal, which is also the answer that accepts it. */
-export function proposal (protocol: string): Uint8Array {
-  const a = mssMessage(MULTISTREAM)
-  const b = mssMessage(protocol)
-  const out = new Uint8Array(a.byteLength + b.byteLength)
-  out.set(a, 0)
-  out.set(b, a.byteLength)
-  return out
 }
 
 type Chunk = Uint8Array | { subarray: () => Uint8Array }

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net'
 import type { Stream } from '@libp2p/interface'
-import type { Chunk } from './frames.js'
+import type { Chunk } from '../wire/frames.js'
 
 /**
  * One end of a byte pipe. Adapters exist for a TCP socket and a libp2p stream;

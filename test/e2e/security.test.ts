@@ -10,12 +10,12 @@ import { CLI, configArgs, freePort, Mesh, Site } from '../helpers/site.js'
 import { connectionDone, Rogue, streamDone } from '../helpers/rogue.js'
 import { closed, dial, echoServer, echoTransfer, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
 import { waitFor } from '../helpers/wait.js'
-import { LINK_PROTOCOL, TUNNEL_PROTOCOL } from '../../src/net/constants.js'
-import { encodeAdvertisementBody, encodeControl, encodeSignedAd, encodeTunnelHeader } from '../../src/net/codec.js'
-import { encodeFrame } from '../../src/net/frames.js'
+import { LINK_PROTOCOL, TUNNEL_PROTOCOL } from '../../src/wire/constants.js'
+import { encodeAdvertisementBody, encodeControl, encodeSignedAd, encodeTunnelHeader } from '../../src/wire/codec.js'
+import { encodeFrame } from '../../src/wire/frames.js'
 import { exchangeHello } from '../../src/net/link-session.js'
 import { redeemToken } from '../../src/net/join.js'
-import { decodeToken, encodeToken } from '../../src/net/token.js'
+import { decodeToken, encodeToken } from '../../src/wire/token.js'
 
 test('a rogue node without a grant cannot tunnel, cannot advertise, and is disconnected', async (t) => {
   const mesh = new Mesh()

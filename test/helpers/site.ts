@@ -4,7 +4,7 @@ import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import type { RouterStatus } from '../../src/router.js'
+import type { RouterStatus } from '../../src/api/types.js'
 import { waitFor } from './wait.js'
 
 export const CLI = resolve(fileURLToPath(import.meta.url), '../../../src/cli/main.js')

@@ -7,10 +7,10 @@ import { ConfigError } from '../../src/config/errors.js'
 import {
   decodeAdvertisementBody, decodeControl, decodeSignedAd, decodeTunnelHeader, decodeTunnelStatus,
   encodeAdvertisementBody, encodeControl, encodeSignedAd, encodeTunnelHeader, encodeTunnelStatus, StatusCode
-} from '../../src/net/codec.js'
-import { WireError } from '../../src/net/errors.js'
-import { FrameDecoder } from '../../src/net/frames.js'
-import { decodeToken, encodeToken, TokenError } from '../../src/net/token.js'
+} from '../../src/wire/codec.js'
+import { WireError } from '../../src/wire/errors.js'
+import { FrameDecoder } from '../../src/wire/frames.js'
+import { decodeToken, encodeToken, TokenError } from '../../src/wire/token.js'
 
 /**
  * Every decoder and the config builder under random bytes and mutations of

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AuthorizedPeers, GrantStore, grantProof } from '../../src/net/membership.js'
-import { decodeToken, encodeToken, TokenError, TOKEN_PREFIX } from '../../src/net/token.js'
+import { decodeToken, encodeToken, TokenError, TOKEN_PREFIX } from '../../src/wire/token.js'
 
 const ISSUER = '12D3KooWAHqjn99nPfA36SHsTCobYvoj69L68sCdtKBCfvSyDFDg'
 const HOLDER = '12D3KooWMQaqe9rpMWaazmkXuv7jNA4okjPMXtGj8V5A5HHaVyhu'

@@ -1,8 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { decodeAdvertisementBody, decodeControl, decodeTunnelHeader, decodeTunnelStatus, encodeAdvertisementBody, encodeControl, encodeTunnelHeader, encodeTunnelStatus, StatusCode } from '../../src/net/codec.js'
-import { WireError } from '../../src/net/errors.js'
-import { encodeFrame, FrameDecoder } from '../../src/net/frames.js'
+import { decodeAdvertisementBody, decodeControl, decodeTunnelHeader, decodeTunnelStatus, encodeAdvertisementBody, encodeControl, encodeTunnelHeader, encodeTunnelStatus, StatusCode } from '../../src/wire/codec.js'
+import { WireError } from '../../src/wire/errors.js'
+import { encodeFrame, FrameDecoder } from '../../src/wire/frames.js'
 
 const PEER = '12D3KooWAHqjn99nPfA36SHsTCobYvoj69L68sCdtKBCfvSyDFDg'
 

@@ -1,0 +1,52 @@
+import type { EventEmitter } from 'node:events'
+import type { ConnectorConfig, LinkConfig, ListenerConfig } from '../config/config.js'
+
+/**
+ * What the admin API, the metrics and the CLI see of a router: its status
+ * (a plain-data projection) and the changes it takes. The router implements
+ * these; nothing imports the router for a type.
+ */
+
+export interface TargetStatus { site: string, peerId: string, cost: number, openConnections: number }
+
+export interface RouterStatus {
+  site: string
+  peerId: string
+  epoch: number
+  addresses: string[]
+  links: Array<{ name?: string, peerId: string, site: string, cost: number, state: string, address?: string, rttMs?: number, livenessTimeoutMs?: number, direction: 'inbound' | 'outbound' }>
+  routers: Array<{ peerId: string, site: string, cost: number, nextHop: string, hops: number }>
+  services: Array<{ routingKey: string, targets: TargetStatus[] }>
+  listeners: Array<{ name: string, routingKey: string, host: string, port: number, openConnections: number }>
+  connectors: Array<{ name: string, routingKey: string, host: string, port: number, cost: number, healthy: boolean }>
+  /** Byte pipes this router runs now: client connections at its listeners, transit and destination tunnels. */
+  openPipes: number
+  /** Muxed streams open over all links (tunnels plus one link stream per link). */
+  openStreams: number
+}
+
+export interface ApiRouter {
+  status (): RouterStatus
+  readonly metrics: { registry: { metrics: () => Promise<string>, contentType: string } }
+  /** True once the router has started and is not stopping. */
+  readonly ready: boolean
+  issueToken (expiresInMs: number, uses: number): Promise<{ token: string, expiresAt: string }>
+  createListener (cfg: ListenerConfig): Promise<{ name: string, port: number }>
+  deleteListener (name: string): Promise<void>
+  createConnector (cfg: ConnectorConfig): Promise<{ name: string }>
+  deleteConnector (name: string): Promise<void>
+  createLink (cfg: LinkConfig): Promise<{ name: string }>
+  deleteLink (nameOrPeer: string): Promise<void>
+  topology (): unknown
+  readonly events: EventEmitter
+  keyBytes (): Map<string, { in: number, out: number }>
+  linkBytes (): Map<string, { in: number, out: number }>
+}
+
+/** A change through the API that cannot be made; `status` is the HTTP answer, `field` what was wrong. */
+export class ResourceError extends Error {
+  override name = 'ResourceError'
+  constructor (readonly status: number, readonly field: string, message: string) {
+    super(message)
+  }
+}
