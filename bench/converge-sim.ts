@@ -24,7 +24,7 @@ import { MinHeap } from './heap.js'
 import { LinkStateDb } from '../src/core/lsdb.js'
 import { computeRoutes, routesOver, type Route, type Topology } from '../src/core/spf.js'
 import type { Advertisement } from '../src/core/types.js'
-import { readAdvertisement, signAdvertisement } from '../src/net/advertisement.js'
+import { readAdvertisement, signAdvertisement } from '../src/wire/advertisement.js'
 import { decodeControl, encodeControl } from '../src/wire/codec.js'
 import { encodeFrame } from '../src/wire/frames.js'
 

@@ -47,7 +47,6 @@ export async function dialTcp (host: string, port: number, timeoutMs: number): P
 export class LocalConnectors {
   private readonly byKey = new Map<string, ConnectorState[]>()
   private rotation = 0
-  private probeTimer: NodeJS.Timeout | undefined
   private probing = false
   private probeIntervalMs = 0
 
@@ -78,24 +77,18 @@ export class LocalConnectors {
   }
 
   /**
-   * Probes every connector's workload with a TCP connect now and then every
-   * intervalMs. A connector that does not answer is withdrawn from what this
-   * site advertises, and offered again once it answers.
+   * Probes every connector's workload with a TCP connect now; the router's
+   * ticker calls `probeAll` every intervalMs from then on. A connector that
+   * does not answer is withdrawn from what this site advertises, and offered
+   * again once it answers.
    */
   startProbing (intervalMs: number): void {
     this.probeIntervalMs = intervalMs
-    if (intervalMs <= 0) return
-    void this.probeAll()
-    this.probeTimer = setInterval(() => { void this.probeAll() }, intervalMs)
-    this.probeTimer.unref()
-  }
-
-  stopProbing (): void {
-    clearInterval(this.probeTimer)
+    if (intervalMs > 0) void this.probeAll()
   }
 
   /** One probe of every connector; a probe waits at most one interval (and never past the connect timeout). */
-  private async probeAll (): Promise<void> {
+  async probeAll (): Promise<void> {
     const timeoutMs = Math.min(this.probeIntervalMs, this.connectTimeoutMs)
     if (this.probing) return
     this.probing = true

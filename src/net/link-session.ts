@@ -69,7 +69,6 @@ export class LinkSession {
   private readonly liveness: Liveness
   private rttSamples: number[] = []
   private lastSummaryMs: number
-  private timer: NodeJS.Timeout | undefined
   private lastTickMs: number
   private ended = false
   private replaced = false
@@ -116,8 +115,6 @@ export class LinkSession {
     this.connection.addEventListener('close', () => this.end('connection closed'))
     if (rest.length > 0) this.receive(rest)
     if (this.stream.readStatus === 'paused') this.stream.resume()
-    this.timer = setInterval(() => this.tick(), this.timers.helloIntervalMs)
-    this.timer.unref()
   }
 
   /** Proof of life from anything else the peer sends us (tunnel bytes). */
@@ -180,8 +177,9 @@ export class LinkSession {
     }
   }
 
-  private tick (): void {
-    const now = performance.now()
+  /** Every hello interval (the router's ticker calls it): a probe out, and the liveness verdict. */
+  tick (now: number): void {
+    if (this.ended) return
     const sinceTick = now - this.lastTickMs
     this.lastTickMs = now
     this.send(encodeControl({ ping: { nonce: Date.now() } }))
@@ -214,7 +212,6 @@ export class LinkSession {
   private end (reason: string): void {
     if (this.ended) return
     this.ended = true
-    clearInterval(this.timer)
     if (this.stream.status === 'open') this.stream.abort(new Error(reason))
     if (!this.replaced) this.handlers.down(this, reason)
   }

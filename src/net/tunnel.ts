@@ -1,7 +1,6 @@
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Socket } from 'node:net'
 import type { Logger } from 'pino'
-import { NoConnectorError, type LocalConnectors } from '../edge/connector.js'
 import { decodeTunnelHeader, decodeTunnelStatus, encodeTunnelHeader, encodeTunnelStatus, statusName, StatusCode } from '../wire/codec.js'
 import { HEADER_TIMEOUT_MS, STATUS_TIMEOUT_MS } from './constants.js'
 import { MAX_TUNNEL_HEADER_BYTES, MAX_TUNNEL_STATUS_BYTES } from '../wire/constants.js'
@@ -37,17 +36,30 @@ export interface TunnelHost {
    * reached a workload, so that connection cannot be given to another target.
    */
   nextHopResponsive (destination: string): boolean
-  readonly connectors: LocalConnectors
+  /**
+   * Dials this site's connector for the key (the destination's side of a
+   * tunnel). Rejects with TunnelRefusedError: NO_ROUTE when the site has no
+   * connector for the key, CONNECT_FAILED when none answered.
+   */
+  deliver (routingKey: string): Promise<DeliveredConnection>
   /** Bytes moved over the link to `peer`; any arrival is proof that the link is alive. */
   activity (peer: string, bytesIn: number, bytesOut: number): void
   /** Registers a running pipe, so shutdown can reset what is still open. */
   track (pipe: Promise<SpliceResult>, reset: () => void): void
 }
 
+/** A connection to a local workload, made for one tunnel. */
+export interface DeliveredConnection {
+  socket: Socket
+  /** Where it went, for the logs. */
+  address: string
+  release: () => void
+}
+
 export class TunnelRefusedError extends Error {
   override name = 'TunnelRefusedError'
-  constructor (readonly code: StatusCode, message: string) {
-    super(`${statusName(code)}: ${message}`)
+  constructor (readonly code: StatusCode, readonly reason: string) {
+    super(`${statusName(code)}: ${reason}`)
   }
 }
 
@@ -147,13 +159,14 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
   const log = host.log.child({ conn: header.connectionId, key: header.routingKey, ingress: header.ingress, from })
 
   if (header.destination === host.selfId) {
-    let dialed: Awaited<ReturnType<LocalConnectors['connect']>>
+    let dialed: DeliveredConnection
     try {
-      dialed = await host.connectors.connect(header.routingKey)
+      dialed = await host.deliver(header.routingKey)
     } catch (err) {
-      const code = err instanceof NoConnectorError ? StatusCode.NO_ROUTE : StatusCode.CONNECT_FAILED
-      log.info({ err: (err as Error).message }, 'tunnel refused at destination')
-      refuse(stream, code, (err as Error).message)
+      const code = err instanceof TunnelRefusedError ? err.code : StatusCode.CONNECT_FAILED
+      const message = err instanceof TunnelRefusedError ? err.reason : (err as Error).message
+      log.info({ err: message }, 'tunnel refused at destination')
+      refuse(stream, code, message)
       return
     }
     if (stream.status !== 'open') {
@@ -162,7 +175,7 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
       return
     }
     stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK)))
-    log.debug({ connector: `${dialed.connector.host}:${dialed.connector.port}` }, 'tunnel delivered to connector')
+    log.debug({ connector: dialed.address }, 'tunnel delivered to connector')
     pipe(host, streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o)), dialed.socket, rest, dialed.release, log)
     return
   }

@@ -2,21 +2,15 @@ import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { isHeldCopy } from '../core/flooding.js'
 import type { LinkStateDb } from '../core/lsdb.js'
+import type { AdvertisementCodec, ReceivedAdvertisement } from '../core/link-state.js'
 import type { Advertisement } from '../core/types.js'
-import { decodeAdvertisementBody, decodeSignedAd, encodeAdvertisementBody, encodeSignedAd } from '../wire/codec.js'
-
-/** What a signed advertisement from a neighbour turned out to be. */
-export type ReceivedAdvertisement =
-  | { kind: 'verified', ad: Advertisement }
-  /** Exactly the bytes already held (verified when stored): nothing to do. */
-  | { kind: 'held' }
-  | { kind: 'bad-signature', origin: string }
-  | { kind: 'malformed', message: string }
+import { decodeAdvertisementBody, decodeSignedAd, encodeAdvertisementBody, encodeSignedAd } from './codec.js'
 
 /**
  * Decodes a signed advertisement and checks it was signed by its origin's key
  * (the origin is a peer id, which embeds the public key). Never throws. Used by
- * the router and by the convergence simulation, so both pay the same cost.
+ * the router and by the convergence simulation (through advertisementCodec), so
+ * both pay the same cost.
  */
 export async function readAdvertisement (raw: Uint8Array, lsdb: LinkStateDb): Promise<ReceivedAdvertisement> {
   try {
@@ -36,4 +30,12 @@ export async function signAdvertisement (ad: Advertisement, privateKey: PrivateK
   const body = encodeAdvertisementBody(ad)
   const signature = await privateKey.sign(body)
   return encodeSignedAd({ body, signature })
+}
+
+/** The link-state engine's codec for a router with this key. */
+export function advertisementCodec (privateKey: PrivateKey): AdvertisementCodec {
+  return {
+    sign: async (ad) => await signAdvertisement(ad, privateKey),
+    read: async (raw, lsdb) => await readAdvertisement(raw, lsdb)
+  }
 }

@@ -1,0 +1,165 @@
+import type { Socket } from 'node:net'
+import type { Logger } from 'pino'
+import type { Target } from '../core/link-state.js'
+import { rankTargets, type Candidate } from '../core/select-target.js'
+import { ClientHead } from '../net/client-head.js'
+import { EARLY_BYTES_MAX } from '../net/constants.js'
+import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from '../net/splice.js'
+import { TunnelRefusedError, type OpenedTunnel } from '../net/tunnel.js'
+import { statusName } from '../wire/codec.js'
+
+/** At most this many targets are tried for one client connection. */
+export const MAX_TARGET_ATTEMPTS = 8
+
+/** A local workload's socket, dialed for one client. */
+export interface DialedConnector {
+  socket: Socket
+  release: () => void
+}
+
+/** What the ingress needs from its site; passed in, so tests can give it anything. */
+export interface IngressDeps {
+  selfId: string
+  /** Reachable targets for a key, with path costs (the link-state engine's index). */
+  targets: (routingKey: string) => readonly Target[]
+  /** Dials one of this site's own connectors for the key. */
+  connectLocal: (routingKey: string) => Promise<DialedConnector>
+  /** Opens a tunnel to `destination`; the client's first bytes ride with the header. */
+  openTunnel: (routingKey: string, destination: string, connectionId: number, head: ClientHead) => Promise<OpenedTunnel>
+  /** Bytes moved over the link to `peer` (the tunnel's first hop). */
+  activity: (peer: string, bytesIn: number, bytesOut: number) => void
+  /** Registers a running pipe, so shutdown can reset what is still open. */
+  track: (pipe: Promise<SpliceResult>, reset: () => void) => void
+  /** A connection was carried (`carried`), or failed with `reason`; a target was skipped with `reforwarded`. */
+  count: (event: { carried: string } | { failed: string, reason: string } | { reforwarded: string, reason: string }) => void
+  /** Open connections changed (status readers listen). */
+  changed: () => void
+  /** Logs a refusal at most once per key per interval, so a flood costs one line. */
+  logRefusal: (key: string, fields: object, msg: string) => void
+  log: Logger
+  newConnectionId: () => number
+}
+
+export interface ClientListener {
+  readonly config: { routingKey: string, maxConnections: number }
+  readonly openConnections: number
+}
+
+/**
+ * Client connections at this site's listeners: for each one, rank the
+ * targets by perceived cost (path + own cost + open connections), try them
+ * best first, and splice the client to a local connector or a tunnel. A
+ * target that fails before any byte reached a workload is skipped and the
+ * next one tried, with the client's first bytes replayed; so the client sees
+ * a failure only when no target works.
+ */
+export class Ingress {
+  /** Per routing key, per target peer id: client connections this router has open to it. */
+  private readonly openByTarget = new Map<string, Map<string, number>>()
+  /** Bytes carried per routing key for this site's listeners (in: from clients), counted as they move. */
+  readonly bytesByKey = new Map<string, { in: number, out: number }>()
+  private rotation = 0
+
+  constructor (private readonly deps: IngressDeps) {}
+
+  /** The targets for a key with this router's open connections to each: what ranking sees. */
+  candidates (routingKey: string): Array<Candidate<{ site: string }>> {
+    const open = this.openByTarget.get(routingKey)
+    return this.deps.targets(routingKey).map(t => ({ id: t.id, pathCost: t.pathCost, ownCost: t.ownCost, open: open?.get(t.id) ?? 0, value: { site: t.site } }))
+  }
+
+  /** Targets in the order the next client connection would try them. */
+  rank (routingKey: string): Array<Candidate<{ site: string }>> {
+    return rankTargets(this.candidates(routingKey), this.rotation++).slice(0, MAX_TARGET_ATTEMPTS)
+  }
+
+  private countOpen (routingKey: string, target: string, delta: number): void {
+    let perTarget = this.openByTarget.get(routingKey)
+    if (perTarget === undefined) {
+      perTarget = new Map()
+      this.openByTarget.set(routingKey, perTarget)
+    }
+    const n = (perTarget.get(target) ?? 0) + delta
+    if (n <= 0) perTarget.delete(target)
+    else perTarget.set(target, n)
+  }
+
+  private keyCounter (key: string): (direction: 'aToB' | 'bToA', n: number) => void {
+    let counts = this.bytesByKey.get(key)
+    if (counts === undefined) {
+      counts = { in: 0, out: 0 }
+      this.bytesByKey.set(key, counts)
+    }
+    const c = counts
+    return (direction, n) => {
+      if (direction === 'aToB') c.in += n
+      else c.out += n
+    }
+  }
+
+  /** A client connected to a listener (its socket paused, allowing half-open). */
+  async onClient (socket: Socket, listener: ClientListener): Promise<void> {
+    const key = listener.config.routingKey
+    const { deps } = this
+    socket.on('error', () => {})
+    if (listener.openConnections > listener.config.maxConnections) {
+      deps.logRefusal(`listener:${key}`, { key, limit: listener.config.maxConnections }, 'listener at its connection limit; refusing new clients')
+      deps.count({ failed: key, reason: 'listener_full' })
+      socket.resetAndDestroy()
+      return
+    }
+    const connectionId = deps.newConnectionId()
+    const log = deps.log.child({ conn: connectionId, key })
+    const ranked = this.rank(key)
+    const countKey = this.keyCounter(key)
+    const failures: string[] = []
+    // The client's first bytes are read now and sent behind the tunnel header.
+    const head = new ClientHead(socket, EARLY_BYTES_MAX)
+    for (const target of ranked) {
+      if (socket.destroyed) {
+        head.discard()
+        return
+      }
+      this.countOpen(key, target.id, +1)
+      let result: Promise<SpliceResult>
+      try {
+        if (target.id === deps.selfId) {
+          const dialed = await deps.connectLocal(key)
+          const early = head.handOver((chunk) => dialed.socket.write(chunk))
+          countKey('aToB', early.bytes)
+          result = splice(socketEndpoint(socket, 'client', early.ended), socketEndpoint(dialed.socket, 'connector'), { onBytes: countKey })
+          deps.track(result, () => { socket.resetAndDestroy(); dialed.socket.resetAndDestroy() })
+          void result.finally(dialed.release)
+        } else {
+          const tunnel = await deps.openTunnel(key, target.id, connectionId, head)
+          const early = head.handOver((chunk) => { tunnel.stream.send(chunk) })
+          countKey('aToB', early.bytes)
+          deps.activity(tunnel.via, 0, early.bytes)
+          result = splice(socketEndpoint(socket, 'client', early.ended), streamEndpoint(tunnel.stream, 'tunnel', (i, o) => deps.activity(tunnel.via, i, o)), { initialBToA: tunnel.rest, onBytes: countKey })
+          deps.track(result, () => { socket.resetAndDestroy(); tunnel.stream.abort(new Error('router stopping')) })
+        }
+      } catch (err) {
+        this.countOpen(key, target.id, -1)
+        deps.count({ reforwarded: key, reason: err instanceof TunnelRefusedError ? statusName(err.code).toLowerCase() : 'connect_failed' })
+        failures.push(`${target.value.site}: ${(err as Error).message}`)
+        log.debug({ target: target.value.site, err: (err as Error).message }, 'target failed, trying the next')
+        // Only a refusal proves that nothing reached a workload; a lost tunnel ends the attempt.
+        if (!(err instanceof TunnelRefusedError) && target.id !== deps.selfId) break
+        continue
+      }
+      log.debug({ target: target.value.site, cost: target.pathCost }, 'client connected')
+      deps.count({ carried: key })
+      deps.changed()
+      void result.then((r) => {
+        this.countOpen(key, target.id, -1)
+        deps.changed()
+        log.debug({ ...r, target: target.value.site }, 'client connection closed')
+      })
+      return
+    }
+    head.discard()
+    log.warn({ failures: failures.length > 0 ? failures : undefined }, ranked.length === 0 ? 'no target for routing key; closing client connection' : 'every target failed; closing client connection')
+    deps.count({ failed: key, reason: ranked.length === 0 ? 'no_target' : 'all_targets_failed' })
+    if (!socket.destroyed) socket.resetAndDestroy()
+  }
+}
