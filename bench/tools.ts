@@ -79,7 +79,7 @@ export async function haproxyHops (targets: Record<string, number>): Promise<{ p
     for (const port of Object.values(ports)) await waitListening(port)
   } catch (err) {
     proc.kill()
-    throw new Error(`haproxy did not start: ${stderr.trim()}`)
+    throw new Error(`haproxy did not start: ${stderr.trim()}`, { cause: err })
   }
   return { proc, ports, stop: () => { proc.kill(); rmSync(dir, { recursive: true, force: true }) } }
 }

@@ -27,7 +27,7 @@ export class ResourceStore {
       const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<Resources>
       resources = { links: parsed.links ?? [], listeners: parsed.listeners ?? [], connectors: parsed.connectors ?? [] }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${path} cannot be read (${(err as Error).message}); fix or move it away`)
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${path} cannot be read (${(err as Error).message}); fix or move it away`, { cause: err })
     }
     return new ResourceStore(path, resources)
   }

@@ -44,7 +44,7 @@ export async function loadIdentity (dataDir: string, nowMs = Date.now()): Promis
     try {
       privateKey = privateKeyFromProtobuf(stored)
     } catch (err) {
-      throw new Error(`${keyPath} does not hold a valid identity key (${(err as Error).message}); move it away to create a new identity`)
+      throw new Error(`${keyPath} does not hold a valid identity key (${(err as Error).message}); move it away to create a new identity`, { cause: err })
     }
   } else {
     privateKey = await generateKeyPair('Ed25519')

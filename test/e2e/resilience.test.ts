@@ -110,13 +110,12 @@ test('graceful restart: a target drains its connections, and a rolling restart u
 
   // A connection held through a keeps working while a drains, and a exits once it closes.
   let held = await dial(port)
-  let first = await readLine(held)
+  const first = await readLine(held)
   if (first !== 'a') { // land one on a: the next one goes there (open connections tip the balance)
     const other = await dial(port)
     assert.equal(await readLine(other), 'a')
     held.destroy()
     held = other
-    first = 'a'
   }
   const stopping = a.stop()
   await west.waitTargets('svc', ['b'], 3000)
