@@ -92,6 +92,15 @@ export class ClientHead {
   }
 
   /**
+   * The attempt was refused: nothing it was sent reached a workload, so the
+   * next target, whether it takes early bytes or not, gets every byte again.
+   */
+  rewind (): void {
+    this.forward = undefined
+    this.forwardedChunks = 0
+  }
+
+  /**
    * A target accepted: sends it what the current attempt has not had yet, stops
    * reading ahead and leaves the socket paused for whoever pipes it next.
    * Returns whether the client already finished sending.

@@ -139,6 +139,7 @@ export class Ingress {
           deps.track(result, () => { socket.resetAndDestroy(); tunnel.stream.abort(new Error('router stopping')) })
         }
       } catch (err) {
+        head.rewind()
         this.countOpen(key, target.id, -1)
         deps.count({ reforwarded: key, reason: err instanceof TunnelRefusedError ? statusName(err.code).toLowerCase() : 'connect_failed' })
         failures.push(`${target.value.site}: ${(err as Error).message}`)

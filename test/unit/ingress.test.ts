@@ -1,0 +1,154 @@
+import { test } from 'node:test'
+import { connect } from 'node:net'
+import assert from 'node:assert/strict'
+import { pino } from 'pino'
+import type { Target } from '../../src/core/link-state.js'
+import { LocalConnectors } from '../../src/edge/connector.js'
+import { Listener } from '../../src/edge/listener.js'
+import { TunnelLostError, TunnelRefusedError } from '../../src/net/tunnel.js'
+import { StatusCode } from '../../src/wire/codec.js'
+import { Ingress, type IngressDeps } from '../../src/router/ingress.js'
+import { closed, dial, echoServer, readLine, type TestServer } from '../helpers/tcp.js'
+import { waitFor } from '../helpers/wait.js'
+
+/**
+ * The ingress in one process: a real listener and a real local connector
+ * (echo workload on loopback); remote targets are tunnels that this test
+ * refuses or loses, so what is checked is the ingress's own logic: ranking,
+ * open counts, re-forwarding order, first bytes replayed after a refusal.
+ */
+
+const SELF = 'self'
+const KEY = 'svc'
+
+interface Bed {
+  ingress: Ingress
+  port: number
+  /** Remote targets in the order the ingress tried to open tunnels to them. */
+  tried: string[]
+  counts: string[]
+  close: () => Promise<void>
+}
+
+async function bed (targets: Target[], tunnel: (destination: string, firstBytes: Buffer) => Error, maxConnections = 100): Promise<Bed> {
+  const workload: TestServer = await echoServer()
+  const connectors = new LocalConnectors(1000)
+  connectors.add({ name: KEY, routingKey: KEY, host: '127.0.0.1', port: workload.port, cost: 0 })
+  const tried: string[] = []
+  const counts: string[] = []
+  const deps: IngressDeps = {
+    selfId: SELF,
+    targets: () => targets,
+    connectLocal: async (key) => await connectors.connect(key),
+    openTunnel: async (_key, destination, _id, head) => {
+      tried.push(destination)
+      // As openTunnel does over a responsive link: the first bytes go into the tunnel, then it is refused or lost.
+      await head.firstBytes()
+      const sent: Buffer[] = []
+      head.attach((chunk) => sent.push(Buffer.from(chunk)))
+      head.detach()
+      throw tunnel(destination, Buffer.concat(sent))
+    },
+    activity: () => {},
+    track: () => {},
+    count: (e) => counts.push('carried' in e ? 'carried' : 'failed' in e ? `failed:${e.reason}` : `reforwarded:${e.reason}`),
+    changed: () => {},
+    logRefusal: () => {},
+    log: pino({ level: 'silent' }),
+    newConnectionId: (() => { let n = 0; return () => ++n })()
+  }
+  const ingress = new Ingress(deps)
+  const listener = new Listener({ name: KEY, routingKey: KEY, host: '127.0.0.1', port: 0, maxConnections }, (socket, l) => { void ingress.onClient(socket, l) })
+  await listener.start()
+  return {
+    ingress,
+    port: listener.boundPort,
+    tried,
+    counts,
+    close: async () => { listener.close(); await workload.close() }
+  }
+}
+
+const target = (id: string, pathCost: number, ownCost = 0): Target => ({ id, site: id, pathCost, ownCost })
+
+test('targets are tried best first; each refusal moves on, and the client\'s first bytes reach the target that accepts', async () => {
+  // a (cost 1) and b (cost 2) refuse; this site's own connector (cost 3) takes the connection.
+  const b = await bed([target(SELF, 3), target('b', 2), target('a', 1)], (d) => new TunnelRefusedError(StatusCode.CONNECT_FAILED, `${d} refuses`))
+  try {
+    const client = await dial(b.port)
+    client.write('sent with the connect\n')
+    assert.equal(await readLine(client), 'sent with the connect')
+    assert.deepEqual(b.tried, ['a', 'b'])
+    assert.deepEqual(b.counts, ['reforwarded:connect_failed', 'reforwarded:connect_failed', 'carried'])
+    client.write('and after\n')
+    assert.equal(await readLine(client), 'and after')
+    client.destroy()
+  } finally {
+    await b.close()
+  }
+})
+
+test('open connections per target rise while held and fall when closed, and tilt the ranking', async () => {
+  // Two equal-cost targets: this site (0 + own cost 1) and r (path 1). r refuses, so every connection lands here.
+  const b = await bed([target(SELF, 0, 1), target('r', 1)], () => new TunnelRefusedError(StatusCode.NO_ROUTE, 'no'))
+  try {
+    const clients = []
+    for (let i = 0; i < 3; i++) {
+      const c = await dial(b.port)
+      c.write(`hello ${i}\n`)
+      assert.equal(await readLine(c), `hello ${i}`)
+      clients.push(c)
+    }
+    const open = (): number | undefined => b.ingress.candidates(KEY).find(c => c.id === SELF)?.open
+    assert.equal(open(), 3)
+    // Perceived cost now 1 + 3 = 4 here against 1 at r: r ranks first.
+    assert.deepEqual(b.ingress.rank(KEY).map(c => c.id), ['r', SELF])
+    for (const c of clients) c.destroy()
+    await waitFor('open count back to 0', () => open() === 0)
+    assert.deepEqual(b.ingress.rank(KEY).map(c => c.id).sort(), ['r', SELF].sort())
+  } finally {
+    await b.close()
+  }
+})
+
+test('a tunnel lost after client bytes went into it is not re-forwarded: the client is reset', async () => {
+  const b = await bed([target('a', 1), target(SELF, 5)], () => new TunnelLostError('lost'))
+  try {
+    const client = await dial(b.port)
+    client.write('maybe delivered')
+    assert.equal(await closed(client), 'reset')
+    assert.deepEqual(b.tried, ['a'])
+    assert.deepEqual(b.counts, ['reforwarded:connect_failed', 'failed:all_targets_failed'])
+  } finally {
+    await b.close()
+  }
+})
+
+test('no target: the client is reset at once and the failure counted', async () => {
+  const b = await bed([], () => new Error('unused'))
+  try {
+    // The reset may come before the connect completes, so the socket is watched from the start.
+    const client = connect({ port: b.port, host: '127.0.0.1' })
+    assert.equal(await closed(client), 'reset')
+    assert.deepEqual(b.counts, ['failed:no_target'])
+  } finally {
+    await b.close()
+  }
+})
+
+test('a refused target sees the same first bytes as the next one (replayed, not consumed)', async () => {
+  const seen: string[] = []
+  const b = await bed([target('a', 1), target(SELF, 2)], (d, first) => {
+    seen.push(`${d}:${first.toString()}`)
+    return new TunnelRefusedError(StatusCode.NO_ROUTE, 'no')
+  })
+  try {
+    const client = await dial(b.port)
+    client.write('GET /\n')
+    assert.equal(await readLine(client), 'GET /')
+    assert.deepEqual(seen, ['a:GET /\n'])
+    client.destroy()
+  } finally {
+    await b.close()
+  }
+})
