@@ -137,10 +137,10 @@ export class Router implements TunnelHost, ApiRouter {
     this.links.stop()
     await this.routing.withdraw()
     const { drainMs } = this.config.timers
-    const drainUntil = performance.now() + drainMs
+    const drainUntil = this.ticker.now() + drainMs
     if (this.activePipes.size > 0) this.log.info({ open: this.activePipes.size, drainMs }, 'draining open connections')
-    while (this.activePipes.size > 0 && performance.now() < drainUntil) {
-      await Promise.race([...this.activePipes.keys(), new Promise(resolve => setTimeout(resolve, Math.max(1, drainUntil - performance.now())))])
+    while (this.activePipes.size > 0 && this.ticker.now() < drainUntil) {
+      await Promise.race([...this.activePipes.keys(), new Promise(resolve => setTimeout(resolve, Math.max(1, drainUntil - this.ticker.now())))])
     }
     if (this.activePipes.size > 0) this.log.warn({ open: this.activePipes.size }, 'drain period over; resetting open connections')
     for (const reset of this.activePipes.values()) reset()
