@@ -191,7 +191,7 @@ function fromFlag (schema: ResourceSchema, text: string): Obj {
     options[option.key] = option.field.list === true ? [...(options[option.key] ?? []), value] : value
   }
   return readFields(schema, (key, field) => {
-    if (key in head) return { value: head[key] === '' ? undefined : head[key], where: flag }
+    if (Object.hasOwn(head, key)) return { value: head[key] === '' ? undefined : head[key], where: flag }
     return { value: options[key], where: `${flag} ${field.flagOption ?? key}` }
   })
 }
