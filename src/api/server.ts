@@ -4,8 +4,7 @@ import { createRequire } from 'node:module'
 import { STATUS_PAGE } from './page.js'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
-import type { ConnectorConfig, LinkConfig, ListenerConfig } from '../config/config.js'
-import { DEFAULT_MAX_CONNECTIONS_PER_LISTENER, parseHost, parseInteger, parseLinkTarget, parseName, parsePort, parseRoutingKey } from '../config/config.js'
+import { CONNECTOR, LINK, LISTENER } from '../config/resource-schemas.js'
 import { ConfigError } from '../config/errors.js'
 import { ResourceError, type ApiRouter } from './types.js'
 
@@ -18,44 +17,6 @@ function cytoscapeBundle (): Buffer {
 
 const EVENT_FLUSH_MS = 200
 const EVENT_TICK_MS = 1000
-
-type Body = Record<string, unknown>
-
-function allowOnly (body: Body, allowed: string[]): void {
-  for (const key of Object.keys(body)) if (!allowed.includes(key)) throw new BadRequest(`${key}: unknown field (expected ${allowed.join(', ')})`)
-}
-
-function listenerFrom (b: Body): ListenerConfig {
-  allowOnly(b, ['routingKey', 'port', 'host', 'name', 'maxConnections'])
-  return {
-    ...(b.name !== undefined ? { name: parseName(b.name, 'name') } : {}),
-    routingKey: parseRoutingKey(b.routingKey, 'routingKey'),
-    host: b.host === undefined ? '127.0.0.1' : parseHost(b.host, 'host'),
-    port: parsePort(b.port, 'port', true),
-    maxConnections: b.maxConnections === undefined ? DEFAULT_MAX_CONNECTIONS_PER_LISTENER : parseInteger(b.maxConnections, 'maxConnections', 1, 1_000_000)
-  }
-}
-
-function connectorFrom (b: Body): ConnectorConfig {
-  allowOnly(b, ['routingKey', 'port', 'host', 'name', 'cost'])
-  return {
-    ...(b.name !== undefined ? { name: parseName(b.name, 'name') } : {}),
-    routingKey: parseRoutingKey(b.routingKey, 'routingKey'),
-    host: b.host === undefined ? '127.0.0.1' : parseHost(b.host, 'host'),
-    port: parsePort(b.port, 'port'),
-    cost: b.cost === undefined ? 0 : parseInteger(b.cost, 'cost', 0, 1_000_000)
-  }
-}
-
-function linkFrom (b: Body): LinkConfig {
-  allowOnly(b, ['target', 'cost', 'name'])
-  if (typeof b.target !== 'string') throw new BadRequest('target: a join token or a multiaddr is required')
-  return {
-    ...(b.name !== undefined ? { name: parseName(b.name, 'name') } : {}),
-    ...parseLinkTarget(b.target, 'target'),
-    cost: b.cost === undefined ? 1 : parseInteger(b.cost, 'cost', 1, 1_000_000)
-  }
-}
 
 /** Bad input to the API: answered 400 with a message naming the field. */
 class BadRequest extends Error {}
@@ -199,13 +160,13 @@ export class AdminApi {
           send(res, 200, { connectors: this.router.status().connectors })
           return
         case 'POST /v1/listeners':
-          send(res, 201, await this.router.createListener(listenerFrom(await readJson(req))))
+          send(res, 201, await this.router.createListener(LISTENER.fromBody(await readJson(req))))
           return
         case 'POST /v1/connectors':
-          send(res, 201, await this.router.createConnector(connectorFrom(await readJson(req))))
+          send(res, 201, await this.router.createConnector(CONNECTOR.fromBody(await readJson(req))))
           return
         case 'POST /v1/links':
-          send(res, 201, await this.router.createLink(linkFrom(await readJson(req))))
+          send(res, 201, await this.router.createLink(LINK.fromBody(await readJson(req))))
           return
       }
       const del = /^DELETE \/v1\/(links|listeners|connectors)\/([^/]+)$/.exec(route)

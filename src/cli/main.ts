@@ -2,9 +2,10 @@
 import '../polyfill.js'
 import { Command, CommanderError, Option } from 'commander'
 import { runCommand } from './run.js'
-import { statusCommand } from './status.js'
+import { routesCommand, statusCommand } from './status.js'
 import { tokenIssueCommand } from './token.js'
-import * as res from './resources.js'
+import { addResourceCommands, withApiOptions } from './resource-commands.js'
+import { RESOURCE_COMMANDS } from './resources.js'
 import { VERSION } from './version.js'
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value]
@@ -55,46 +56,10 @@ token.command('issue')
   .option('--uses <n>', 'how many sites may redeem it (default: 1)')
   .action(async (opts) => { process.exitCode = await tokenIssueCommand(opts) })
 
-/** --api and --api-token, on every command that talks to a running router. */
-function withApiOptions (cmd: Command): Command {
-  return cmd
-    .option('--api <host:port>', 'admin API of the router (default: 127.0.0.1:7071)')
-    .option('--api-token <file>', 'bearer token for the admin API')
-}
-
-const link = program.command('link').description('links to other sites')
-withApiOptions(link.command('create <token|address>').description('link to another site (with a token it issued, or a file holding one); applied at once and kept across restarts'))
-  .option('--cost <n>', 'link cost (default: 1)')
-  .option('--name <name>', 'name to delete it by (default: the other site\'s name)')
-  .action(async (target: string, opts) => { process.exitCode = await res.linkCreate(target, opts) })
-withApiOptions(link.command('delete <name|peer-id>').description('stop keeping a link up and close it'))
-  .action(async (name: string, opts) => { process.exitCode = await res.linkDelete(name, opts) })
-withApiOptions(link.command('status').description('links of this site')).option('--json', 'print JSON')
-  .action(async (opts) => { process.exitCode = await res.linkStatus(opts) })
-
-const listener = program.command('listener').description('local ports that accept clients for a routing key')
-withApiOptions(listener.command('create <routing-key> <port>').description('accept clients for a routing key on a local port; applied at once and kept across restarts'))
-  .option('--host <host>', 'address to listen on (default: 127.0.0.1)')
-  .option('--name <name>', 'name to delete it by (default: the routing key)')
-  .action(async (key: string, port: string, opts) => { process.exitCode = await res.listenerCreate(key, port, opts) })
-withApiOptions(listener.command('delete <name>').description('stop accepting clients (open connections go on)'))
-  .action(async (name: string, opts) => { process.exitCode = await res.listenerDelete(name, opts) })
-withApiOptions(listener.command('status').description('listeners of this site')).option('--json', 'print JSON')
-  .action(async (opts) => { process.exitCode = await res.listenerStatus(opts) })
-
-const connector = program.command('connector').description('local workloads offered to the mesh under a routing key')
-withApiOptions(connector.command('create <routing-key> <port>').description('offer a local workload to the mesh; applied at once and kept across restarts'))
-  .option('--host <host>', 'where the workload listens (default: 127.0.0.1)')
-  .option('--cost <n>', 'added to the path cost of this target (default: 0)')
-  .option('--name <name>', 'name to delete it by (default: the routing key)')
-  .action(async (key: string, port: string, opts) => { process.exitCode = await res.connectorCreate(key, port, opts) })
-withApiOptions(connector.command('delete <name>').description('withdraw a workload from the mesh'))
-  .action(async (name: string, opts) => { process.exitCode = await res.connectorDelete(name, opts) })
-withApiOptions(connector.command('status').description('connectors of this site')).option('--json', 'print JSON')
-  .action(async (opts) => { process.exitCode = await res.connectorStatus(opts) })
+addResourceCommands(program, RESOURCE_COMMANDS)
 
 withApiOptions(program.command('routes').description('lowest-cost routes from this site to every router')).option('--json', 'print JSON')
-  .action(async (opts) => { process.exitCode = await res.routes(opts) })
+  .action(async (opts) => { process.exitCode = await routesCommand(opts) })
 
 program.command('version').description('print the version').action(() => { process.stdout.write(`portmesh ${VERSION}\n`) })
 

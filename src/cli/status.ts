@@ -7,6 +7,13 @@ export interface StatusOptions {
   json?: boolean
 }
 
+export async function routesCommand (opts: StatusOptions): Promise<number> {
+  return await withApi(opts, async (api) => {
+    const { routes } = await callApi<{ routes: RouterStatus['routers'] }>(api, 'GET', '/v1/routes')
+    process.stdout.write(opts.json === true ? JSON.stringify(routes, null, 2) + '\n' : formatRoutes(routes))
+  })
+}
+
 export async function statusCommand (opts: StatusOptions): Promise<number> {
   return await withApi(opts, async (api) => {
     const status = await callApi<RouterStatus>(api, 'GET', '/v1/status')

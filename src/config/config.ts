@@ -1,36 +1,11 @@
-import { multiaddr } from '@multiformats/multiaddr'
 import { ConfigError } from './errors.js'
-import { decodeToken, looksLikeToken, TokenError } from '../wire/token.js'
+import { CONNECTOR, LINK, LISTENER, type ConnectorConfig, type LinkConfig, type ListenerConfig } from './resource-schemas.js'
+import { isObj, parseHostPort, parseInteger, parseList, parseMultiaddr, parseString, rejectUnknown, type Obj } from './values.js'
 
-export interface LinkConfig {
-  /** Set for links created through the admin API (and for those named in the config file). */
-  name?: string
-  /**
-   * A multiaddr with /tcp/, optionally ending in /p2p/<peer id> (then verified
-   * on connect); for a token link, the issuer's first address (for display).
-   */
-  address: string
-  cost: number
-  /** The join token's text, when the link was given as a token. */
-  token?: string
-}
-
-export interface ConnectorConfig {
-  name?: string
-  routingKey: string
-  host: string
-  port: number
-  cost: number
-}
-
-export interface ListenerConfig {
-  name?: string
-  routingKey: string
-  host: string
-  port: number
-  /** Client connections open at once; beyond it new clients are refused, open ones unharmed. */
-  maxConnections: number
-}
+// Resources and value parsers live beside this file; everything that imported them from here still can.
+export type { ConnectorConfig, LinkConfig, ListenerConfig } from './resource-schemas.js'
+export { DEFAULT_MAX_CONNECTIONS_PER_LISTENER, parseConnectorFlag, parseLinkFlag, parseListenerFlag } from './resource-schemas.js'
+export { parseHost, parseHostPort, parseInteger, parseLinkTarget, parseName, parsePort, parseRoutingKey } from './values.js'
 
 export interface LimitsConfig {
   /** Tunnel streams a single peer may have open through this router at once. */
@@ -89,8 +64,6 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   joinWindowMs: 10_000
 }
 
-export const DEFAULT_MAX_CONNECTIONS_PER_LISTENER = 16_384
-
 export const DEFAULTS = {
   dataDir: './portmesh-data',
   listen: ['/ip4/0.0.0.0/tcp/7070'],
@@ -99,7 +72,6 @@ export const DEFAULTS = {
   logLevel: 'info'
 }
 
-const ROUTING_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/
 const SITE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
@@ -117,183 +89,6 @@ export interface FlagSettings {
   logLevel?: string
   /** The admin API bearer token (already read from its file). */
   apiToken?: string
-}
-
-type Obj = Record<string, unknown>
-
-function isObj (v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function rejectUnknown (value: Obj, allowed: string[], field: string): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) {
-      const where = field === '' ? key : `${field}.${key}`
-      throw new ConfigError(where, `unknown setting (expected one of: ${allowed.join(', ')})`)
-    }
-  }
-}
-
-export function parseInteger (value: unknown, field: string, min: number, max: number): number {
-  const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value
-  if (typeof n !== 'number' || !Number.isInteger(n)) throw new ConfigError(field, `must be a whole number, got ${JSON.stringify(value)}`)
-  if (n < min || n > max) throw new ConfigError(field, `must be between ${min} and ${max}, got ${n}`)
-  return n
-}
-
-function parseString (value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(field, `must be a non-empty string, got ${JSON.stringify(value)}`)
-  return value.trim()
-}
-
-export function parseRoutingKey (value: unknown, field: string): string {
-  const key = parseString(value, field)
-  if (!ROUTING_KEY.test(key)) throw new ConfigError(field, `routing key ${JSON.stringify(key)} must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit`)
-  return key
-}
-
-/** A name for a link, listener or connector: what `delete` takes. */
-export function parseName (value: unknown, field: string): string {
-  const name = parseString(value, field)
-  if (!ROUTING_KEY.test(name)) throw new ConfigError(field, `name ${JSON.stringify(name)} must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit`)
-  return name
-}
-
-export function parsePort (value: unknown, field: string, allowZero = false): number {
-  return parseInteger(value, field, allowZero ? 0 : 1, 65535)
-}
-
-export function parseHost (value: unknown, field: string): string {
-  const host = parseString(value, field)
-  if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new ConfigError(field, `not a host name or IP address: ${JSON.stringify(host)}`)
-  return host
-}
-
-/** Splits "host:port", "[v6]:port" or ":port". */
-export function parseHostPort (text: string, field: string, allowZero = false): { host: string, port: number } {
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:\s]*):(\d+)$/.exec(text)
-  if (m == null) throw new ConfigError(field, `expected HOST:PORT, got ${JSON.stringify(text)}`)
-  return { host: m[1] === '' ? '127.0.0.1' : parseHost(m[1], field), port: parsePort(m[2], field, allowZero) }
-}
-
-function parseMultiaddr (value: unknown, field: string, requirePeerOk: boolean): string {
-  const text = parseString(value, field)
-  let ma
-  try {
-    ma = multiaddr(text)
-  } catch (err) {
-    throw new ConfigError(field, `not a multiaddr (${(err as Error).message}): ${JSON.stringify(text)}`)
-  }
-  const names = ma.getComponents().map(c => c.name)
-  if (!names.includes('tcp')) throw new ConfigError(field, `must be a TCP multiaddr such as /ip4/10.1.2.3/tcp/7070, got ${JSON.stringify(text)}`)
-  if (!requirePeerOk && names.includes('p2p')) throw new ConfigError(field, `a listen address takes no /p2p/ part: ${JSON.stringify(text)}`)
-  return ma.toString()
-}
-
-/** Parses key=value options after the first comma, e.g. "cost=5". */
-function parseOptions (parts: string[], field: string, allowed: string[]): Record<string, string> {
-  const options: Record<string, string> = {}
-  for (const part of parts) {
-    const eq = part.indexOf('=')
-    const name = eq < 0 ? part : part.slice(0, eq)
-    if (!allowed.includes(name) || eq < 0) throw new ConfigError(field, `unknown option ${JSON.stringify(part)} (expected ${allowed.map(a => `${a}=N`).join(', ')})`)
-    options[name] = part.slice(eq + 1)
-  }
-  return options
-}
-
-/** A link target: a join token's text or a multiaddr. */
-export function parseLinkTarget (text: string, field: string): Pick<LinkConfig, 'address' | 'token'> {
-  if (looksLikeToken(text)) {
-    try {
-      const token = decodeToken(text)
-      return { address: `${token.addresses[0]}`, token: text.trim() }
-    } catch (err) {
-      if (err instanceof TokenError) throw new ConfigError(field, err.message)
-      throw err
-    }
-  }
-  return { address: parseMultiaddr(text, field, true) }
-}
-
-/** `--link ADDRESS-OR-TOKEN[,cost=N]` (a token file is read before this, in load.ts) */
-export function parseLinkFlag (text: string): LinkConfig {
-  const [target, ...rest] = text.split(',')
-  const options = parseOptions(rest, '--link', ['cost'])
-  return {
-    ...parseLinkTarget(target, '--link'),
-    cost: options.cost === undefined ? 1 : parseInteger(options.cost, '--link cost', 1, 1_000_000)
-  }
-}
-
-/** `--connector KEY=HOST:PORT[,cost=N]` */
-export function parseConnectorFlag (text: string): ConnectorConfig {
-  const [spec, ...rest] = text.split(',')
-  const eq = spec.indexOf('=')
-  if (eq < 0) throw new ConfigError('--connector', `expected KEY=HOST:PORT[,cost=N], got ${JSON.stringify(text)}`)
-  const options = parseOptions(rest, '--connector', ['cost'])
-  return {
-    routingKey: parseRoutingKey(spec.slice(0, eq), '--connector'),
-    ...parseHostPort(spec.slice(eq + 1), '--connector'),
-    cost: options.cost === undefined ? 0 : parseInteger(options.cost, '--connector cost', 0, 1_000_000)
-  }
-}
-
-/** `--listener KEY=HOST:PORT[,max=N]` */
-export function parseListenerFlag (text: string): ListenerConfig {
-  const [spec, ...rest] = text.split(',')
-  const eq = spec.indexOf('=')
-  if (eq < 0) throw new ConfigError('--listener', `expected KEY=HOST:PORT[,max=N], got ${JSON.stringify(text)}`)
-  const options = parseOptions(rest, '--listener', ['max'])
-  return {
-    routingKey: parseRoutingKey(spec.slice(0, eq), '--listener'),
-    ...parseHostPort(spec.slice(eq + 1), '--listener', true),
-    maxConnections: options.max === undefined ? DEFAULT_MAX_CONNECTIONS_PER_LISTENER : parseInteger(options.max, '--listener max', 1, 1_000_000)
-  }
-}
-
-function parseList<T> (value: unknown, field: string, item: (v: unknown, field: string) => T): T[] {
-  if (value === undefined || value === null) return []
-  if (!Array.isArray(value)) throw new ConfigError(field, 'must be a list')
-  return value.map((v, i) => item(v, `${field}[${i}]`))
-}
-
-function linkFromFile (v: unknown, field: string): LinkConfig {
-  if (typeof v === 'string') return { ...parseLinkTarget(v, field), cost: 1 }
-  if (!isObj(v)) throw new ConfigError(field, 'must be an address, a token, or {address or token, cost}')
-  rejectUnknown(v, ['name', 'address', 'token', 'cost'], field)
-  if ((v.address === undefined) === (v.token === undefined)) throw new ConfigError(field, 'needs exactly one of address or token')
-  const target = v.token !== undefined ? parseString(v.token, `${field}.token`) : parseString(v.address, `${field}.address`)
-  if (v.token !== undefined && !looksLikeToken(target)) throw new ConfigError(`${field}.token`, 'this is not a portmesh token (it should start with portmesh-token-v1:)')
-  return {
-    ...(v.name !== undefined ? { name: parseName(v.name, `${field}.name`) } : {}),
-    ...parseLinkTarget(target, v.token !== undefined ? `${field}.token` : `${field}.address`),
-    cost: v.cost === undefined ? 1 : parseInteger(v.cost, `${field}.cost`, 1, 1_000_000)
-  }
-}
-
-function connectorFromFile (v: unknown, field: string): ConnectorConfig {
-  if (!isObj(v)) throw new ConfigError(field, 'must be {routingKey, host, port, cost}')
-  rejectUnknown(v, ['name', 'routingKey', 'host', 'port', 'cost'], field)
-  return {
-    ...(v.name !== undefined ? { name: parseName(v.name, `${field}.name`) } : {}),
-    routingKey: parseRoutingKey(v.routingKey, `${field}.routingKey`),
-    host: v.host === undefined ? '127.0.0.1' : parseHost(v.host, `${field}.host`),
-    port: parsePort(v.port, `${field}.port`),
-    cost: v.cost === undefined ? 0 : parseInteger(v.cost, `${field}.cost`, 0, 1_000_000)
-  }
-}
-
-function listenerFromFile (v: unknown, field: string): ListenerConfig {
-  if (!isObj(v)) throw new ConfigError(field, 'must be {routingKey, host, port}')
-  rejectUnknown(v, ['name', 'routingKey', 'host', 'port', 'maxConnections'], field)
-  return {
-    ...(v.name !== undefined ? { name: parseName(v.name, `${field}.name`) } : {}),
-    routingKey: parseRoutingKey(v.routingKey, `${field}.routingKey`),
-    host: v.host === undefined ? '127.0.0.1' : parseHost(v.host, `${field}.host`),
-    port: parsePort(v.port, `${field}.port`, true),
-    maxConnections: v.maxConnections === undefined ? DEFAULT_MAX_CONNECTIONS_PER_LISTENER : parseInteger(v.maxConnections, `${field}.maxConnections`, 1, 1_000_000)
-  }
 }
 
 function limitsFromFile (v: unknown): LimitsConfig {
@@ -347,9 +142,9 @@ export function buildConfig (file: unknown, flags: FlagSettings, defaultSite: st
   const apiText = flags.api ?? (f.api !== undefined ? parseString(f.api, 'api') : DEFAULTS.api)
   const api = parseHostPort(apiText, flags.api !== undefined ? '--api' : 'api', true)
 
-  const links = flags.links !== undefined && flags.links.length > 0 ? flags.links.map(parseLinkFlag) : parseList(f.links, 'links', linkFromFile)
-  const connectors = flags.connectors !== undefined && flags.connectors.length > 0 ? flags.connectors.map(parseConnectorFlag) : parseList(f.connectors, 'connectors', connectorFromFile)
-  const listeners = flags.listeners !== undefined && flags.listeners.length > 0 ? flags.listeners.map(parseListenerFlag) : parseList(f.listeners, 'listeners', listenerFromFile)
+  const links = flags.links !== undefined && flags.links.length > 0 ? flags.links.map(LINK.fromFlag) : parseList(f.links, 'links', LINK.fromFile)
+  const connectors = flags.connectors !== undefined && flags.connectors.length > 0 ? flags.connectors.map(CONNECTOR.fromFlag) : parseList(f.connectors, 'connectors', CONNECTOR.fromFile)
+  const listeners = flags.listeners !== undefined && flags.listeners.length > 0 ? flags.listeners.map(LISTENER.fromFlag) : parseList(f.listeners, 'listeners', LISTENER.fromFile)
 
   const timers: TimersConfig = { ...DEFAULT_TIMERS, ...timersFromFile(f.timers) }
   if (flags.livenessTimeoutMs !== undefined) timers.livenessTimeoutMs = parseInteger(flags.livenessTimeoutMs, '--liveness-timeout', 10, 3_600_000)
