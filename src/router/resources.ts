@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net'
 import type { Logger } from 'pino'
 import type { ConnectorConfig, LinkConfig, ListenerConfig } from '../config/config.js'
-import type { ResourceStore } from '../config/resources.js'
+import type { ResourceStore } from '../config/resource-store.js'
 import type { LocalConnectors } from '../edge/connector.js'
 import { Listener } from '../edge/listener.js'
 import { ResourceError } from '../api/types.js'
