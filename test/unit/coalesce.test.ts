@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, connect, type Socket } from 'node:net'
 import { once } from 'node:events'
-import { coalesceWrites } from '../../src/net/coalesce.js'
+import { coalesceWrites, decodeNoiseLength, quietLengthDecoder } from '../../src/net/libp2p-patches/index.js'
 
 /** A loopback socket pair; the server side collects what it receives. */
 async function pair (): Promise<{ client: Socket, received: () => Promise<Buffer>, close: () => void }> {
@@ -67,7 +67,6 @@ test('a connection that is not a TCP socket connection is left as it is', () => 
 
 test('Noise lengths decode the same without a new error per read', async () => {
   const { Uint8ArrayList } = await import('uint8arraylist')
-  const { decodeNoiseLength, quietLengthDecoder } = await import('../../src/net/coalesce.js')
   assert.equal(decodeNoiseLength(Uint8Array.from([0x12, 0x34, 0xff])), 0x1234)
   assert.equal(decodeNoiseLength(new Uint8ArrayList(Uint8Array.from([0xff]), Uint8Array.from([0xfe]))), 0xfffe)
   // Too short: a RangeError (the decoder's caller waits for more on RangeError), the same one every time.

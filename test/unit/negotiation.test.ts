@@ -8,9 +8,8 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { Stream, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
-import { ProtocolRefusedError, withFastNegotiation } from '../../src/net/negotiation.js'
+import { batchWindowUpdates, ProtocolRefusedError, withFastNegotiation } from '../../src/net/libp2p-patches/index.js'
 import { proposal } from '../../src/wire/multistream.js'
-import { batchWindowUpdates } from '../../src/net/window-updates.js'
 import { waitFor } from '../helpers/wait.js'
 
 const FAST = '/test/fast/1.0.0'
@@ -173,7 +172,7 @@ test('a stream that proposes only part of a protocol and goes quiet is aborted a
 })
 
 test('window updates: a stream that has received less than half its window sends none; past half it sends one', async () => {
-  batchWindowUpdates()
+  await batchWindowUpdates()
   const { a, b, stop } = await pair()
   try {
     // b answers each message with one byte once it has received `want` bytes in all.
