@@ -223,6 +223,60 @@ test('fast-negotiation-inbound: bytes and a FIN right behind the proposal reach 
   }
 })
 
+/**
+ * Holds b's side of the next connection between its muxer and libp2p's
+ * Connection (which is what listens for the muxer's streams), through the
+ * connection gater libp2p consults in between, until `release` is called.
+ */
+function holdInboundUpgrade (b: Libp2p): { muxers: StreamMuxer[], release: () => void } {
+  const components = (b as unknown as { components: { connectionGater: Record<string, unknown>, upgrader: { streamMuxers: Map<string, { createStreamMuxer: (c: unknown) => StreamMuxer }> } } }).components
+  const muxers: StreamMuxer[] = []
+  for (const factory of components.upgrader.streamMuxers.values()) {
+    const create = factory.createStreamMuxer.bind(factory)
+    factory.createStreamMuxer = (c) => { const m = create(c); muxers.push(m); return m }
+  }
+  let release = (): void => {}
+  const released = new Promise<void>(resolve => { release = resolve })
+  components.connectionGater.denyInboundUpgradedConnection = async () => { await released; return false }
+  return { muxers, release }
+}
+
+test('fast-negotiation-inbound keeps libp2p\'s maxEarlyStreams guard: up to 10 streams opened before anyone listens wait and work; an 11th aborts the muxer, as libp2p does', async () => {
+  const { a, b, stop } = await pair()
+  try {
+    const calls: string[] = []
+    await b.handle(TUNNEL_PROTOCOL, reverser(calls))
+    const MAX_EARLY_STREAMS = 10 // @libp2p/utils' default, which createNode keeps
+
+    // Exactly the limit: the streams wait as early streams and are handled once libp2p listens.
+    const held = holdInboundUpgrade(b)
+    const conn = await a.dial(b.getMultiaddrs()[0])
+    const streams = await Promise.all(Array.from({ length: MAX_EARLY_STREAMS }, async () => await conn.newStream(TUNNEL_PROTOCOL, { negotiateFully: false })))
+    for (const [i, s] of streams.entries()) s.send(Buffer.from(`early ${i}`))
+    const muxer = await waitFor('b\'s muxer', () => held.muxers[0])
+    const early = (): number => (muxer as unknown as { earlyStreams: Stream[] }).earlyStreams.length
+    await waitFor('10 early streams at b', () => early() === MAX_EARLY_STREAMS)
+    assert.equal(muxer.status, 'open')
+    held.release()
+    const backs = await Promise.all(streams.map(async (s) => { const back = readAll(s); await s.close(); return (await back).toString() }))
+    assert.deepEqual(backs, streams.map((_, i) => Buffer.from(`early ${i}`).reverse().toString()))
+    await conn.close()
+
+    // One more: b's muxer is aborted (libp2p's MaxEarlyStreamsError) and a's streams with it.
+    const over = holdInboundUpgrade(b)
+    const conn2 = await a.dial(b.getMultiaddrs()[0])
+    assert.notEqual(conn2, conn)
+    const streams2 = await Promise.all(Array.from({ length: MAX_EARLY_STREAMS + 1 }, async () => await conn2.newStream(TUNNEL_PROTOCOL, { negotiateFully: false })))
+    const muxer2 = await waitFor('b\'s second muxer', () => over.muxers[0])
+    await waitFor('b\'s muxer to be aborted', () => muxer2.status === 'closed', 5_000)
+    await waitFor('a\'s streams to be aborted', () => streams2.every(s => s.status === 'aborted' || s.status === 'reset'), 5_000)
+    over.release()
+    assert.equal(calls.length, MAX_EARLY_STREAMS, 'a stream past the limit reached the handler')
+  } finally {
+    await stop()
+  }
+})
+
 test('tcp-write-coalescing: everything a connection writes in one event-loop turn leaves in one writev', async () => {
   const { a, b, stop } = await pair()
   try {

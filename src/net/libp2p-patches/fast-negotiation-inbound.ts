@@ -1,4 +1,5 @@
 import type { Stream, StreamMuxer } from '@libp2p/interface'
+import * as utils from '@libp2p/utils'
 import { bytesOf, type Chunk, type StreamInternals } from './fast-negotiation-outbound.js'
 import { declarePatch } from './registry.js'
 
@@ -12,8 +13,8 @@ import { declarePatch } from './registry.js'
  * Applies per muxer, by replacing @libp2p/utils' AbstractStreamMuxer
  * `onRemoteStream` with a copy that holds the 'stream' event back until the
  * protocol is known (using the muxer's `streams`, `earlyStreams`,
- * `cleanUpStream`, `listenerCount` and `safeDispatchEvent`), and per stream,
- * an own `onData` until the proposal is read.
+ * `maxEarlyStreams`, `cleanUpStream`, `listenerCount`, `safeDispatchEvent`
+ * and `abort`), and per stream, an own `onData` until the proposal is read.
  * It asks libp2p's registrar (`getHandler`) which protocols are handled, and
  * relies on libp2p's Connection taking a stream whose `protocol` is set as
  * negotiated.
@@ -33,27 +34,35 @@ export interface Proposal { protocol: string, bytes: Uint8Array }
 interface MuxerInternals {
   streams?: unknown
   earlyStreams?: unknown
+  maxEarlyStreams?: unknown
   cleanUpStream?: unknown
   onRemoteStream?: unknown
   listenerCount?: unknown
   safeDispatchEvent?: unknown
+  abort?: unknown
 }
 
 interface Internals {
   streams: Stream[]
   earlyStreams: Stream[]
+  maxEarlyStreams: number
   cleanUpStream: (stream: Stream) => void
   onRemoteStream: (stream: Stream) => void
   listenerCount: (type: string) => number
   safeDispatchEvent: (type: string, detail: { detail: Stream }) => void
+  abort: (err: Error) => void
 }
+
+/** libp2p's own error for the guard below, so a peer sees what an unpatched libp2p would do. */
+const MaxEarlyStreamsError: new (message: string) => Error = (utils as { MaxEarlyStreamsError?: new (message: string) => Error }).MaxEarlyStreamsError ??
+  class extends Error { override name = 'MaxEarlyStreamsError' }
 
 const replacements = new WeakSet<object>()
 
 function hasInternals (m: MuxerInternals): m is MuxerInternals & Internals {
-  return Array.isArray(m.streams) && Array.isArray(m.earlyStreams) &&
+  return Array.isArray(m.streams) && Array.isArray(m.earlyStreams) && typeof m.maxEarlyStreams === 'number' &&
     typeof m.cleanUpStream === 'function' && typeof m.onRemoteStream === 'function' &&
-    typeof m.listenerCount === 'function' && typeof m.safeDispatchEvent === 'function'
+    typeof m.listenerCount === 'function' && typeof m.safeDispatchEvent === 'function' && typeof m.abort === 'function'
 }
 
 /**
@@ -64,6 +73,8 @@ export function acceptWithoutWaiting (muxer: StreamMuxer, proposals: Proposal[],
   const m = muxer as unknown as MuxerInternals
   if (!hasInternals(m)) return
   const { streams, cleanUpStream, onRemoteStream } = m
+  // Streams that arrived while nobody listened for 'stream' and whose proposal is still being read.
+  let earlyUndecided = 0
   const replacement = (stream: Stream): void => {
     if (typeof (stream as unknown as StreamInternals).onData !== 'function' || !Array.isArray(m.earlyStreams)) {
       fastNegotiationInbound.observe(false, 'a Yamux stream without onData, or a muxer without earlyStreams')
@@ -73,11 +84,20 @@ export function acceptWithoutWaiting (muxer: StreamMuxer, proposals: Proposal[],
     // What onRemoteStream does, with the 'stream' event held back until the stream's protocol is known.
     streams.push(stream)
     cleanUpStream.call(muxer, stream)
-    readProposal(stream, proposals, handled, timeoutMs, (s) => {
+    const early = m.listenerCount('stream') === 0
+    if (early) earlyUndecided++
+    readProposal(stream, proposals, handled, timeoutMs, () => { if (early) earlyUndecided-- }, (s) => {
       // A stream that arrives before libp2p listens (the connection's first moments) waits with the muxer's early streams.
       if (m.listenerCount('stream') > 0) m.safeDispatchEvent('stream', { detail: s })
       else m.earlyStreams.push(s)
     })
+    // libp2p's guard, as AbstractStreamMuxer.onRemoteStream applies it: a
+    // stream that arrives while nobody listens is early from that moment, and
+    // more than maxEarlyStreams of them abort the muxer.
+    if (early) {
+      const n = m.earlyStreams.length + earlyUndecided
+      if (n > m.maxEarlyStreams) m.abort(new MaxEarlyStreamsError(`Too many early streams were opened - ${n}/${m.maxEarlyStreams}`))
+    }
   }
   replacements.add(replacement)
   m.onRemoteStream = replacement
@@ -94,9 +114,9 @@ export function acceptsWithoutWaiting (muxer: StreamMuxer): boolean {
  * `proposals`; then answers and dispatches it negotiated, or dispatches it
  * with its bytes for libp2p to negotiate. A stream that proposes nothing
  * complete within `timeoutMs` is aborted, as libp2p's own negotiation timeout
- * would.
+ * would. `decided` runs once, when the stream is dispatched, closed or aborted.
  */
-function readProposal (stream: Stream, proposals: Proposal[], handled: (protocol: string) => boolean, timeoutMs: number, dispatch: (stream: Stream) => void): void {
+function readProposal (stream: Stream, proposals: Proposal[], handled: (protocol: string) => boolean, timeoutMs: number, decided: () => void, dispatch: (stream: Stream) => void): void {
   const s = stream as unknown as StreamInternals
   const deliver = s.onData as (data: Chunk) => void
   let held: Uint8Array = new Uint8Array(0)
@@ -108,6 +128,7 @@ function readProposal (stream: Stream, proposals: Proposal[], handled: (protocol
     clearTimeout(timer)
     stream.removeEventListener('remoteCloseWrite', onRemoteEnd)
     stream.removeEventListener('close', onClose)
+    decided()
   }
   // The far end finished writing before a whole proposal: libp2p's negotiation reads what there is and fails.
   const onRemoteEnd = (): void => {
