@@ -1,6 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { RouterStatus } from './types.js'
 
+import { libp2pPatchStates } from '../net/libp2p-patches/index.js'
+
 /**
  * Prometheus metrics, names prefixed portmesh_ with units in the names.
  * Counters are bumped by the router as things happen; gauges that mirror
@@ -69,5 +71,13 @@ export class Metrics {
     const linkBytes = new Counter({ name: 'portmesh_link_bytes_total', help: 'Tunnel bytes over the link (in: received from the peer, out: sent to it)', labelNames: ['peer', 'site', 'direction'], registers, collect: refresh })
     const keyBytes = new Counter({ name: 'portmesh_connection_bytes_total', help: 'Bytes carried for clients of this site\'s listeners (in: from the client, out: to it)', labelNames: ['routing_key', 'direction'], registers, collect: refresh })
     const targets = new Gauge({ name: 'portmesh_service_targets', help: 'Reachable targets per routing key', labelNames: ['routing_key'], registers, collect: refresh })
+    // Read from the patches' own record at scrape time: a patch refused by a connection since start-up shows 0.
+    const patchActive = new Gauge({
+      name: 'portmesh_libp2p_patch_active',
+      help: '1 while the libp2p patch is in effect, 0 where libp2p\'s own code runs instead (see the start-up warning)',
+      labelNames: ['patch'],
+      registers,
+      collect: () => { for (const p of libp2pPatchStates()) patchActive.set({ patch: p.name }, p.active ? 1 : 0) }
+    })
   }
 }

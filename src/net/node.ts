@@ -3,18 +3,19 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
-import type { ComponentLogger, Logger, Peer, PeerStore, PrivateKey } from '@libp2p/interface'
-import { withCoalescedWrites } from './coalesce.js'
+import type { ComponentLogger, Logger, PrivateKey } from '@libp2p/interface'
+import type { Logger as Log } from 'pino'
 import { HEADER_TIMEOUT_MS, MAX_STREAM_READ_BUFFER_BYTES, MAX_STREAM_WINDOW_BYTES } from './constants.js'
 import { TUNNEL_PROTOCOL } from '../wire/constants.js'
-import { withFastNegotiation } from './negotiation.js'
-import { batchWindowUpdates } from './window-updates.js'
+import { installLibp2pPatches, patchPeerStore, reportLibp2pPatches, withCoalescedWrites, withFastNegotiation } from './libp2p-patches/index.js'
 
 export interface NodeOptions {
   privateKey: PrivateKey
   listen: string[]
   /** Upper bound on streams per connection per direction (tunnels plus one link stream). */
   maxStreamsPerConnection: number
+  /** Where a libp2p patch that is not in effect, or runs on an untested version, is reported. */
+  log?: Log
 }
 
 /**
@@ -23,7 +24,7 @@ export interface NodeOptions {
  * and link-state advertisements only.
  */
 export async function createNode (options: NodeOptions): Promise<Libp2p> {
-  batchWindowUpdates()
+  await installLibp2pPatches()
   const node = await createLibp2p({
     privateKey: options.privateKey,
     // libp2p's own debug logging is off unless DEBUG is set; even off, it
@@ -33,7 +34,7 @@ export async function createNode (options: NodeOptions): Promise<Libp2p> {
     addresses: { listen: options.listen },
     transports: [tcp({ outboundSocketInactivityTimeout: 0, inboundSocketInactivityTimeout: 0 })],
     connectionEncrypters: [withCoalescedWrites(noise())],
-    // Tunnel streams negotiate without a round trip (negotiation.ts).
+    // Tunnel streams negotiate without a round trip (libp2p-patches/fast-negotiation.ts).
     streamMuxers: [withFastNegotiation(yamux({
       maxInboundStreams: options.maxStreamsPerConnection,
       maxOutboundStreams: options.maxStreamsPerConnection,
@@ -63,38 +64,9 @@ export async function createNode (options: NodeOptions): Promise<Libp2p> {
     },
     connectionMonitor: { enabled: false }
   })
-  skipRepeatedProtocolMerges(node.peerStore)
+  patchPeerStore(node)
+  reportLibp2pPatches(options.log)
   return node
-}
-
-/**
- * For every stream opened or accepted, libp2p records in the peer store that
- * the peer speaks that stream's protocol: a locked read, decode, encode and
- * write per tunnel, at both ends, which showed in the per-connection profile.
- * Once a peer is recorded with a protocol, later identical records are
- * skipped. (Only libp2p's stream code makes protocol-only merges here, and it
- * does not use the returned record.)
- */
-function skipRepeatedProtocolMerges (store: PeerStore): void {
-  const merge = store.merge.bind(store)
-  const recorded = new Map<string, { protocols: Set<string>, peer: Peer }>()
-  store.merge = async (id, data, mergeOptions) => {
-    const protocol = data.protocols?.length === 1 && Object.keys(data).length === 1 ? data.protocols[0] : undefined
-    const key = id.toString()
-    const known = recorded.get(key)
-    if (protocol !== undefined && known?.protocols.has(protocol) === true) return known.peer
-    const peer = await merge(id, data, mergeOptions)
-    if (protocol !== undefined) {
-      if (recorded.size >= 4096) recorded.clear()
-      const entry = recorded.get(key) ?? { protocols: new Set<string>(), peer }
-      entry.protocols.add(protocol)
-      entry.peer = peer
-      recorded.set(key, entry)
-    } else {
-      recorded.delete(key)
-    }
-    return peer
-  }
 }
 
 const silentLog: Logger = Object.assign(() => {}, {

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net'
 import type { Stream } from '@libp2p/interface'
 import type { Chunk } from '../wire/frames.js'
+import { keepReceiveWindowShut } from './libp2p-patches/index.js'
 
 /**
  * One end of a byte pipe. Adapters exist for a TCP socket and a libp2p stream;
@@ -264,7 +265,7 @@ export function streamEndpoint (stream: Stream, label = 'stream', onActivity?: (
       // resume() delivers what was buffered and only then re-opens the muxer's
       // receive window; if that delivery paused us again, the window must stay
       // shut, or the peer may send past our read buffer limit.
-      if (wantPaused) (stream as unknown as { sendPause?: () => void }).sendPause?.()
+      if (wantPaused) keepReceiveWindowShut(stream)
     },
     end () {
       if (stream.writeStatus === 'writable') {

@@ -8,9 +8,8 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { Stream, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
-import { ProtocolRefusedError, withFastNegotiation } from '../../src/net/negotiation.js'
+import { ProtocolRefusedError, withFastNegotiation } from '../../src/net/libp2p-patches/index.js'
 import { proposal } from '../../src/wire/multistream.js'
-import { batchWindowUpdates } from '../../src/net/window-updates.js'
 import { waitFor } from '../helpers/wait.js'
 
 const FAST = '/test/fast/1.0.0'
@@ -167,48 +166,6 @@ test('a stream that proposes only part of a protocol and goes quiet is aborted a
     raw.send(proposal(FAST).subarray(0, 25))
     await waitFor('the stream to be aborted by the far end', () => raw.status !== 'open', 5_000)
     assert.equal(calls.length, 0, 'a half proposal reached the handler')
-  } finally {
-    await stop()
-  }
-})
-
-test('window updates: a stream that has received less than half its window sends none; past half it sends one', async () => {
-  batchWindowUpdates()
-  const { a, b, stop } = await pair()
-  try {
-    // b answers each message with one byte once it has received `want` bytes in all.
-    let want = 1024
-    let received = 0
-    await b.node.handle(FAST, async (stream) => {
-      stream.addEventListener('message', (evt) => {
-        received += evt.data.byteLength
-        if (received >= want) stream.send(Buffer.from('k'))
-      })
-    })
-    const conn = await a.node.dial(b.node.getMultiaddrs()[0])
-    const stream = await conn.newStream(FAST, { negotiateFully: false })
-    const replies = async (n: number): Promise<void> => {
-      let got = 0
-      await new Promise<void>((resolve) => {
-        const onMessage = (evt: Event & { data?: { byteLength: number } }): void => {
-          got += evt.data?.byteLength ?? 0
-          if (got >= n) { stream.removeEventListener('message', onMessage); resolve() }
-        }
-        stream.addEventListener('message', onMessage)
-      })
-    }
-    const window = (): number => (stream as unknown as { sendWindowCapacity: number }).sendWindowCapacity
-    const initial = window()
-    // b's reply travels behind any window update it sent first, so when it arrives a's view is current.
-    let reply = replies(1)
-    stream.send(randomBytes(1024))
-    await reply
-    assert.equal(window(), initial - 1024, 'a window update came back for 1 KiB')
-    want = 1024 + initial / 2 + 1
-    reply = replies(1)
-    await sendAll(stream, randomBytes(initial / 2 + 1))
-    await reply
-    assert.ok(window() >= initial, 'no window update after more than half the window')
   } finally {
     await stop()
   }

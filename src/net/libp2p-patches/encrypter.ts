@@ -1,0 +1,27 @@
+import type { ConnectionEncrypter } from '@libp2p/interface'
+import { noiseLengthDecoder, quietLengthDecoder, usesQuietLengthDecoder } from './noise-length-decoder.js'
+import { coalesceWrites, isCoalescingWrites, tcpWriteCoalescing } from './tcp-write-coalescing.js'
+
+/** Wraps a connection encrypter (Noise) so the connections it secures coalesce their writes and read without a throw per read. */
+export function withCoalescedWrites<C> (factory: (components: C) => ConnectionEncrypter): (components: C) => ConnectionEncrypter {
+  return (components: C) => {
+    const encrypter = factory(components)
+    const secureInbound = encrypter.secureInbound.bind(encrypter)
+    const secureOutbound = encrypter.secureOutbound.bind(encrypter)
+    encrypter.secureInbound = async (conn, options) => quiet(await secureInbound(coalesced(conn), options))
+    encrypter.secureOutbound = async (conn, options) => quiet(await secureOutbound(coalesced(conn), options))
+    return encrypter
+  }
+}
+
+function coalesced<T> (conn: T): T {
+  coalesceWrites(conn)
+  tcpWriteCoalescing.observe(isCoalescingWrites(conn), 'a TCP connection without socket or sendData')
+  return conn
+}
+
+function quiet<T> (secured: T): T {
+  quietLengthDecoder(secured)
+  noiseLengthDecoder.observe(usesQuietLengthDecoder(secured), 'a Noise connection without decoder.lengthDecoder')
+  return secured
+}
