@@ -119,8 +119,10 @@ module.exports = {
         'Matched on the resolved file: a package root resolves to ' +
         '<pkg>/dist/src/index.{js,d.ts} (the aegir layout all these packages ' +
         'use). @libp2p/crypto/keys is allowed everywhere: it is the documented ' +
-        'public entry point for key generation, not an internal.',
-      from: { pathNot: '^src/net/libp2p-patches/' },
+        'public entry point for key generation, not an internal. The patches\' ' +
+        'own contract tests (test/unit/libp2p-patches*.test.ts) reach in too: ' +
+        'they break an internal on purpose to prove a patch fails safe.',
+      from: { pathNot: ['^src/net/libp2p-patches/', '^test/unit/libp2p-patches[^/]*\\.test\\.ts$'] },
       to: {
         path: LIBP2P_PACKAGE,
         pathNot: [

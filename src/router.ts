@@ -103,7 +103,7 @@ export class Router implements TunnelHost, ApiRouter {
     // Bind local listeners first: a port in use should fail before we join the mesh.
     await this.resources.startLocal(config)
     const maxStreams = config.limits.tunnelsPerPeer + 16
-    this.node = await createNode({ privateKey: this.privateKey, listen: config.listen, maxStreamsPerConnection: maxStreams })
+    this.node = await createNode({ privateKey: this.privateKey, listen: config.listen, maxStreamsPerConnection: maxStreams, log: this.log })
     this.links.attach(this.node, this.authorized)
     // Only members link or tunnel; anyone may try to redeem a token, briefly.
     this.node.addEventListener('connection:open', (evt) => this.gate.watchConnection(evt.detail))

@@ -9,7 +9,7 @@ import { EmptyStreamError, encodeFrame } from '../wire/frames.js'
 import { readFirstFrame } from './read-frame.js'
 import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './splice.js'
 import type { ClientHead } from './client-head.js'
-import { ProtocolRefusedError } from './negotiation.js'
+import { ProtocolRefusedError } from './libp2p-patches/index.js'
 
 /**
  * Tunnel protocol. The ingress opens a stream to the next hop and sends a
