@@ -126,7 +126,7 @@ type Work =
   | { kind: 'cost', session: Session, cost: number }
 
 /** Why an advertisement was sent: the bytes of a change are broken down by these. */
-type SendCause = 'flood' | 'answer' | 'exchange'
+export type SendCause = 'flood' | 'exchange' | 'answer'
 
 /** One run of a router: its engine and what routing.ts keeps beside it. A restart is a new SimRouter. */
 class SimRouter {
@@ -155,12 +155,13 @@ export interface ChangeResult {
   advertisements: number
   /** Link-stream bytes of those advertisements (framed control messages; Noise and Yamux add ~30 bytes each). */
   bytes: number
-  /** Of `bytes`: flooding (own advertisements at the end of a batch, and received newer ones forwarded). */
-  floodBytes: number
-  /** Of `bytes`: database exchanges on new links (everything held, to the new neighbour). */
-  exchangeBytes: number
-  /** Of `bytes`: newer copies sent back to a neighbour that sent an older one. */
-  answerBytes: number
+  /**
+   * The same, by why they were sent: flood (own advertisements at the end of
+   * a batch, and received newer ones forwarded), exchange (the whole database
+   * to a new neighbour), answer (the newer copy back to a neighbour that sent
+   * an older one).
+   */
+  byCause: Record<SendCause, { advertisements: number, bytes: number }>
   /** Own advertisements flooded (one per batch per router that originated). */
   originated: number
   /** Framed size of those advertisements, summed. */
@@ -630,15 +631,15 @@ export class ConvergenceSim {
   private send (via: Session, message: Uint8Array, frameBytes: number, cause: SendCause, end: number): void {
     this.counts.advertisements++
     this.counts.bytes += frameBytes
-    if (cause === 'flood') this.counts.floodBytes += frameBytes
-    else if (cause === 'answer') this.counts.answerBytes += frameBytes
-    else this.counts.exchangeBytes += frameBytes
+    this.counts.byCause[cause].advertisements++
+    this.counts.byCause[cause].bytes += frameBytes
     this.at(end + this.latencyMs, () => this.enqueue(via.remote, { kind: 'receive', via: via.twin, message }))
   }
 }
 
-function emptyCounts (): Pick<ChangeResult, 'advertisements' | 'bytes' | 'floodBytes' | 'exchangeBytes' | 'answerBytes' | 'originated' | 'originatedBytes'> {
-  return { advertisements: 0, bytes: 0, floodBytes: 0, exchangeBytes: 0, answerBytes: 0, originated: 0, originatedBytes: 0 }
+function emptyCounts (): Pick<ChangeResult, 'advertisements' | 'bytes' | 'byCause' | 'originated' | 'originatedBytes'> {
+  const none = (): { advertisements: number, bytes: number } => ({ advertisements: 0, bytes: 0 })
+  return { advertisements: 0, bytes: 0, byCause: { flood: none(), exchange: none(), answer: none() }, originated: 0, originatedBytes: 0 }
 }
 
 function linkKey (a: number, b: number): string {
