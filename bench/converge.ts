@@ -114,8 +114,11 @@ export async function runConvergence (o: ConvergenceOptions, progress: (line: st
     record(kind, r, at(a, b))
   }
 
-  // Warm-up (not counted): the code paths get compiled before anything is timed.
-  for (let i = 0; i < 3; i++) {
+  // Warm-up (not counted): the code paths get compiled before anything is
+  // timed. One change on a large mesh already runs each path thousands of
+  // times, so large meshes warm up with fewer (each costs seconds there).
+  const warmUps = Math.max(1, Math.ceil(600 / o.routers))
+  for (let i = 0; i < warmUps; i++) {
     const l = pick(sim.upLinks())
     await sim.changeCost(l.a, l.b, l.cost * 5)
     await sim.changeCost(l.a, l.b, l.cost)
