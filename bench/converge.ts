@@ -12,7 +12,10 @@
  * whose loss keeps the mesh connected.
  * SIM_SERVICES (default 0) services are spread round-robin over the routers,
  * one routing key in four offered by two routers. SIM_LATENCY_MS sets every
- * link's one-way delay (default 0.5), SIM_SEED the mesh. Prints two markdown
+ * link's one-way delay (default 0.5), SIM_SEED the mesh. SIM_GC=between runs
+ * young-generation collections between pieces of work, charged to no router
+ * (the simulated routers share one heap, which makes each collection far
+ * costlier than in one router; see converge-sim.ts). Prints two markdown
  * tables: convergence, and where the bytes of each change go. Writes
  * bench-results/converge.json when run on its own.
  */
@@ -28,6 +31,8 @@ export interface ConvergenceOptions {
   seed: number
   /** Services in the whole mesh, spread over the routers (0 by default). */
   services?: number
+  /** Young-generation collections between pieces of work, uncharged (default: charged to the work they interrupt). */
+  scavengeBetweenWork?: boolean
 }
 
 export const CHANGE_KINDS = ['link cost change', 'link down', 'link up', 'router down', 'router up', 'service added', 'service removed'] as const
@@ -50,6 +55,7 @@ export interface ConvergenceReport {
   /** Most hops on any lowest-cost path. */
   diameterHops: number
   latencyMs: number
+  scavengeBetweenWork: boolean
   samples: Record<ChangeKind, ChangeSample[]>
   wallSeconds: number
 }
@@ -60,7 +66,8 @@ export function optionsFromEnv (): ConvergenceOptions {
     latencyMs: Number(process.env.SIM_LATENCY_MS ?? 0.5),
     changes: Math.max(3, Number(process.env.SIM_CHANGES ?? 5)),
     seed: Number(process.env.SIM_SEED ?? 1),
-    services: Number(process.env.SIM_SERVICES ?? 0)
+    services: Number(process.env.SIM_SERVICES ?? 0),
+    scavengeBetweenWork: process.env.SIM_GC === 'between'
   }
 }
 
@@ -86,7 +93,7 @@ export async function runConvergence (o: ConvergenceOptions, progress: (line: st
   const started = performance.now()
   const spec = geometricMesh(o.routers, o.seed)
   const offers = spreadServices(o.routers, o.services ?? 0)
-  const sim = await ConvergenceSim.create(spec, { linkLatencyMs: o.latencyMs, services: i => offers[i] })
+  const sim = await ConvergenceSim.create(spec, { linkLatencyMs: o.latencyMs, services: i => offers[i], scavengeBetweenWork: o.scavengeBetweenWork })
   const diameterHops = sim.diameterHops()
   const random = seededRandom(o.seed + 1)
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]
@@ -160,6 +167,7 @@ export async function runConvergence (o: ConvergenceOptions, progress: (line: st
     routingKeys: new Set(offers.flat().map(s => s.routingKey)).size,
     diameterHops,
     latencyMs: o.latencyMs,
+    scavengeBetweenWork: o.scavengeBetweenWork === true,
     samples,
     wallSeconds: (performance.now() - started) / 1000
   }
@@ -185,7 +193,8 @@ export function spread (xs: number[], unit = ''): string {
 
 function caption (r: ConvergenceReport): string {
   const services = r.services > 0 ? `, ${r.services} services (${r.routingKeys} routing keys)` : ''
-  return `${r.routers} routers, ${r.links} links${services}, up to ${r.diameterHops} hops apart, ${r.latencyMs} ms per link; median (min–max) of ${r.samples['link down'].length} changes each`
+  const gc = r.scavengeBetweenWork ? '; young-generation GC between work, uncharged' : ''
+  return `${r.routers} routers, ${r.links} links${services}, up to ${r.diameterHops} hops apart, ${r.latencyMs} ms per link${gc}; median (min–max) of ${r.samples['link down'].length} changes each`
 }
 
 export function convergenceTable (r: ConvergenceReport): string {
