@@ -33,7 +33,8 @@ test('our own advertisement from an earlier run is outbid; an older copy of ours
 })
 
 test('simulated mesh: after every kind of change all routers agree with the true tables', async () => {
-  // 16 routers, each linked to its 3–5 nearest; real signing, verification, flooding and SPF.
+  // 16 routers, each linked to its 3–5 nearest; each one the production
+  // link-state engine (core/link-state.ts) with the real codec (Ed25519).
   const spec = geometricMesh(16, 7)
   const sim = await ConvergenceSim.create(spec, { linkLatencyMs: 0.5 })
   const link = spec.links.find(l => sim.staysConnected({ link: l })) as { a: number, b: number, cost: number }
@@ -42,7 +43,15 @@ test('simulated mesh: after every kind of change all routers agree with the true
     await sim.linkDown(link.a, link.b),
     await sim.linkUp(link.a, link.b, link.cost)
   ]
+  // A service appears at one router and goes again: every table's targets follow.
+  const added = await sim.changeServices(link.a, [{ routingKey: 'web', connectors: 1, cost: 0 }])
+  assert.equal(added.routersAffected, 16, 'every router gains a target for the key')
+  assert.deepEqual(sim.servicesOf(link.a), [{ routingKey: 'web', connectors: 1, cost: 0 }])
+  const removed = await sim.changeServices(link.a, [])
+  assert.equal(removed.originated, 1, 'one advertisement floods')
+  results.push(added, removed)
   const victim = Array.from({ length: 16 }, (_, i) => i).find(i => sim.staysConnected({ router: i })) as number
+  const downAt = results.length
   results.push(await sim.routerDown(victim), await sim.routerUp(victim))
   // A restart that lost its epoch must outbid its own earlier advertisements
   // to be heard: first push the victim's sequence number well past where a
@@ -62,5 +71,5 @@ test('simulated mesh: after every kind of change all routers agree with the true
     // Each change settles within a few link latencies per hop, not on a timer.
     assert.ok(r.convergedMs < 1000, `converged after ${r.convergedMs} ms`)
   }
-  assert.ok(results[3].routersAffected === 15, 'a dead router leaves every other table')
+  assert.equal(results[downAt].routersAffected, 15, 'a dead router leaves every other table')
 })
