@@ -3,11 +3,12 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
-import type { ComponentLogger, Logger, PrivateKey } from '@libp2p/interface'
+import type { PrivateKey } from '@libp2p/interface'
 import type { Logger as Log } from 'pino'
 import { HEADER_TIMEOUT_MS, MAX_STREAM_READ_BUFFER_BYTES, MAX_STREAM_WINDOW_BYTES } from './constants.js'
 import { TUNNEL_PROTOCOL } from '../wire/constants.js'
 import { installLibp2pPatches, patchPeerStore, reportLibp2pPatches, withCoalescedWrites, withFastNegotiation } from './libp2p-patches/index.js'
+import { silentLogger } from './silent-logger.js'
 
 export interface NodeOptions {
   privateKey: PrivateKey
@@ -68,13 +69,3 @@ export async function createNode (options: NodeOptions): Promise<Libp2p> {
   reportLibp2pPatches(options.log)
   return node
 }
-
-const silentLog: Logger = Object.assign(() => {}, {
-  error: () => {},
-  trace: () => {},
-  enabled: false,
-  newScope: () => silentLog
-})
-
-/** A libp2p component logger that logs nothing and costs nothing per stream. */
-const silentLogger: ComponentLogger = { forComponent: () => silentLog }

@@ -2,7 +2,7 @@ import { createServer } from 'node:net'
 import { once } from 'node:events'
 import { noise } from '@chainsafe/libp2p-noise'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import type { ComponentLogger, Logger, MultiaddrConnection } from '@libp2p/interface'
+import type { MultiaddrConnection } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import { multiaddrConnectionPair } from '@libp2p/utils'
 import { yamux } from '@libp2p/yamux'
@@ -15,6 +15,7 @@ import type { Patch } from './registry.js'
 import { coalesceWrites, isCoalescingWrites, tcpWriteCoalescing } from './tcp-write-coalescing.js'
 import { canKeepReceiveWindowShut, yamuxSendPause } from './yamux-send-pause.js'
 import { batchesWindowUpdates, batchWindowUpdates, establishedState, hasReceiveWindow, yamuxWindowUpdates } from './yamux-window-updates.js'
+import { silentLogger } from '../silent-logger.js'
 
 /**
  * The start-up check: installs the process-wide patches, then builds, with
@@ -137,11 +138,3 @@ async function probeTcp (): Promise<void> {
     }
   })
 }
-
-const silentLog: Logger = Object.assign(() => {}, {
-  error: () => {},
-  trace: () => {},
-  enabled: false,
-  newScope: () => silentLog
-})
-const silentLogger: ComponentLogger = { forComponent: () => silentLog }
