@@ -192,25 +192,28 @@ export class LinkStateEngine<N extends Neighbour> {
     }
     this.originating = (async () => {
       let flushAt: number | undefined
-      do {
-        this.originateAgain = false
-        const ad = this.ownAdvertisement()
-        const raw = await this.codec.sign(ad)
-        this.lsdb.offer(ad, raw, now)
-        this.recomputeRoutes()
-        if (!this.flushPending) {
-          this.flushPending = true
-          flushAt = now + FLOOD_BATCH_MS
-        }
-      } while (this.originateAgain)
+      try {
+        do {
+          this.originateAgain = false
+          const ad = this.ownAdvertisement()
+          const raw = await this.codec.sign(ad)
+          this.lsdb.offer(ad, raw, now)
+          this.recomputeRoutes()
+          if (!this.flushPending) {
+            this.flushPending = true
+            flushAt = now + FLOOD_BATCH_MS
+          }
+        } while (this.originateAgain)
+      } finally {
+        // Cleared in the same turn as the last check of originateAgain: a call
+        // after this point starts a run of its own instead of being folded into
+        // one that has already finished (and lost).
+        this.originating = undefined
+      }
       this.lastRefreshMs = now
       return step<N>({ flushAt, routesChanged: true })
     })()
-    try {
-      return await this.originating
-    } finally {
-      this.originating = undefined
-    }
+    return await this.originating
   }
 
   /** The flood batch ended: our current advertisement goes to every neighbour. */

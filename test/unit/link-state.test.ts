@@ -217,3 +217,16 @@ test('a link that was already replaced going down changes nothing', () => {
   assert.equal(e.linkDown(replacement).originate, true)
   assert.equal(e.neighbour('B'), undefined)
 })
+
+test('an originate asked for just as another finishes is not lost: the own advertisement ends up with the new link', async () => {
+  // Whatever the moment (0-7 microtask turns after the first originate began), the second request must take effect.
+  for (let turns = 0; turns < 8; turns++) {
+    const e = engine('A')
+    const first = e.originate(0)
+    for (let i = 0; i < turns; i++) await Promise.resolve()
+    e.linkUp(neighbour('B'))
+    const second = e.originate(1)
+    await Promise.all([first, second])
+    assert.deepEqual(e.lsdb.get('A')?.ad.links, [{ peer: 'B', cost: 1 }], `link up ${turns} turns after the first originate`)
+  }
+})
