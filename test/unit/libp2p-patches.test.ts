@@ -18,6 +18,7 @@ import {
 } from '../../src/net/libp2p-patches/index.js'
 import { Patch } from '../../src/net/libp2p-patches/registry.js'
 import { waitFor } from '../helpers/wait.js'
+import { readAll, reverser, sendAll } from '../helpers/streams.js'
 
 /**
  * One contract test per libp2p patch, each through createNode: two real
@@ -53,34 +54,6 @@ const muxerOf = (conn: Connection): StreamMuxer => (conn as unknown as { muxer: 
 const tcpConnOf = (conn: Connection): { socket: unknown } => (conn as unknown as { maConn: { socket: unknown } }).maConn
 /** The secured (Noise) connection the muxer reads and writes. */
 const noiseConnOf = (conn: Connection): { decoder: { lengthDecoder: unknown } } => (muxerOf(conn) as unknown as { maConn: { decoder: { lengthDecoder: unknown } } }).maConn
-
-/** Everything the far end sends until it closes its writing side (events: a FIN may come before any iterator starts). */
-async function readAll (stream: Stream): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  return await new Promise<Buffer>((resolve, reject) => {
-    const done = (): void => resolve(Buffer.concat(chunks))
-    stream.addEventListener('message', (evt) => { chunks.push(Buffer.from(evt.data.subarray())) })
-    stream.addEventListener('end', done)
-    stream.addEventListener('close', (evt) => { if ((evt as Event & { error?: Error }).error !== undefined) reject((evt as Event & { error?: Error }).error); else done() })
-    if (stream.readableEnded) done()
-  })
-}
-
-async function sendAll (stream: Stream, data: Buffer, close = true): Promise<void> {
-  for (let i = 0; i < data.length; i += 65536) {
-    if (!stream.send(data.subarray(i, i + 65536))) await stream.onDrain()
-  }
-  if (close) await stream.close()
-}
-
-/** Handler: sends back what it receives, reversed, once the sender closes. */
-function reverser (calls: string[]): (stream: Stream) => Promise<void> {
-  return async (stream) => {
-    calls.push(stream.protocol ?? '')
-    const got = await readAll(stream)
-    await sendAll(stream, Buffer.from(got).reverse())
-  }
-}
 
 /** Resolves once `stream` has received `n` more bytes. */
 async function received (stream: Stream, n: number): Promise<void> {

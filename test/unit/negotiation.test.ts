@@ -7,10 +7,11 @@ import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import type { Stream, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
+import type { StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
 import { ProtocolRefusedError, withFastNegotiation } from '../../src/net/libp2p-patches/index.js'
 import { proposal } from '../../src/wire/multistream.js'
 import { waitFor } from '../helpers/wait.js'
+import { readAll, reverser, sendAll } from '../helpers/streams.js'
 
 const FAST = '/test/fast/1.0.0'
 const OTHER = '/test/other/1.0.0'
@@ -44,34 +45,6 @@ async function node (timeoutMs = 5_000): Promise<{ node: Libp2p, muxers: StreamM
  * `for await`: libp2p's iterator misses a FIN that arrived before it started,
  * which a stream used without waiting for negotiation makes common.)
  */
-async function readAll (stream: Stream): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  return await new Promise<Buffer>((resolve, reject) => {
-    const done = (): void => resolve(Buffer.concat(chunks))
-    stream.addEventListener('message', (evt) => { chunks.push(Buffer.from(evt.data.subarray())) })
-    stream.addEventListener('end', done)
-    stream.addEventListener('close', (evt) => { if ((evt as Event & { error?: Error }).error !== undefined) reject((evt as Event & { error?: Error }).error); else done() })
-    if (stream.readableEnded) done()
-  })
-}
-
-/** Sends `data` in 64 KiB pieces, waiting for the stream to drain when it asks to. */
-async function sendAll (stream: Stream, data: Buffer): Promise<void> {
-  for (let i = 0; i < data.length; i += 65536) {
-    if (!stream.send(data.subarray(i, i + 65536))) await stream.onDrain()
-  }
-  await stream.close()
-}
-
-/** Handler: sends back what it receives, reversed, once the sender closes. */
-function reverser (calls: string[]): (stream: Stream) => Promise<void> {
-  return async (stream) => {
-    calls.push(stream.protocol ?? '')
-    const got = await readAll(stream)
-    await sendAll(stream, Buffer.from(got).reverse())
-  }
-}
-
 async function pair (timeoutMs?: number): Promise<{ a: Awaited<ReturnType<typeof node>>, b: Awaited<ReturnType<typeof node>>, stop: () => Promise<void> }> {
   const a = await node(timeoutMs)
   const b = await node(timeoutMs)
