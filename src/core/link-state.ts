@@ -1,4 +1,4 @@
-import { acceptAdvertisement, databaseExchange, FLOOD_BATCH_MS } from './flooding.js'
+import { acceptAdvertisement, databaseExchange, FLOOD_BATCH_MS, ownFlood } from './flooding.js'
 import { LinkStateDb, type OfferResult } from './lsdb.js'
 import { computeRoutes, type Route } from './spf.js'
 import type { Advertisement, LinkAd, PeerIdString, ServiceAd } from './types.js'
@@ -219,9 +219,9 @@ export class LinkStateEngine<N extends Neighbour> {
   /** The flood batch ended: our current advertisement goes to every neighbour. */
   flush (): Step<N> {
     this.flushPending = false
-    const own = this.lsdb.get(this.options.self)
-    if (own === undefined) return step()
-    return step({ sends: [...this.links.values()].map(to => ({ to, raw: own.raw })) })
+    const flood = ownFlood(this.lsdb, this.links.values())
+    if (flood === undefined) return step()
+    return step({ sends: flood.to.map(to => ({ to, raw: flood.raw })) })
   }
 
   /** Recomputes routes and targets from the database (after received advertisements, batched by the driver). */
