@@ -3,7 +3,7 @@ import type { Connection, Libp2p, PrivateKey, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import type { RouterConfig } from './config/config.js'
 import { ResourceStore } from './config/resource-store.js'
-import { LocalConnectors, NoConnectorError } from './edge/connector.js'
+import { ConnectorDeniedError, LocalConnectors, NoConnectorError } from './edge/connector.js'
 import { CONNECT_TIMEOUT_MS } from './net/constants.js'
 import { MembershipGate } from './net/gate.js'
 import type { Identity } from './net/identity.js'
@@ -11,16 +11,19 @@ import { handleJoin } from './net/join.js'
 import { AuthorizedPeers, GrantStore } from './net/membership.js'
 import { createNode } from './net/node.js'
 import type { SpliceResult } from './net/splice.js'
-import { handleTunnelStream, newConnectionId, openTunnel, TunnelRefusedError, type DeliveredConnection, type TunnelHost } from './net/tunnel.js'
-import { StatusCode } from './wire/codec.js'
+import { OriginVerifier, TunnelSigner } from './net/origin-proof.js'
+import { handleTunnelStream, newConnectionId, openTunnel, TunnelRefusedError, type DeliveredConnection, type OriginAdmission, type TunnelCaller, type TunnelHost } from './net/tunnel.js'
+import { StatusCode, type TunnelHeader } from './wire/codec.js'
 import { JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './wire/constants.js'
 import { encodeToken } from './wire/token.js'
 import { Metrics } from './api/metrics.js'
 import type { ApiRouter, RouterStatus } from './api/types.js'
+import { TunnelAccess } from './router/access.js'
 import { Ingress } from './router/ingress.js'
 import { Links } from './router/links.js'
 import { Resources } from './router/resources.js'
 import { Routing } from './router/routing.js'
+import { SitePins } from './router/site-pins.js'
 import { projectStatus, projectTopology, type Topology } from './router/status.js'
 import { Ticker } from './router/ticker.js'
 
@@ -50,6 +53,9 @@ export class Router implements TunnelHost, ApiRouter {
   readonly connectors: LocalConnectors
   authorized!: AuthorizedPeers
   grants!: GrantStore
+  readonly signer: TunnelSigner
+  private pins!: SitePins
+  private access!: TunnelAccess
   private readonly ticker: Ticker
   private readonly routing: Routing
   private readonly links: Links
@@ -67,6 +73,7 @@ export class Router implements TunnelHost, ApiRouter {
     this.site = config.site
     this.epoch = identity.epoch
     this.privateKey = identity.privateKey
+    this.signer = new TunnelSigner(identity.privateKey)
     this.ticker = new Ticker(Math.min(config.timers.helloIntervalMs, HOUSEKEEPING_INTERVAL_MS))
     this.connectors = new LocalConnectors(CONNECT_TIMEOUT_MS, (c) => {
       this.log.info({ key: c.routingKey, connector: `${c.host}:${c.port}` }, c.healthy ? 'connector answers again; offering it to the mesh' : 'connector does not answer; withdrawing it from the mesh')
@@ -79,7 +86,9 @@ export class Router implements TunnelHost, ApiRouter {
       selfId: this.selfId,
       targets: (key) => this.routing.engine.targets(key),
       connectLocal: async (key) => await this.connectors.connect(key),
-      openTunnel: async (key, destination, connectionId, head) => await openTunnel(this, key, destination, config.hopLimit, connectionId, head),
+      openTunnel: async (key, destination, connectionId, head, options) => await openTunnel(this, key, destination, config.hopLimit, connectionId, head, options),
+      trusts: (trust, target) => this.access.trusts(trust, target, this.selfId),
+      now: () => this.ticker.now(),
       activity: (peer, i, o) => this.links.activity(peer, i, o),
       track: (pipe, reset) => this.track(pipe, reset),
       count: (e) => {
@@ -99,6 +108,24 @@ export class Router implements TunnelHost, ApiRouter {
     this.authorized = await AuthorizedPeers.load(config.dataDir)
     this.grants = await GrantStore.load(config.dataDir)
     this.gate = new MembershipGate(this.authorized, config.limits, this.log)
+    this.pins = await SitePins.load(config.dataDir, (c) => this.log.warn(c, 'a peer calls itself by a site name already bound to another identity here; allow and trust rules do not match it'), (err) => this.log.error({ err }, 'cannot write site-pins'))
+    this.pins.observe(this.site, this.selfId, 'self')
+    for (const p of this.authorized.list()) this.pins.observe(p.site, p.peerId, 'joined')
+    this.access = new TunnelAccess({
+      advertisement: (peer) => this.routing.engine.lsdb.get(peer)?.ad,
+      isRevoked: () => false,
+      pins: this.pins,
+      verifier: new OriginVerifier(),
+      wallClock: () => this.wallClock(),
+      denied: (caller, key, reason, detail) => {
+        this.metrics.tunnelsDenied.inc({ routing_key: key, reason })
+        this.gate.logRefusal(`denied:${caller.peer}:${key}`, { callerPeer: caller.peer, callerSite: caller.site, key, reason, detail }, 'tunnel denied')
+      }
+    })
+    // Names are bound on first sight: every verified advertisement's site name is offered to the pins.
+    this.events.on('change', (kind: string) => {
+      if (kind === 'route') for (const ad of this.routing.engine.lsdb.advertisements()) this.pins.observe(ad.site, ad.origin, 'advertised')
+    })
     this.resources = new Resources({ store: await ResourceStore.load(config.dataDir), connectors: this.connectors, links: this.links, onClient: (socket, l) => { void this.ingress.onClient(socket, l) }, originate: async () => await this.routing.originate(), log: this.log })
     // Bind local listeners first: a port in use should fail before we join the mesh.
     await this.resources.startLocal(config)
@@ -193,11 +220,23 @@ export class Router implements TunnelHost, ApiRouter {
     return session !== undefined && session.silentForMs <= 2.5 * this.config.timers.helloIntervalMs
   }
 
-  async deliver (routingKey: string): Promise<DeliveredConnection> {
+  wallClock (): number {
+    return Date.now()
+  }
+
+  admitOrigin (header: TunnelHeader, from: string): OriginAdmission {
+    return this.access.admitOrigin(header, from)
+  }
+
+  async deliver (routingKey: string, caller: TunnelCaller): Promise<DeliveredConnection> {
     try {
-      const dialed = await this.connectors.connect(routingKey)
+      const dialed = await this.connectors.connect(routingKey, this.access.connectorAdmission(caller))
       return { socket: dialed.socket, address: `${dialed.connector.host}:${dialed.connector.port}`, release: dialed.release }
     } catch (err) {
+      if (err instanceof ConnectorDeniedError) {
+        this.access.denyDelivery(caller, routingKey, err.message)
+        throw new TunnelRefusedError(StatusCode.DENIED, err.message)
+      }
       throw new TunnelRefusedError(err instanceof NoConnectorError ? StatusCode.NO_ROUTE : StatusCode.CONNECT_FAILED, (err as Error).message)
     }
   }
@@ -244,8 +283,17 @@ export class Router implements TunnelHost, ApiRouter {
       routes: engine.routes(),
       siteOf: (peer) => this.siteOf(peer),
       services: [...engine.routingKeys()].map(routingKey => ({ routingKey, candidates: this.ingress.candidates(routingKey) })),
-      listeners: [...(this.resources?.listeners ?? [])].map(([name, l]) => ({ name, routingKey: l.config.routingKey, host: l.config.host, port: l.boundPort, openConnections: l.openConnections })),
-      connectors: this.connectors.list(),
+      listeners: [...(this.resources?.listeners ?? [])].map(([name, l]) => ({
+        name,
+        routingKey: l.config.routingKey,
+        host: l.config.host,
+        port: l.boundPort,
+        openConnections: l.openConnections,
+        trust: l.config.trust.length === 0 ? 'every member' : this.access.resolve(l.config.trust),
+        untrusted: l.config.trust.length === 0 ? [] : engine.targets(l.config.routingKey).filter(t => !this.access.trusts(l.config.trust, t.id, this.selfId)).map(t => ({ site: t.site, peerId: t.id }))
+      })),
+      connectors: this.connectors.list().map(({ allow, ...c }) => ({ ...c, allow: allow.length === 0 ? 'every member' as const : this.access.resolve(allow) })),
+      nameConflicts: this.pins.nameConflicts(),
       openPipes: this.activePipes.size,
       openStreams: this.node.getConnections().reduce((n, c) => n + c.streams.length, 0)
     })

@@ -23,6 +23,7 @@ export class Metrics {
   readonly advertisementsReceived: Counter<'result'>
   readonly reforwards: Counter<'routing_key' | 'reason'>
   readonly routeComputations: Histogram
+  readonly tunnelsDenied: Counter<'routing_key' | 'reason'>
 
   constructor (source: MetricsSource) {
     const registers = [this.registry]
@@ -32,6 +33,7 @@ export class Metrics {
     this.reforwards = new Counter({ name: 'portmesh_reforwards_total', help: 'Targets that failed before any byte was sent; the connection then went to the next target, if there was one', labelNames: ['routing_key', 'reason'], registers })
     this.advertisementsSent = new Counter({ name: 'portmesh_advertisements_sent_total', help: 'Link-state advertisements sent to neighbours', registers })
     this.advertisementsReceived = new Counter({ name: 'portmesh_advertisements_received_total', help: 'Link-state advertisements received, by what became of them', labelNames: ['result'], registers })
+    this.tunnelsDenied = new Counter({ name: 'portmesh_tunnels_denied_total', help: 'Tunnels this site refused as their destination because of who opened them (revoked, unproven, not allowed, replayed, ...)', labelNames: ['routing_key', 'reason'], registers })
     this.routeComputations = new Histogram({ name: 'portmesh_route_computation_seconds', help: 'Time to compute routes from the link-state database', buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers })
 
     // Every state gauge is refreshed from one status snapshot per scrape.

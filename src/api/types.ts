@@ -7,7 +7,19 @@ import type { ConnectorConfig, LinkConfig, ListenerConfig } from '../config/conf
  * these; nothing imports the router for a type.
  */
 
-export interface TargetStatus { site: string, peerId: string, cost: number, openConnections: number }
+export interface TargetStatus {
+  site: string
+  peerId: string
+  cost: number
+  openConnections: number
+  /** Tunnels to it are end-to-end encrypted. */
+  e2e: boolean
+  /** It answered DENIED to this site lately, so this site leaves it out for a while. */
+  denied: boolean
+}
+
+/** An `allow` or `trust` entry and the identity it stands for here (none: no peer holds that name yet). */
+export interface RuleEntryStatus { entry: string, peerId?: string }
 
 export interface RouterStatus {
   site: string
@@ -17,8 +29,30 @@ export interface RouterStatus {
   links: Array<{ name?: string, peerId: string, site: string, cost: number, state: string, address?: string, rttMs?: number, livenessTimeoutMs?: number, direction: 'inbound' | 'outbound' }>
   routers: Array<{ peerId: string, site: string, cost: number, nextHop: string, hops: number }>
   services: Array<{ routingKey: string, targets: TargetStatus[] }>
-  listeners: Array<{ name: string, routingKey: string, host: string, port: number, openConnections: number }>
-  connectors: Array<{ name: string, routingKey: string, host: string, port: number, cost: number, healthy: boolean }>
+  listeners: Array<{
+    name: string
+    routingKey: string
+    host: string
+    port: number
+    openConnections: number
+    /** Who may serve it: 'every member', or the entries of its `trust`. */
+    trust: 'every member' | RuleEntryStatus[]
+    /** Sites that offer the key but are outside `trust`: never chosen. */
+    untrusted: Array<{ site: string, peerId: string }>
+  }>
+  connectors: Array<{
+    name: string
+    routingKey: string
+    host: string
+    port: number
+    cost: number
+    healthy: boolean
+    /** Who may reach it: 'every member', or the entries of its `allow`. */
+    allow: 'every member' | RuleEntryStatus[]
+    e2e: boolean
+  }>
+  /** Site names claimed by a peer other than the identity they are bound to here (rules do not match the claimant). */
+  nameConflicts: Array<{ site: string, pinned: string, claimant: string }>
   /** Byte pipes this router runs now: client connections at its listeners, transit and destination tunnels. */
   openPipes: number
   /** Muxed streams open over all links (tunnels plus one link stream per link). */

@@ -45,12 +45,18 @@ export function formatRoutes (routers: RouterStatus['routers'], siteOf: (peer: s
   return table(['SITE', 'COST', 'HOPS', 'NEXT HOP'], routers.map(r => [r.site, String(r.cost), String(r.hops), siteOf(r.nextHop)]))
 }
 
+/** A rule as one cell: 'every member', or its entries (a name nobody holds yet is marked). */
+function formatRule (rule: RouterStatus['connectors'][number]['allow'] | undefined): string {
+  if (rule === undefined || rule === 'every member') return 'every member'
+  return rule.map(e => e.peerId === undefined ? `${e.entry} (nobody yet)` : e.entry).join(', ')
+}
+
 export function formatListeners (listeners: RouterStatus['listeners']): string {
-  return table(['NAME', 'ROUTING KEY', 'ADDRESS', 'OPEN'], listeners.map(l => [l.name, l.routingKey, `${l.host}:${l.port}`, String(l.openConnections)]))
+  return table(['NAME', 'ROUTING KEY', 'ADDRESS', 'OPEN', 'SERVED BY', 'UNTRUSTED'], listeners.map(l => [l.name, l.routingKey, `${l.host}:${l.port}`, String(l.openConnections), formatRule(l.trust), (l.untrusted ?? []).map(u => u.site).join(', ') || '-']))
 }
 
 export function formatConnectors (connectors: RouterStatus['connectors']): string {
-  return table(['NAME', 'ROUTING KEY', 'ADDRESS', 'COST', 'WORKLOAD'], connectors.map(c => [c.name, c.routingKey, `${c.host}:${c.port}`, String(c.cost), c.healthy === false ? 'not answering' : 'ok']))
+  return table(['NAME', 'ROUTING KEY', 'ADDRESS', 'COST', 'WORKLOAD', 'ALLOW', 'E2E'], connectors.map(c => [c.name, c.routingKey, `${c.host}:${c.port}`, String(c.cost), c.healthy === false ? 'not answering' : 'ok', formatRule(c.allow), c.e2e === true ? 'yes' : 'no']))
 }
 
 export function formatStatus (s: RouterStatus): string {
@@ -59,9 +65,10 @@ export function formatStatus (s: RouterStatus): string {
   out += s.addresses.map(a => `  ${a}\n`).join('')
   out += '\nLinks\n' + formatLinks(s.links)
   out += '\nRouters\n' + formatRoutes(s.routers, siteOf)
-  out += '\nServices\n' + table(['ROUTING KEY', 'TARGET', 'COST', 'OPEN'],
-    s.services.flatMap(svc => svc.targets.map(t => [svc.routingKey, t.peerId === s.peerId ? `${t.site} (here)` : t.site, String(t.cost), String(t.openConnections)])))
+  out += '\nServices\n' + table(['ROUTING KEY', 'TARGET', 'COST', 'OPEN', 'NOTE'],
+    s.services.flatMap(svc => svc.targets.map(t => [svc.routingKey, t.peerId === s.peerId ? `${t.site} (here)` : t.site, String(t.cost), String(t.openConnections), [t.e2e === true ? 'e2e' : '', t.denied === true ? 'denied this site' : ''].filter(Boolean).join(', ') || '-'])))
   out += '\nListeners\n' + formatListeners(s.listeners)
   out += '\nConnectors\n' + formatConnectors(s.connectors)
+  for (const c of s.nameConflicts ?? []) out += `\nWarning: peer ${short(c.claimant)} calls itself ${c.site}, a name bound here to ${short(c.pinned)}; allow and trust rules do not match it.\n`
   return out
 }

@@ -1,4 +1,4 @@
-import { defineResource, host, integer, joinToken, KEY_HOST_PORT, linkTarget, name, port, routingKey, TARGET } from './schema.js'
+import { boolean, defineResource, host, integer, joinToken, KEY_HOST_PORT, linkTarget, name, port, routingKey, siteOrPeer, TARGET } from './schema.js'
 
 export interface LinkConfig {
   /** Set for links created through the admin API (and for those named in the config file). */
@@ -19,6 +19,10 @@ export interface ConnectorConfig {
   host: string
   port: number
   cost: number
+  /** Sites (names or peer ids) whose clients may reach it; empty: every member. This site's own listeners always may. */
+  allow: string[]
+  /** Tunnels to it are end-to-end encrypted between the ingress and this site. */
+  e2e: boolean
 }
 
 export interface ListenerConfig {
@@ -28,6 +32,8 @@ export interface ListenerConfig {
   port: number
   /** Client connections open at once; beyond it new clients are refused, open ones unharmed. */
   maxConnections: number
+  /** Sites (names or peer ids) trusted to serve the key; empty: every member. This site's own connectors are always trusted. */
+  trust: string[]
 }
 
 export const DEFAULT_MAX_CONNECTIONS_PER_LISTENER = 16_384
@@ -38,7 +44,7 @@ export const DEFAULT_MAX_CONNECTIONS_PER_LISTENER = 16_384
  * A name left out is picked by the router (the routing key, or a link's site).
  */
 
-/** `--listener KEY=HOST:PORT[,max=N]`; YAML and API: {routingKey, host, port, maxConnections, name}. */
+/** `--listener KEY=HOST:PORT[,max=N][,trust=SITE]...`; YAML and API: {routingKey, host, port, maxConnections, trust, name}. */
 export const LISTENER = defineResource<ListenerConfig>({
   flag: '--listener',
   flagHead: KEY_HOST_PORT,
@@ -47,11 +53,12 @@ export const LISTENER = defineResource<ListenerConfig>({
     host: { type: host, default: '127.0.0.1', cliOption: '--host <host>', help: 'address to listen on' },
     port: { type: port({ allowZero: true }) },
     maxConnections: { type: integer(1, 1_000_000), default: DEFAULT_MAX_CONNECTIONS_PER_LISTENER, flagOption: 'max' },
+    trust: { type: siteOrPeer, list: true, default: [], flagOption: 'trust', cliOption: '--trust <site>', help: 'only this site (name or peer id) may serve the key; repeat for more', defaultHelp: 'every member' },
     name: { type: name, optional: true, cliOption: '--name <name>', help: 'name to delete it by', defaultHelp: 'the routing key' }
   }
 })
 
-/** `--connector KEY=HOST:PORT[,cost=N]`; YAML and API: {routingKey, host, port, cost, name}. */
+/** `--connector KEY=HOST:PORT[,cost=N][,allow=SITE]...[,e2e=true]`; YAML and API: {routingKey, host, port, cost, allow, e2e, name}. */
 export const CONNECTOR = defineResource<ConnectorConfig>({
   flag: '--connector',
   flagHead: KEY_HOST_PORT,
@@ -60,6 +67,8 @@ export const CONNECTOR = defineResource<ConnectorConfig>({
     host: { type: host, default: '127.0.0.1', cliOption: '--host <host>', help: 'where the workload listens' },
     port: { type: port({ allowZero: false }) },
     cost: { type: integer(0, 1_000_000), default: 0, flagOption: 'cost', cliOption: '--cost <n>', help: 'added to the path cost of this target' },
+    allow: { type: siteOrPeer, list: true, default: [], flagOption: 'allow', cliOption: '--allow <site>', help: 'only clients at this site (name or peer id) may reach it; repeat for more', defaultHelp: 'every member' },
+    e2e: { type: boolean, default: false, flagOption: 'e2e', cliOption: '--e2e', help: 'encrypt its tunnels end to end, so transit sites see ciphertext only' },
     name: { type: name, optional: true, cliOption: '--name <name>', help: 'name to delete it by', defaultHelp: 'the routing key' }
   }
 })

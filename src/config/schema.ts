@@ -1,5 +1,5 @@
 import { ConfigError } from './errors.js'
-import { isObj, parseBoolean, parseHost, parseInteger, parseLinkTarget, parseName, parsePort, parseRoutingKey, parseString, rejectUnknown, splitHostPort, type Obj } from './values.js'
+import { isObj, parseBoolean, parseHost, parseInteger, parseLinkTarget, parseName, parseSiteOrPeer, parsePort, parseRoutingKey, parseString, rejectUnknown, splitHostPort, type Obj } from './values.js'
 import { looksLikeToken } from '../wire/token.js'
 
 /**
@@ -34,6 +34,7 @@ export const port = ({ allowZero }: { allowZero: boolean }): ValueType<number> =
 export const host: ValueType<string> = { what: 'a host name or IP address', placeholder: 'HOST', parse: parseHost }
 export const routingKey: ValueType<string> = { what: 'a routing key', placeholder: 'KEY', parse: parseRoutingKey }
 export const name: ValueType<string> = { what: 'a name', placeholder: 'NAME', parse: parseName }
+export const siteOrPeer: ValueType<string> = { what: 'a site name or peer id', placeholder: 'SITE', parse: parseSiteOrPeer }
 
 export const boolean: ValueType<boolean> = {
   what: 'true or false', placeholder: 'true|false', parse: parseBoolean, fromText: (t) => t === 'true' ? true : t === 'false' ? false : t

@@ -1,6 +1,8 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { ConfigError } from './errors.js'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { decodeToken, looksLikeToken, TokenError } from '../wire/token.js'
+import { looksLikePeerId } from '../core/access.js'
 
 /**
  * Parsers for single setting values, wherever they come from (YAML, a flag,
@@ -55,6 +57,20 @@ export function parseRoutingKey (value: unknown, field: string): string {
   const key = parseString(value, field)
   if (!ROUTING_KEY.test(key)) throw new ConfigError(field, `routing key ${JSON.stringify(key)} must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit`)
   return key
+}
+
+/** An `allow` or `trust` entry: a peer id (checked), or a site name. */
+export function parseSiteOrPeer (value: unknown, field: string): string {
+  const text = parseString(value, field)
+  if (looksLikePeerId(text)) {
+    try {
+      return peerIdFromString(text).toString()
+    } catch {
+      throw new ConfigError(field, `${JSON.stringify(text)} looks like a peer id but is not a valid one`)
+    }
+  }
+  if (!ROUTING_KEY.test(text)) throw new ConfigError(field, `${JSON.stringify(text)} must be a site name (1-63 letters, digits, '.', '_' or '-') or a peer id`)
+  return text
 }
 
 /** A name for a link, listener or connector: what `delete` takes. */

@@ -66,6 +66,8 @@ export interface Target {
   pathCost: number
   /** The target's own cost for the key (its cheapest connector's). */
   ownCost: number
+  /** It takes tunnels for the key end-to-end encrypted only. */
+  e2e: boolean
 }
 
 export interface LinkStateOptions {
@@ -75,6 +77,8 @@ export interface LinkStateOptions {
   epoch: number
   maxAgeMs: number
   refreshIntervalMs: number
+  /** FEATURE_* bits this router's own advertisement announces. */
+  features?: number
   /** Wraps every route computation (the driver times them for its metrics). */
   timeRouteComputation?: (compute: () => void) => void
 }
@@ -246,7 +250,8 @@ export class LinkStateEngine<N extends Neighbour> {
       seq: ++this.seq,
       site: this.options.site,
       links,
-      services: this.withdrawn ? [] : this.localServices()
+      services: this.withdrawn ? [] : this.localServices(),
+      features: this.options.features ?? 0
     }
   }
 
@@ -269,7 +274,7 @@ export class LinkStateEngine<N extends Neighbour> {
           list = []
           byKey.set(service.routingKey, list)
         }
-        list.push({ id: ad.origin, site: ad.site, pathCost, ownCost: service.cost })
+        list.push({ id: ad.origin, site: ad.site, pathCost, ownCost: service.cost, e2e: service.e2e === true })
       }
     }
     this.targetsByKey = byKey

@@ -13,7 +13,12 @@ export interface ServiceAd {
   connectors: number
   /** Lowest cost among the origin's connectors for this key (0 by default). */
   cost: number
+  /** Tunnels for this key must be end-to-end encrypted. */
+  e2e?: boolean
 }
+
+/** Feature bits an advertisement's origin supports. */
+export const FEATURE_ORIGIN_PROOF = 1
 
 /** What one router originates about itself; newer (epoch, seq) replaces older. */
 export interface Advertisement {
@@ -23,6 +28,8 @@ export interface Advertisement {
   site: string
   links: LinkAd[]
   services: ServiceAd[]
+  /** FEATURE_* bits; 0 or absent from a router of an earlier release. */
+  features?: number
 }
 
 /**

@@ -10,6 +10,14 @@ export class ConnectFailedError extends Error {
   override name = 'ConnectFailedError'
 }
 
+/** Every connector for the key refused this caller (its `allow`, or it needs end-to-end encryption). */
+export class ConnectorDeniedError extends Error {
+  override name = 'ConnectorDeniedError'
+}
+
+/** Why a connector refuses this tunnel, or undefined when it takes it. */
+export type ConnectorAdmission = (c: ConnectorConfig) => string | undefined
+
 export interface ConnectorState extends ConnectorConfig {
   name: string
   open: number
@@ -117,27 +125,36 @@ export class LocalConnectors {
     return this.byKey.has(routingKey)
   }
 
-  /** What this site advertises: per key, how many healthy connectors and the lowest cost among them. */
-  summary (): Array<{ routingKey: string, connectors: number, cost: number }> {
+  /**
+   * What this site advertises: per key, how many healthy connectors, the
+   * lowest cost among them, and whether tunnels must be end-to-end encrypted
+   * (any of them asks for it: an encrypted tunnel may reach any connector).
+   */
+  summary (): Array<{ routingKey: string, connectors: number, cost: number, e2e: boolean }> {
     const out = []
     for (const [routingKey, list] of this.byKey) {
       const healthy = list.filter(c => c.healthy)
-      if (healthy.length > 0) out.push({ routingKey, connectors: healthy.length, cost: Math.min(...healthy.map(c => c.cost)) })
+      if (healthy.length > 0) out.push({ routingKey, connectors: healthy.length, cost: Math.min(...healthy.map(c => c.cost)), e2e: healthy.some(c => c.e2e) })
     }
     return out.sort((a, b) => a.routingKey < b.routingKey ? -1 : 1)
   }
 
   list (): Array<ConnectorConfig & { name: string, healthy: boolean }> {
-    return [...this.byKey.values()].flat().map(({ name, routingKey, host, port, cost, healthy }) => ({ name, routingKey, host, port, cost, healthy }))
+    return [...this.byKey.values()].flat().map(({ name, routingKey, host, port, cost, allow, e2e, healthy }) => ({ name, routingKey, host, port, cost, allow, e2e, healthy }))
   }
 
   /**
    * Connects to the best working connector for the key. The returned `release`
    * must be called once the connection is over (it keeps open counts right).
+   * `admission` (a tunnel's caller) leaves out connectors that refuse it;
+   * when every one does, ConnectorDeniedError.
    */
-  async connect (routingKey: string): Promise<{ socket: Socket, connector: ConnectorState, release: () => void }> {
-    const list = this.byKey.get(routingKey)
-    if (list === undefined || list.length === 0) throw new NoConnectorError(`no connector for ${routingKey} at this site`)
+  async connect (routingKey: string, admission?: ConnectorAdmission): Promise<{ socket: Socket, connector: ConnectorState, release: () => void }> {
+    const all = this.byKey.get(routingKey)
+    if (all === undefined || all.length === 0) throw new NoConnectorError(`no connector for ${routingKey} at this site`)
+    const refusals = admission === undefined ? [] : all.map(admission)
+    const list = admission === undefined ? all : all.filter((_, i) => refusals[i] === undefined)
+    if (list.length === 0) throw new ConnectorDeniedError([...new Set(refusals)].join('; '))
     // Healthy connectors first; an unhealthy one is still tried last, it may be back.
     const rank = (cs: ConnectorState[]): ReturnType<typeof rankTargets<ConnectorState>> =>
       rankTargets(cs.map(c => ({ id: `${c.host}:${c.port}`, pathCost: 0, ownCost: c.cost, open: c.open, value: c })), this.rotation)

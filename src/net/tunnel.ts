@@ -1,7 +1,7 @@
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Socket } from 'node:net'
 import type { Logger } from 'pino'
-import { decodeTunnelHeader, decodeTunnelStatus, encodeTunnelHeader, encodeTunnelStatus, statusName, StatusCode } from '../wire/codec.js'
+import { decodeTunnelHeader, decodeTunnelStatus, encodeTunnelHeader, encodeTunnelStatus, statusName, StatusCode, type TunnelHeader } from '../wire/codec.js'
 import { HEADER_TIMEOUT_MS, STATUS_TIMEOUT_MS } from './constants.js'
 import { MAX_TUNNEL_HEADER_BYTES, MAX_TUNNEL_STATUS_BYTES } from '../wire/constants.js'
 import { ProtocolTimeoutError, WireError } from '../wire/errors.js'
@@ -10,6 +10,7 @@ import { readFirstFrame } from './read-frame.js'
 import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './splice.js'
 import type { ClientHead } from './client-head.js'
 import { ProtocolRefusedError } from './libp2p-patches/index.js'
+import { destinationProofBytes, proveOrigin, verifiedBy, type TunnelSigner } from './origin-proof.js'
 
 /**
  * Tunnel protocol. The ingress opens a stream to the next hop and sends a
@@ -17,8 +18,10 @@ import { ProtocolRefusedError } from './libp2p-patches/index.js'
  * hop forwards the header to its own next hop for the destination and then
  * splices the two streams, so the destination's status and all later bytes
  * pass through it untouched. The destination dials its connector and answers
- * OK, or a refusal (NO_ROUTE, CONNECT_FAILED, HOP_LIMIT, BAD_REQUEST) that
- * travels back to the ingress, which may then try another target.
+ * OK, or a refusal (NO_ROUTE, CONNECT_FAILED, HOP_LIMIT, DENIED, BAD_REQUEST)
+ * that travels back to the ingress, which may then try another target (not
+ * after DENIED). The header carries the ingress's origin proof
+ * (origin-proof.ts); the destination decides on that proven identity.
  */
 
 /** What the tunnel code needs from its router. */
@@ -36,16 +39,43 @@ export interface TunnelHost {
    * reached a workload, so that connection cannot be given to another target.
    */
   nextHopResponsive (destination: string): boolean
+  /** Signs this router's tunnel headers and answers. */
+  readonly signer: TunnelSigner
+  /** Wall-clock Unix ms (origin proofs carry it). */
+  wallClock (): number
+  /**
+   * The destination's decision on who opened a tunnel: the origin proof
+   * checked (signature, freshness, replay) and the ingress a member in good
+   * standing here. Refused: DENIED with the reason; logged by the host.
+   */
+  admitOrigin (header: TunnelHeader, from: string): OriginAdmission
   /**
    * Dials this site's connector for the key (the destination's side of a
-   * tunnel). Rejects with TunnelRefusedError: NO_ROUTE when the site has no
-   * connector for the key, CONNECT_FAILED when none answered.
+   * tunnel), among those that admit the caller. Rejects with
+   * TunnelRefusedError: NO_ROUTE when the site has no connector for the key,
+   * DENIED when none admits the caller, CONNECT_FAILED when none answered.
    */
-  deliver (routingKey: string): Promise<DeliveredConnection>
+  deliver (routingKey: string, caller: TunnelCaller): Promise<DeliveredConnection>
   /** Bytes moved over the link to `peer`; any arrival is proof that the link is alive. */
   activity (peer: string, bytesIn: number, bytesOut: number): void
   /** Registers a running pipe, so shutdown can reset what is still open. */
   track (pipe: Promise<SpliceResult>, reset: () => void): void
+}
+
+export type OriginAdmission = { ok: true, proven: boolean } | { ok: false, reason: string }
+
+/** Who opened a tunnel, as the destination knows it. */
+export interface TunnelCaller {
+  peer: string
+  /** False only for a router of an earlier release, which cannot prove its origin. */
+  proven: boolean
+  e2e: boolean
+}
+
+/** What the ingress asks of a tunnel. */
+export interface TunnelOptions {
+  /** The destination must sign its answer (a listener with `trust`); no client byte goes before it. */
+  proveDestination?: boolean
 }
 
 /** A connection to a local workload, made for one tunnel. */
@@ -88,10 +118,12 @@ export function newConnectionId (): number {
  * nothing reached a workload (another target may be tried), TunnelLostError
  * when that is not known.
  */
-export async function openTunnel (host: TunnelHost, routingKey: string, destination: string, hopLimit: number, connectionId: number, head?: ClientHead): Promise<OpenedTunnel> {
+export async function openTunnel (host: TunnelHost, routingKey: string, destination: string, hopLimit: number, connectionId: number, head?: ClientHead, options: TunnelOptions = {}): Promise<OpenedTunnel> {
   const conn = host.nextHopConnection(destination)
   if (conn === undefined) throw new TunnelRefusedError(StatusCode.NO_ROUTE, 'no route to the target')
-  const early = head !== undefined && host.nextHopResponsive(destination)
+  const wantDestinationProof = options.proveDestination === true
+  // Bytes sent before a signed answer could go to a transit site posing as the destination.
+  const early = head !== undefined && !wantDestinationProof && host.nextHopResponsive(destination)
   // What the client sent with its connect goes in the stream's first packet, with the protocol and header.
   if (early) await head.firstBytes()
   let stream: Stream
@@ -100,7 +132,8 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
   } catch (err) {
     throw new TunnelRefusedError(StatusCode.NO_ROUTE, `cannot open a stream to the next hop: ${(err as Error).message}`)
   }
-  stream.send(encodeFrame(encodeTunnelHeader({ routingKey, destination, hopLimit, connectionId, ingress: host.selfId })))
+  const header = proveOrigin<TunnelHeader>(host.signer, { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: new Uint8Array(0), wantDestinationProof, originProof: new Uint8Array(0) }, host.wallClock())
+  stream.send(encodeFrame(encodeTunnelHeader(header)))
   if (early) head.attach((chunk) => { stream.send(chunk) })
   try {
     const { frame, rest } = await readFirstFrame(stream, MAX_TUNNEL_STATUS_BYTES, STATUS_TIMEOUT_MS)
@@ -108,6 +141,10 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
     if (status.code !== StatusCode.OK) {
       stream.abort(new Error('refused'))
       throw new TunnelRefusedError(status.code, status.message)
+    }
+    if (wantDestinationProof && !verifiedBy(destination, destinationProofBytes(destination, header.originProof, status.code, status.e2eKey), status.destinationProof)) {
+      stream.abort(new Error('unproven answer'))
+      throw new TunnelRefusedError(StatusCode.DENIED, 'the answer is not signed by the chosen target (a transit site in between answered?)')
     }
     return { stream, rest, via: conn.remotePeer.toString() }
   } catch (err) {
@@ -159,9 +196,14 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
   const log = host.log.child({ conn: header.connectionId, key: header.routingKey, ingress: header.ingress, from })
 
   if (header.destination === host.selfId) {
+    const admission = host.admitOrigin(header, from)
+    if (!admission.ok) {
+      refuse(stream, StatusCode.DENIED, admission.reason)
+      return
+    }
     let dialed: DeliveredConnection
     try {
-      dialed = await host.deliver(header.routingKey)
+      dialed = await host.deliver(header.routingKey, { peer: header.ingress, proven: admission.proven, e2e: header.e2eKey.length > 0 })
     } catch (err) {
       const code = err instanceof TunnelRefusedError ? err.code : StatusCode.CONNECT_FAILED
       const message = err instanceof TunnelRefusedError ? err.reason : (err as Error).message
@@ -174,7 +216,8 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
       dialed.release()
       return
     }
-    stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK)))
+    const destinationProof = header.wantDestinationProof ? host.signer.sign(destinationProofBytes(host.selfId, header.originProof, StatusCode.OK, new Uint8Array(0))) : undefined
+    stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { destinationProof })))
     log.debug({ connector: dialed.address }, 'tunnel delivered to connector')
     pipe(host, streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o)), dialed.socket, rest, dialed.release, log)
     return

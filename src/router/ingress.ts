@@ -5,11 +5,13 @@ import { rankTargets, type Candidate } from '../core/select-target.js'
 import { ClientHead } from '../net/client-head.js'
 import { EARLY_BYTES_MAX } from '../net/constants.js'
 import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from '../net/splice.js'
-import { TunnelRefusedError, type OpenedTunnel } from '../net/tunnel.js'
-import { statusName } from '../wire/codec.js'
+import { TunnelRefusedError, type OpenedTunnel, type TunnelOptions } from '../net/tunnel.js'
+import { StatusCode, statusName } from '../wire/codec.js'
 
 /** At most this many targets are tried for one client connection. */
 export const MAX_TARGET_ATTEMPTS = 8
+/** A target that answered DENIED is left out of this site's choices for the key this long. */
+export const DENIED_TARGET_MEMORY_MS = 30_000
 
 /** A local workload's socket, dialed for one client. */
 export interface DialedConnector {
@@ -25,7 +27,11 @@ export interface IngressDeps {
   /** Dials one of this site's own connectors for the key. */
   connectLocal: (routingKey: string) => Promise<DialedConnector>
   /** Opens a tunnel to `destination`; the client's first bytes ride with the header. */
-  openTunnel: (routingKey: string, destination: string, connectionId: number, head: ClientHead) => Promise<OpenedTunnel>
+  openTunnel: (routingKey: string, destination: string, connectionId: number, head: ClientHead, options: TunnelOptions) => Promise<OpenedTunnel>
+  /** Whether a listener with these `trust` entries may use this target. */
+  trusts: (trust: readonly string[], target: string) => boolean
+  /** Monotonic ms. */
+  now: () => number
   /** Bytes moved over the link to `peer` (the tunnel's first hop). */
   activity: (peer: string, bytesIn: number, bytesOut: number) => void
   /** Registers a running pipe, so shutdown can reset what is still open. */
@@ -40,8 +46,16 @@ export interface IngressDeps {
   newConnectionId: () => number
 }
 
+/** What the ingress knows of a target besides its costs. */
+export interface TargetInfo {
+  site: string
+  e2e: boolean
+  /** It answered DENIED to this site lately: left out for DENIED_TARGET_MEMORY_MS. */
+  denied: boolean
+}
+
 export interface ClientListener {
-  readonly config: { routingKey: string, maxConnections: number }
+  readonly config: { routingKey: string, maxConnections: number, trust: readonly string[] }
   readonly openConnections: number
 }
 
@@ -58,19 +72,35 @@ export class Ingress {
   private readonly openByTarget = new Map<string, Map<string, number>>()
   /** Bytes carried per routing key for this site's listeners (in: from clients), counted as they move. */
   readonly bytesByKey = new Map<string, { in: number, out: number }>()
+  /** Per routing key, per target: until when (monotonic ms) it is left out because it answered DENIED. */
+  private readonly deniedBy = new Map<string, Map<string, number>>()
   private rotation = 0
 
   constructor (private readonly deps: IngressDeps) {}
 
   /** The targets for a key with this router's open connections to each: what ranking sees. */
-  candidates (routingKey: string): Array<Candidate<{ site: string }>> {
+  candidates (routingKey: string): Array<Candidate<TargetInfo>> {
     const open = this.openByTarget.get(routingKey)
-    return this.deps.targets(routingKey).map(t => ({ id: t.id, pathCost: t.pathCost, ownCost: t.ownCost, open: open?.get(t.id) ?? 0, value: { site: t.site } }))
+    const denied = this.deniedBy.get(routingKey)
+    const now = denied === undefined ? 0 : this.deps.now()
+    return this.deps.targets(routingKey).map(t => ({ id: t.id, pathCost: t.pathCost, ownCost: t.ownCost, open: open?.get(t.id) ?? 0, value: { site: t.site, e2e: t.e2e, denied: (denied?.get(t.id) ?? 0) > now } }))
   }
 
-  /** Targets in the order the next client connection would try them. */
-  rank (routingKey: string): Array<Candidate<{ site: string }>> {
-    return rankTargets(this.candidates(routingKey), this.rotation++).slice(0, MAX_TARGET_ATTEMPTS)
+  /** Targets in the order the next client connection would try them: those the listener trusts and that did not deny this site lately. */
+  rank (routingKey: string, trust: readonly string[] = []): Array<Candidate<TargetInfo>> {
+    const usable = this.candidates(routingKey).filter(c => !c.value.denied && (trust.length === 0 || this.deps.trusts(trust, c.id)))
+    return rankTargets(usable, this.rotation++).slice(0, MAX_TARGET_ATTEMPTS)
+  }
+
+  private rememberDenial (routingKey: string, target: string): void {
+    let perTarget = this.deniedBy.get(routingKey)
+    if (perTarget === undefined) {
+      perTarget = new Map()
+      this.deniedBy.set(routingKey, perTarget)
+    }
+    const now = this.deps.now()
+    for (const [id, until] of perTarget) if (until <= now) perTarget.delete(id)
+    perTarget.set(target, now + DENIED_TARGET_MEMORY_MS)
   }
 
   private countOpen (routingKey: string, target: string, delta: number): void {
@@ -110,7 +140,9 @@ export class Ingress {
     }
     const connectionId = deps.newConnectionId()
     const log = deps.log.child({ conn: connectionId, key })
-    const ranked = this.rank(key)
+    const trust = listener.config.trust
+    const ranked = this.rank(key, trust)
+    const options: TunnelOptions = { proveDestination: trust.length > 0 }
     const countKey = this.keyCounter(key)
     const failures: string[] = []
     // The client's first bytes are read now and sent behind the tunnel header.
@@ -131,7 +163,7 @@ export class Ingress {
           deps.track(result, () => { socket.resetAndDestroy(); dialed.socket.resetAndDestroy() })
           void result.finally(dialed.release)
         } else {
-          const tunnel = await deps.openTunnel(key, target.id, connectionId, head)
+          const tunnel = await deps.openTunnel(key, target.id, connectionId, head, options)
           const early = head.handOver((chunk) => { tunnel.stream.send(chunk) })
           countKey('aToB', early.bytes)
           deps.activity(tunnel.via, 0, early.bytes)
@@ -141,6 +173,15 @@ export class Ingress {
       } catch (err) {
         head.rewind()
         this.countOpen(key, target.id, -1)
+        if (err instanceof TunnelRefusedError && err.code === StatusCode.DENIED) {
+          // Refused for who we are: no other target is tried for this client, and this one is left out for a while.
+          this.rememberDenial(key, target.id)
+          head.discard()
+          deps.logRefusal(`denied:${key}:${target.id}`, { key, target: target.value.site, targetPeer: target.id, err: err.reason }, 'the target denied this site; closing the client connection')
+          deps.count({ failed: key, reason: 'denied' })
+          if (!socket.destroyed) socket.resetAndDestroy()
+          return
+        }
         deps.count({ reforwarded: key, reason: err instanceof TunnelRefusedError ? statusName(err.code).toLowerCase() : 'connect_failed' })
         failures.push(`${target.value.site}: ${(err as Error).message}`)
         log.debug({ target: target.value.site, err: (err as Error).message }, 'target failed, trying the next')

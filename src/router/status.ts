@@ -37,9 +37,10 @@ export interface StatusInput {
   /** A router's site name, from its advertisement or its session. */
   siteOf: (peer: string) => string
   /** Per routing key with a reachable target: the candidates as the ingress ranks them. */
-  services: Array<{ routingKey: string, candidates: Array<Candidate<{ site: string }>> }>
+  services: Array<{ routingKey: string, candidates: Array<Candidate<{ site: string, e2e: boolean, denied: boolean }>> }>
   listeners: RouterStatus['listeners']
   connectors: RouterStatus['connectors']
+  nameConflicts: RouterStatus['nameConflicts']
   openPipes: number
   openStreams: number
 }
@@ -64,7 +65,7 @@ export function projectStatus (s: StatusInput): RouterStatus {
   const services = s.services
     .map(({ routingKey, candidates }) => ({
       routingKey,
-      targets: candidates.map(t => ({ site: t.value.site, peerId: t.id, cost: t.pathCost + t.ownCost, openConnections: t.open })).sort(byCostThenPeer)
+      targets: candidates.map(t => ({ site: t.value.site, peerId: t.id, cost: t.pathCost + t.ownCost, openConnections: t.open, e2e: t.value.e2e, denied: t.value.denied })).sort(byCostThenPeer)
     }))
     .filter(svc => svc.targets.length > 0)
     .sort((a, b) => a.routingKey < b.routingKey ? -1 : 1)
@@ -78,6 +79,7 @@ export function projectStatus (s: StatusInput): RouterStatus {
     services,
     listeners: s.listeners,
     connectors: s.connectors,
+    nameConflicts: s.nameConflicts,
     openPipes: s.openPipes,
     openStreams: s.openStreams
   }

@@ -67,6 +67,31 @@ export interface TunnelHeader {
   hopLimit: number
   connectionId: number
   ingress: string
+  /** Unix ms at the ingress; 0 from a router without origin proofs. */
+  issuedAt: number
+  nonce: Uint8Array
+  /** Empty from a router of an earlier release. */
+  originProof: Uint8Array
+  /** The ingress's ephemeral X25519 key for end-to-end encryption; empty without. */
+  e2eKey: Uint8Array
+  wantDestinationProof: boolean
+}
+
+export interface TunnelStatus {
+  code: StatusCode
+  message: string
+  e2eKey: Uint8Array
+  destinationProof: Uint8Array
+}
+
+const EMPTY = new Uint8Array(0)
+export const ORIGIN_NONCE_BYTES = 16
+export const ED25519_SIGNATURE_BYTES = 64
+export const X25519_KEY_BYTES = 32
+
+function checkLength (bytes: Uint8Array, allowed: number, field: string): Uint8Array {
+  if (bytes.length !== 0 && bytes.length !== allowed) throw new WireError(`${field} must be ${allowed} bytes`)
+  return bytes
 }
 
 export type ControlMessage =
@@ -109,7 +134,8 @@ export function encodeAdvertisementBody (ad: Advertisement): Uint8Array {
     seq: ad.seq,
     site: ad.site,
     links: ad.links.map(l => ({ peer: l.peer, cost: l.cost })),
-    services: ad.services.map(s => ({ routingKey: s.routingKey, connectors: s.connectors, cost: s.cost }))
+    services: ad.services.map(s => ({ routingKey: s.routingKey, connectors: s.connectors, cost: s.cost, e2e: s.e2e === true })),
+    features: ad.features ?? 0
   }).finish()
 }
 
@@ -134,8 +160,9 @@ export function decodeAdvertisementBody (bytes: Uint8Array): Advertisement {
       services: m.services.map(s => {
         const routingKey = s.routingKey ?? ''
         if (!ROUTING_KEY.test(routingKey)) throw new WireError('advertised routing key is invalid')
-        return { routingKey, connectors: s.connectors ?? 0, cost: s.cost ?? 0 }
-      })
+        return { routingKey, connectors: s.connectors ?? 0, cost: s.cost ?? 0, e2e: s.e2e === true }
+      }),
+      features: m.features ?? 0
     }
   })
 }
@@ -157,7 +184,10 @@ export function decodeSignedAd (bytes: Uint8Array): SignedAd {
   })
 }
 
-export function encodeTunnelHeader (h: TunnelHeader): Uint8Array {
+/** The routing fields are required; a header without the proof fields is what an earlier release sends. */
+export type TunnelHeaderFields = Pick<TunnelHeader, 'routingKey' | 'destination' | 'hopLimit' | 'connectionId' | 'ingress'> & Partial<TunnelHeader>
+
+export function encodeTunnelHeader (h: TunnelHeaderFields): Uint8Array {
   return pb.TunnelHeader.encode(h).finish()
 }
 
@@ -170,20 +200,31 @@ export function decodeTunnelHeader (bytes: Uint8Array): TunnelHeader {
       destination: checkPeerId(h.destination, 'tunnel destination'),
       hopLimit: h.hopLimit,
       connectionId: checkSafeInt(h.connectionId, 'tunnel connection id'),
-      ingress: h.ingress === '' ? '' : checkPeerId(h.ingress, 'tunnel ingress')
+      ingress: h.ingress === '' ? '' : checkPeerId(h.ingress, 'tunnel ingress'),
+      // An absent uint64 reads as the prototype's default, built before Long was switched off: take it as 0.
+      issuedAt: checkSafeInt(Object.hasOwn(h, 'issuedAt') ? h.issuedAt : 0, 'tunnel issued_at'),
+      nonce: checkLength(h.nonce ?? EMPTY, ORIGIN_NONCE_BYTES, 'tunnel nonce'),
+      originProof: checkLength(h.originProof ?? EMPTY, ED25519_SIGNATURE_BYTES, 'tunnel origin proof'),
+      e2eKey: checkLength(h.e2eKey ?? EMPTY, X25519_KEY_BYTES, 'tunnel e2e key'),
+      wantDestinationProof: h.wantDestinationProof === true
     }
   })
 }
 
-export function encodeTunnelStatus (code: StatusCode, message = ''): Uint8Array {
-  return pb.TunnelStatus.encode({ code, message: message.slice(0, 200) }).finish()
+export function encodeTunnelStatus (code: StatusCode, message = '', extra?: { e2eKey?: Uint8Array, destinationProof?: Uint8Array }): Uint8Array {
+  return pb.TunnelStatus.encode({ code, message: message.slice(0, 200), e2eKey: extra?.e2eKey, destinationProof: extra?.destinationProof }).finish()
 }
 
-export function decodeTunnelStatus (bytes: Uint8Array): pb.TunnelStatus {
+export function decodeTunnelStatus (bytes: Uint8Array): TunnelStatus {
   return decodeWith('tunnel status', () => {
     const s = pb.TunnelStatus.decode(bytes)
     if (pb.TunnelStatus.Code[s.code] === undefined || s.code === StatusCode.UNSPECIFIED) throw new WireError(`unknown tunnel status ${s.code}`)
-    return s
+    return {
+      code: s.code,
+      message: s.message,
+      e2eKey: checkLength(s.e2eKey ?? EMPTY, X25519_KEY_BYTES, 'tunnel status e2e key'),
+      destinationProof: checkLength(s.destinationProof ?? EMPTY, ED25519_SIGNATURE_BYTES, 'tunnel status destination proof')
+    }
   })
 }
 

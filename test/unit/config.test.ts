@@ -25,10 +25,17 @@ test('defaults: host name as site, ./portmesh-data, listen 0.0.0.0:7070, API on 
 test('flags: links with cost, connectors with cost, listeners', () => {
   assert.deepEqual(parseLinkFlag('/ip4/10.1.2.3/tcp/7070'), { address: '/ip4/10.1.2.3/tcp/7070', cost: 1 })
   assert.deepEqual(parseLinkFlag('/ip4/10.1.2.3/tcp/7070,cost=9999'), { address: '/ip4/10.1.2.3/tcp/7070', cost: 9999 })
-  assert.deepEqual(parseConnectorFlag('db=127.0.0.1:5432'), { routingKey: 'db', host: '127.0.0.1', port: 5432, cost: 0 })
-  assert.deepEqual(parseConnectorFlag('db=[::1]:5432,cost=3'), { routingKey: 'db', host: '::1', port: 5432, cost: 3 })
-  assert.deepEqual(parseListenerFlag('db=127.0.0.1:15432'), { routingKey: 'db', host: '127.0.0.1', port: 15432, maxConnections: 16384 })
+  assert.deepEqual(parseConnectorFlag('db=127.0.0.1:5432'), { routingKey: 'db', host: '127.0.0.1', port: 5432, cost: 0, allow: [], e2e: false })
+  assert.deepEqual(parseConnectorFlag('db=[::1]:5432,cost=3'), { routingKey: 'db', host: '::1', port: 5432, cost: 3, allow: [], e2e: false })
+  assert.deepEqual(parseListenerFlag('db=127.0.0.1:15432'), { routingKey: 'db', host: '127.0.0.1', port: 15432, maxConnections: 16384, trust: [] })
   assert.equal(parseListenerFlag('db=127.0.0.1:15432,max=10').maxConnections, 10)
+  // Rules: repeatable entries, each a site name or a peer id.
+  const peer = '12D3KooWAHqjn99nPfA36SHsTCobYvoj69L68sCdtKBCfvSyDFDg'
+  assert.deepEqual(parseConnectorFlag(`db=127.0.0.1:5432,allow=west,allow=${peer},e2e=true`), { routingKey: 'db', host: '127.0.0.1', port: 5432, cost: 0, allow: ['west', peer], e2e: true })
+  assert.deepEqual(parseListenerFlag('db=127.0.0.1:15432,trust=east').trust, ['east'])
+  fails(() => parseConnectorFlag('db=127.0.0.1:5432,allow=not a site'), '--connector allow[0]', /site name .* or a peer id/)
+  fails(() => parseConnectorFlag('db=127.0.0.1:5432,allow=12D3KooWAHqjn99nPfA36SHsTCobYvoj69L68sCdtKBCfvSy'), '--connector allow[0]', /not a valid one/)
+  fails(() => parseConnectorFlag('db=127.0.0.1:5432,e2e=yes'), '--connector e2e', /true or false/)
 })
 
 test('bad flags name the flag and the reason', () => {
@@ -60,8 +67,8 @@ timers: { livenessTimeoutMs: 3000 }
   const c = buildConfig(file, {}, 'host')
   assert.equal(c.site, 'west')
   assert.deepEqual(c.links, [{ address: '/ip4/127.0.0.2/tcp/7000', cost: 5 }])
-  assert.deepEqual(c.connectors, [{ routingKey: 'db', host: '127.0.0.1', port: 5432, cost: 2 }])
-  assert.deepEqual(c.listeners, [{ routingKey: 'web', host: '127.0.0.1', port: 8080, maxConnections: 16384 }])
+  assert.deepEqual(c.connectors, [{ routingKey: 'db', host: '127.0.0.1', port: 5432, cost: 2, allow: [], e2e: false }])
+  assert.deepEqual(c.listeners, [{ routingKey: 'web', host: '127.0.0.1', port: 8080, maxConnections: 16384, trust: [] }])
   assert.equal(c.timers.livenessTimeoutMs, 3000)
   const o = buildConfig(file, { site: 'east', links: ['/ip4/127.0.0.3/tcp/7000'], api: '127.0.0.1:9' }, 'host')
   assert.equal(o.site, 'east')

@@ -9,6 +9,7 @@ import {
   encodeAdvertisementBody, encodeControl, encodeSignedAd, encodeTunnelHeader, encodeTunnelStatus, StatusCode
 } from '../../src/wire/codec.js'
 import { WireError } from '../../src/wire/errors.js'
+import { OriginVerifier } from '../../src/net/origin-proof.js'
 import { FrameDecoder } from '../../src/wire/frames.js'
 import { decodeToken, encodeToken, TokenError } from '../../src/wire/token.js'
 
@@ -40,13 +41,21 @@ function onlyThrows (decode: (b: Uint8Array) => unknown, errorType: new (...a: n
   }
 }
 
-const ad = { origin: PEER, epoch: 5, seq: 9, site: 'east', links: [{ peer: PEER, cost: 3 }], services: [{ routingKey: 'db', connectors: 1, cost: 0 }] }
+const ad = { origin: PEER, epoch: 5, seq: 9, site: 'east', links: [{ peer: PEER, cost: 3 }], services: [{ routingKey: 'db', connectors: 1, cost: 0, e2e: true }], features: 1 }
 const samples: Record<string, { decode: (b: Uint8Array) => unknown, valid: Uint8Array[] }> = {
   control: { decode: decodeControl, valid: [encodeControl({ hello: { version: 1, site: 'w', epoch: 7, configuredCost: 2 } }), encodeControl({ ping: { nonce: 1 } }), encodeControl({ advertisement: new Uint8Array([1, 2]) })] },
   advertisement: { decode: decodeAdvertisementBody, valid: [encodeAdvertisementBody(ad)] },
   signedAdvertisement: { decode: decodeSignedAd, valid: [encodeSignedAd({ body: encodeAdvertisementBody(ad), signature: new Uint8Array(64).fill(9) })] },
-  tunnelHeader: { decode: decodeTunnelHeader, valid: [encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 1, ingress: PEER })] },
-  tunnelStatus: { decode: decodeTunnelStatus, valid: [encodeTunnelStatus(StatusCode.OK), encodeTunnelStatus(StatusCode.CONNECT_FAILED, 'refused')] }
+  tunnelHeader: {
+    decode: decodeTunnelHeader,
+    valid: [
+      encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 1, ingress: PEER }),
+      encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 1, ingress: PEER, issuedAt: 1_800_000_000_000, nonce: new Uint8Array(16).fill(1), originProof: new Uint8Array(64).fill(2), e2eKey: new Uint8Array(32).fill(3), wantDestinationProof: true })
+    ]
+  },
+  tunnelStatus: { decode: decodeTunnelStatus, valid: [encodeTunnelStatus(StatusCode.OK), encodeTunnelStatus(StatusCode.CONNECT_FAILED, 'refused'), encodeTunnelStatus(StatusCode.OK, '', { e2eKey: new Uint8Array(32).fill(4), destinationProof: new Uint8Array(64).fill(5) })] },
+  // A decoded header then goes through the destination's origin check: it answers, never throws.
+  originCheck: { decode: (b) => { const h = decodeTunnelHeader(b); return new OriginVerifier().check(h, 1_800_000_000_000) }, valid: [encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 1, ingress: PEER, issuedAt: 1_800_000_000_000, nonce: new Uint8Array(16).fill(1), originProof: new Uint8Array(64).fill(2) })] }
 }
 
 for (const [name, { decode, valid }] of Object.entries(samples)) {

@@ -30,10 +30,10 @@ interface Bed {
   close: () => Promise<void>
 }
 
-async function bed (targets: Target[], tunnel: (destination: string, firstBytes: Buffer) => Error, maxConnections = 100): Promise<Bed> {
+async function bed (targets: Target[], tunnel: (destination: string, firstBytes: Buffer) => Error, maxConnections = 100, trust: string[] = []): Promise<Bed> {
   const workload: TestServer = await echoServer()
   const connectors = new LocalConnectors(1000)
-  connectors.add({ name: KEY, routingKey: KEY, host: '127.0.0.1', port: workload.port, cost: 0 })
+  connectors.add({ name: KEY, routingKey: KEY, host: '127.0.0.1', port: workload.port, cost: 0, allow: [], e2e: false })
   const tried: string[] = []
   const counts: string[] = []
   const deps: IngressDeps = {
@@ -54,11 +54,13 @@ async function bed (targets: Target[], tunnel: (destination: string, firstBytes:
     count: (e) => counts.push('carried' in e ? 'carried' : 'failed' in e ? `failed:${e.reason}` : `reforwarded:${e.reason}`),
     changed: () => {},
     logRefusal: () => {},
+    trusts: (entries, t) => entries.includes(t),
+    now: () => performance.now(),
     log: pino({ level: 'silent' }),
     newConnectionId: (() => { let n = 0; return () => ++n })()
   }
   const ingress = new Ingress(deps)
-  const listener = new Listener({ name: KEY, routingKey: KEY, host: '127.0.0.1', port: 0, maxConnections }, (socket, l) => { void ingress.onClient(socket, l) })
+  const listener = new Listener({ name: KEY, routingKey: KEY, host: '127.0.0.1', port: 0, maxConnections, trust }, (socket, l) => { void ingress.onClient(socket, l) })
   await listener.start()
   return {
     ingress,
@@ -69,7 +71,7 @@ async function bed (targets: Target[], tunnel: (destination: string, firstBytes:
   }
 }
 
-const target = (id: string, pathCost: number, ownCost = 0): Target => ({ id, site: id, pathCost, ownCost })
+const target = (id: string, pathCost: number, ownCost = 0): Target => ({ id, site: id, pathCost, ownCost, e2e: false })
 
 test('targets are tried best first; each refusal moves on, and the client\'s first bytes reach the target that accepts', async () => {
   // a (cost 1) and b (cost 2) refuse; this site's own connector (cost 3) takes the connection.
@@ -148,6 +150,41 @@ test('a refused target sees the same first bytes as the next one (replayed, not 
     assert.equal(await readLine(client), 'GET /')
     assert.deepEqual(seen, ['a:GET /\n'])
     client.destroy()
+  } finally {
+    await b.close()
+  }
+})
+
+test('a target that answers DENIED ends the attempt at once (no other target), and is left out of the next choices', async () => {
+  // a (cost 1) denies; this site's own connector (cost 2) would take it, but a denial is about who we are: the client is closed.
+  const b = await bed([target('a', 1), target(SELF, 2)], () => new TunnelRefusedError(StatusCode.DENIED, 'not allowed'))
+  try {
+    const client = await dial(b.port)
+    client.write('hello\n')
+    assert.equal(await closed(client), 'reset')
+    assert.deepEqual(b.tried, ['a'])
+    assert.deepEqual(b.counts, ['failed:denied'])
+    assert.deepEqual(b.ingress.rank(KEY).map(c => c.id), [SELF])
+    assert.equal(b.ingress.candidates(KEY).find(c => c.id === 'a')?.value.denied, true)
+    // The next client goes straight to the target that does not deny.
+    const next = await dial(b.port)
+    next.write('again\n')
+    assert.equal(await readLine(next), 'again')
+    assert.deepEqual(b.tried, ['a'])
+    next.destroy()
+  } finally {
+    await b.close()
+  }
+})
+
+test('a listener with trust never tries a target outside it, however cheap', async () => {
+  const b = await bed([target('rogue', 1), target('good', 3)], (d) => new TunnelRefusedError(StatusCode.NO_ROUTE, `${d} refuses`), 100, ['good'])
+  try {
+    assert.deepEqual(b.ingress.rank(KEY, ['good']).map(c => c.id), ['good'])
+    const client = await dial(b.port)
+    client.write('x\n')
+    assert.equal(await closed(client), 'reset')
+    assert.deepEqual(b.tried, ['good'])
   } finally {
     await b.close()
   }

@@ -17,7 +17,7 @@ function kernelBacklog (port: number): number | undefined {
 }
 
 test('a listener asks the kernel for a deep accept queue, so a burst of clients waits there instead of retrying SYNs', async (t) => {
-  const listener = new Listener({ routingKey: 'svc', host: '127.0.0.1', port: 0, maxConnections: 16384 }, (socket) => { socket.destroy() })
+  const listener = new Listener({ routingKey: 'svc', host: '127.0.0.1', port: 0, maxConnections: 16384, trust: [] }, (socket) => { socket.destroy() })
   await listener.start()
   t.after(() => { listener.close() })
   const backlog = kernelBacklog(listener.boundPort)

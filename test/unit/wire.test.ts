@@ -27,11 +27,17 @@ test('an oversized frame is refused from its length prefix alone', () => {
 test('messages round-trip', () => {
   const hello = { version: 1, site: 'west', epoch: 1795752520, configuredCost: 5 }
   assert.deepEqual(decodeControl(encodeControl({ hello })), { hello })
-  const ad = { origin: PEER, epoch: 7, seq: 123456789012, site: 'east', links: [{ peer: PEER, cost: 3 }], services: [{ routingKey: 'db', connectors: 2, cost: 1 }] }
+  const ad = { origin: PEER, epoch: 7, seq: 123456789012, site: 'east', links: [{ peer: PEER, cost: 3 }], services: [{ routingKey: 'db', connectors: 2, cost: 1, e2e: true }], features: 1 }
   assert.deepEqual(decodeAdvertisementBody(encodeAdvertisementBody(ad)), ad)
-  const header = { routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 42, ingress: PEER }
-  assert.deepEqual(decodeTunnelHeader(encodeTunnelHeader(header)), header)
+  const header = { routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 42, ingress: PEER, issuedAt: 1_795_752_520_123, nonce: new Uint8Array(16).fill(7), originProof: new Uint8Array(64).fill(9), e2eKey: new Uint8Array(32).fill(3), wantDestinationProof: true }
+  const decoded = decodeTunnelHeader(encodeTunnelHeader(header))
+  assert.deepEqual({ ...decoded, nonce: [...decoded.nonce], originProof: [...decoded.originProof], e2eKey: [...decoded.e2eKey] }, { ...header, nonce: [...header.nonce], originProof: [...header.originProof], e2eKey: [...header.e2eKey] })
+  // What a router of the previous release sends: no proof fields; they decode as empty.
+  const legacy = decodeTunnelHeader(encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 42, ingress: PEER }))
+  assert.deepEqual([legacy.issuedAt, legacy.nonce.length, legacy.originProof.length, legacy.e2eKey.length, legacy.wantDestinationProof], [0, 0, 0, 0, false])
   assert.equal(decodeTunnelStatus(encodeTunnelStatus(StatusCode.CONNECT_FAILED, 'refused')).code, StatusCode.CONNECT_FAILED)
+  const ok = decodeTunnelStatus(encodeTunnelStatus(StatusCode.OK, '', { e2eKey: new Uint8Array(32).fill(1), destinationProof: new Uint8Array(64).fill(2) }))
+  assert.deepEqual([ok.code, ok.e2eKey.length, ok.destinationProof.length], [StatusCode.OK, 32, 64])
 })
 
 test('invalid messages are refused with WireError, never another exception', () => {
@@ -39,6 +45,9 @@ test('invalid messages are refused with WireError, never another exception', () 
     () => decodeTunnelHeader(encodeTunnelHeader({ routingKey: 'bad key!', destination: PEER, hopLimit: 3, connectionId: 1, ingress: '' })),
     () => decodeTunnelHeader(encodeTunnelHeader({ routingKey: 'db', destination: 'not-a-peer', hopLimit: 3, connectionId: 1, ingress: '' })),
     () => decodeTunnelStatus(new Uint8Array(0)),
+    () => decodeTunnelHeader(encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 3, connectionId: 1, ingress: PEER, originProof: new Uint8Array(63) })),
+    () => decodeTunnelHeader(encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 3, connectionId: 1, ingress: PEER, nonce: new Uint8Array(1000) })),
+    () => decodeTunnelStatus(encodeTunnelStatus(StatusCode.OK, '', { e2eKey: new Uint8Array(31) })),
     () => decodeControl(new Uint8Array(0)),
     () => decodeControl(new Uint8Array([0x0a, 0xff])),
     () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [{ peer: PEER, cost: 0 }], services: [] })),

@@ -110,6 +110,9 @@ export namespace portmesh {
         /** ServiceAd cost. */
         cost: number;
 
+        /** ServiceAd e2e. */
+        e2e: boolean;
+
         /**
          * Creates a new ServiceAd instance using the specified properties.
          * @param [properties] Properties to set
@@ -158,6 +161,9 @@ export namespace portmesh {
             /** ServiceAd cost */
             cost?: (number|null);
 
+            /** ServiceAd e2e */
+            e2e?: (boolean|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -202,6 +208,9 @@ export namespace portmesh {
 
         /** Advertisement services. */
         services: portmesh.ServiceAd.$Properties[];
+
+        /** Advertisement features. */
+        features: number;
 
         /**
          * Creates a new Advertisement instance using the specified properties.
@@ -259,6 +268,9 @@ export namespace portmesh {
 
             /** Advertisement services */
             services?: (portmesh.ServiceAd.$Properties[]|null);
+
+            /** Advertisement features */
+            features?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -718,6 +730,21 @@ export namespace portmesh {
         /** TunnelHeader ingress. */
         ingress: string;
 
+        /** TunnelHeader issuedAt. */
+        issuedAt: number;
+
+        /** TunnelHeader nonce. */
+        nonce: Uint8Array;
+
+        /** TunnelHeader originProof. */
+        originProof: Uint8Array;
+
+        /** TunnelHeader e2eKey. */
+        e2eKey: Uint8Array;
+
+        /** TunnelHeader wantDestinationProof. */
+        wantDestinationProof: boolean;
+
         /**
          * Creates a new TunnelHeader instance using the specified properties.
          * @param [properties] Properties to set
@@ -772,6 +799,21 @@ export namespace portmesh {
             /** TunnelHeader ingress */
             ingress?: (string|null);
 
+            /** TunnelHeader issuedAt */
+            issuedAt?: (number|null);
+
+            /** TunnelHeader nonce */
+            nonce?: (Uint8Array|null);
+
+            /** TunnelHeader originProof */
+            originProof?: (Uint8Array|null);
+
+            /** TunnelHeader e2eKey */
+            e2eKey?: (Uint8Array|null);
+
+            /** TunnelHeader wantDestinationProof */
+            wantDestinationProof?: (boolean|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -804,6 +846,12 @@ export namespace portmesh {
 
         /** TunnelStatus message. */
         message: string;
+
+        /** TunnelStatus e2eKey. */
+        e2eKey: Uint8Array;
+
+        /** TunnelStatus destinationProof. */
+        destinationProof: Uint8Array;
 
         /**
          * Creates a new TunnelStatus instance using the specified properties.
@@ -849,6 +897,12 @@ export namespace portmesh {
 
             /** TunnelStatus message */
             message?: (string|null);
+
+            /** TunnelStatus e2eKey */
+            e2eKey?: (Uint8Array|null);
+
+            /** TunnelStatus destinationProof */
+            destinationProof?: (Uint8Array|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -211,6 +211,7 @@ export const portmesh = $root.portmesh = (() => {
          * @property {string|null} [routingKey] ServiceAd routingKey
          * @property {number|null} [connectors] ServiceAd connectors
          * @property {number|null} [cost] ServiceAd cost
+         * @property {boolean|null} [e2e] ServiceAd e2e
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -267,6 +268,14 @@ export const portmesh = $root.portmesh = (() => {
         ServiceAd.prototype.cost = 0;
 
         /**
+         * ServiceAd e2e.
+         * @member {boolean} e2e
+         * @memberof portmesh.ServiceAd
+         * @instance
+         */
+        ServiceAd.prototype.e2e = false;
+
+        /**
          * Creates a new ServiceAd instance using the specified properties.
          * @function create
          * @memberof portmesh.ServiceAd
@@ -304,6 +313,8 @@ export const portmesh = $root.portmesh = (() => {
                 w.uint32(/* id 2, wireType 0 =*/16).uint32(m.connectors);
             if (m.cost != null && $Object.hasOwnProperty.call(m, "cost") && m.cost !== 0)
                 w.uint32(/* id 3, wireType 0 =*/24).uint32(m.cost);
+            if (m.e2e != null && $Object.hasOwnProperty.call(m, "e2e") && m.e2e !== false)
+                w.uint32(/* id 4, wireType 0 =*/32).bool(m.e2e);
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -375,6 +386,15 @@ export const portmesh = $root.portmesh = (() => {
                             delete m.cost;
                         continue;
                     }
+                case 4: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.bool())
+                            m.e2e = v;
+                        else
+                            delete m.e2e;
+                        continue;
+                    }
                 }
                 r.skipType(u, q, t);
                 if (!r.discardUnknown) {
@@ -420,6 +440,7 @@ export const portmesh = $root.portmesh = (() => {
          * @property {string|null} [site] Advertisement site
          * @property {Array.<portmesh.LinkAd.$Properties>|null} [links] Advertisement links
          * @property {Array.<portmesh.ServiceAd.$Properties>|null} [services] Advertisement services
+         * @property {number|null} [features] Advertisement features
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -502,6 +523,14 @@ export const portmesh = $root.portmesh = (() => {
         Advertisement.prototype.services = $util.emptyArray;
 
         /**
+         * Advertisement features.
+         * @member {number} features
+         * @memberof portmesh.Advertisement
+         * @instance
+         */
+        Advertisement.prototype.features = 0;
+
+        /**
          * Creates a new Advertisement instance using the specified properties.
          * @function create
          * @memberof portmesh.Advertisement
@@ -549,6 +578,8 @@ export const portmesh = $root.portmesh = (() => {
                 for (var i = 0; i < m.services.length; ++i)
                     $root.portmesh.ServiceAd.encode(m.services[i], w.uint32(/* id 6, wireType 2 =*/50).fork(), q + 1).ldelim();
             }
+            if (m.features != null && $Object.hasOwnProperty.call(m, "features") && m.features !== 0)
+                w.uint32(/* id 7, wireType 0 =*/56).uint32(m.features);
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -643,6 +674,15 @@ export const portmesh = $root.portmesh = (() => {
                         if (!(m.services && m.services.length))
                             m.services = [];
                         m.services.push($root.portmesh.ServiceAd.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
+                case 7: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.features = v;
+                        else
+                            delete m.features;
                         continue;
                     }
                 }
@@ -1674,6 +1714,11 @@ export const portmesh = $root.portmesh = (() => {
          * @property {number|null} [hopLimit] TunnelHeader hopLimit
          * @property {number|null} [connectionId] TunnelHeader connectionId
          * @property {string|null} [ingress] TunnelHeader ingress
+         * @property {number|null} [issuedAt] TunnelHeader issuedAt
+         * @property {Uint8Array|null} [nonce] TunnelHeader nonce
+         * @property {Uint8Array|null} [originProof] TunnelHeader originProof
+         * @property {Uint8Array|null} [e2eKey] TunnelHeader e2eKey
+         * @property {boolean|null} [wantDestinationProof] TunnelHeader wantDestinationProof
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1746,6 +1791,46 @@ export const portmesh = $root.portmesh = (() => {
         TunnelHeader.prototype.ingress = "";
 
         /**
+         * TunnelHeader issuedAt.
+         * @member {number} issuedAt
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.issuedAt = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * TunnelHeader nonce.
+         * @member {Uint8Array} nonce
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.nonce = $util.newBuffer([]);
+
+        /**
+         * TunnelHeader originProof.
+         * @member {Uint8Array} originProof
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.originProof = $util.newBuffer([]);
+
+        /**
+         * TunnelHeader e2eKey.
+         * @member {Uint8Array} e2eKey
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.e2eKey = $util.newBuffer([]);
+
+        /**
+         * TunnelHeader wantDestinationProof.
+         * @member {boolean} wantDestinationProof
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.wantDestinationProof = false;
+
+        /**
          * Creates a new TunnelHeader instance using the specified properties.
          * @function create
          * @memberof portmesh.TunnelHeader
@@ -1787,6 +1872,16 @@ export const portmesh = $root.portmesh = (() => {
                 w.uint32(/* id 4, wireType 0 =*/32).uint64(m.connectionId);
             if (m.ingress != null && $Object.hasOwnProperty.call(m, "ingress") && m.ingress !== "")
                 w.uint32(/* id 5, wireType 2 =*/42).string(m.ingress);
+            if (m.issuedAt != null && $Object.hasOwnProperty.call(m, "issuedAt") && (typeof m.issuedAt === "object" ? m.issuedAt.low || m.issuedAt.high : m.issuedAt !== 0))
+                w.uint32(/* id 6, wireType 0 =*/48).uint64(m.issuedAt);
+            if (m.nonce != null && $Object.hasOwnProperty.call(m, "nonce") && m.nonce.length)
+                w.uint32(/* id 7, wireType 2 =*/58).bytes(m.nonce);
+            if (m.originProof != null && $Object.hasOwnProperty.call(m, "originProof") && m.originProof.length)
+                w.uint32(/* id 8, wireType 2 =*/66).bytes(m.originProof);
+            if (m.e2eKey != null && $Object.hasOwnProperty.call(m, "e2eKey") && m.e2eKey.length)
+                w.uint32(/* id 9, wireType 2 =*/74).bytes(m.e2eKey);
+            if (m.wantDestinationProof != null && $Object.hasOwnProperty.call(m, "wantDestinationProof") && m.wantDestinationProof !== false)
+                w.uint32(/* id 10, wireType 0 =*/80).bool(m.wantDestinationProof);
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -1876,6 +1971,51 @@ export const portmesh = $root.portmesh = (() => {
                             delete m.ingress;
                         continue;
                     }
+                case 6: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.issuedAt = v;
+                        else
+                            delete m.issuedAt;
+                        continue;
+                    }
+                case 7: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.nonce = v;
+                        else
+                            delete m.nonce;
+                        continue;
+                    }
+                case 8: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.originProof = v;
+                        else
+                            delete m.originProof;
+                        continue;
+                    }
+                case 9: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.e2eKey = v;
+                        else
+                            delete m.e2eKey;
+                        continue;
+                    }
+                case 10: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.bool())
+                            m.wantDestinationProof = v;
+                        else
+                            delete m.wantDestinationProof;
+                        continue;
+                    }
                 }
                 r.skipType(u, q, t);
                 if (!r.discardUnknown) {
@@ -1917,6 +2057,8 @@ export const portmesh = $root.portmesh = (() => {
          * @typedef {Object} portmesh.TunnelStatus.$Properties
          * @property {portmesh.TunnelStatus.Code|null} [code] TunnelStatus code
          * @property {string|null} [message] TunnelStatus message
+         * @property {Uint8Array|null} [e2eKey] TunnelStatus e2eKey
+         * @property {Uint8Array|null} [destinationProof] TunnelStatus destinationProof
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1965,6 +2107,22 @@ export const portmesh = $root.portmesh = (() => {
         TunnelStatus.prototype.message = "";
 
         /**
+         * TunnelStatus e2eKey.
+         * @member {Uint8Array} e2eKey
+         * @memberof portmesh.TunnelStatus
+         * @instance
+         */
+        TunnelStatus.prototype.e2eKey = $util.newBuffer([]);
+
+        /**
+         * TunnelStatus destinationProof.
+         * @member {Uint8Array} destinationProof
+         * @memberof portmesh.TunnelStatus
+         * @instance
+         */
+        TunnelStatus.prototype.destinationProof = $util.newBuffer([]);
+
+        /**
          * Creates a new TunnelStatus instance using the specified properties.
          * @function create
          * @memberof portmesh.TunnelStatus
@@ -2000,6 +2158,10 @@ export const portmesh = $root.portmesh = (() => {
                 w.uint32(/* id 1, wireType 0 =*/8).int32(m.code);
             if (m.message != null && $Object.hasOwnProperty.call(m, "message") && m.message !== "")
                 w.uint32(/* id 2, wireType 2 =*/18).string(m.message);
+            if (m.e2eKey != null && $Object.hasOwnProperty.call(m, "e2eKey") && m.e2eKey.length)
+                w.uint32(/* id 3, wireType 2 =*/26).bytes(m.e2eKey);
+            if (m.destinationProof != null && $Object.hasOwnProperty.call(m, "destinationProof") && m.destinationProof.length)
+                w.uint32(/* id 4, wireType 2 =*/34).bytes(m.destinationProof);
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -2060,6 +2222,24 @@ export const portmesh = $root.portmesh = (() => {
                             m.message = v;
                         else
                             delete m.message;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.e2eKey = v;
+                        else
+                            delete m.e2eKey;
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.destinationProof = v;
+                        else
+                            delete m.destinationProof;
                         continue;
                     }
                 }
