@@ -4,13 +4,18 @@ import { connect, createServer, type Server, type Socket } from 'node:net'
 /** A test workload on loopback. close() ends it and every connection it holds. */
 export interface TestServer {
   port: number
+  /** Connections open now. */
   connections: number
+  /** Connections accepted since start. */
+  accepted: number
   close (): Promise<void>
 }
 
 async function serve (handler: (s: Socket) => void, host = '127.0.0.1'): Promise<TestServer> {
   const sockets = new Set<Socket>()
+  let accepted = 0
   const server: Server = createServer({ allowHalfOpen: true }, (s) => {
+    accepted++
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
     s.on('error', () => {})
@@ -21,6 +26,7 @@ async function serve (handler: (s: Socket) => void, host = '127.0.0.1'): Promise
   return {
     port,
     get connections () { return sockets.size },
+    get accepted () { return accepted },
     async close () {
       for (const s of sockets) s.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -1,0 +1,105 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { freePort, Mesh, Site } from '../helpers/site.js'
+import { closed, dial, namedServer, readLine } from '../helpers/tcp.js'
+import { waitFor } from '../helpers/wait.js'
+
+/**
+ * Who may use and who may serve a service, decided on proven identities, with
+ * every site a real `portmesh run` process.
+ */
+
+/** What a client at `port` gets: the workload's first line, or how the connection ended. */
+async function outcome (port: number): Promise<string> {
+  // A refusal can reset the connection before the connect completes.
+  const s = await dial(port).catch(() => undefined)
+  if (s === undefined) return 'closed'
+  const first = await Promise.race([readLine(s, 5000).catch(() => undefined), closed(s)])
+  s.destroy()
+  return first ?? 'closed'
+}
+
+/** The JSON log lines of a site that match `msg`. */
+function logLines (site: Site, msg: string): Array<Record<string, unknown>> {
+  return site.stdout.split('\n').filter(l => l.includes(msg)).map(l => JSON.parse(l) as Record<string, unknown>)
+}
+
+test('allow: the allowed site reaches the connector; another member and an impostor using the allowed name are denied at once', async (t) => {
+  //   west ---- east (db, allow=west) ---- north
+  //               |
+  //            impostor (calls itself "west", a new identity)
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop() })
+  const db = await namedServer('db at east')
+  mesh.onStop(async () => { await db.close() })
+  const east = await Site.start(mesh, 'east', { connectors: [`db=127.0.0.1:${db.port},allow=west`] })
+  const [westPort, northPort, impostorPort] = [await freePort(), await freePort(), await freePort()]
+  const west = await Site.start(mesh, 'west', { links: [await east.token()], listeners: [`db=127.0.0.1:${westPort}`] })
+  const north = await Site.start(mesh, 'north', { links: [await east.token()], listeners: [`db=127.0.0.1:${northPort}`] })
+  await west.waitTargets('db', ['east'])
+  await north.waitTargets('db', ['east'])
+
+  // The rule names west, and east has bound that name to west's identity.
+  const status = await east.waitStatus('allow resolved to west', s => s.connectors[0]?.allow !== 'every member' && s.connectors[0]?.allow[0]?.peerId === west.peerId)
+  assert.deepEqual(status.connectors[0].allow, [{ entry: 'west', peerId: west.peerId }])
+
+  assert.equal(await outcome(westPort), 'db at east')
+  const delivered = (): number => logLines(east, 'tunnel delivered to connector').length
+  const before = delivered()
+  assert.equal(before, 1)
+  assert.equal(await outcome(northPort), 'closed')
+  await waitFor('east logs the denial with the caller', () => logLines(east, 'tunnel denied').find(l => l.callerPeer === north.peerId))
+  const line = logLines(east, 'tunnel denied').find(l => l.callerPeer === north.peerId)
+  assert.equal(line?.callerSite, 'north')
+  // A denied connection never reached the workload, and is not sent elsewhere.
+  assert.equal(delivered(), before)
+
+  // A newcomer that calls itself "west": a member, but not the identity the name is bound to.
+  const impostor = await Site.start(mesh, 'impostor', { links: [await east.token()], listeners: [`db=127.0.0.1:${impostorPort}`], args: ['--site', 'west'] })
+  assert.equal((await impostor.status()).site, 'west')
+  await impostor.waitTargets('db', ['east'])
+  assert.equal(await outcome(impostorPort), 'closed')
+  await waitFor('east logs the impostor denied', () => logLines(east, 'tunnel denied').find(l => l.callerPeer === impostor.peerId))
+  const conflicts = (await east.waitStatus('name conflict shown', s => s.nameConflicts.length > 0)).nameConflicts
+  assert.deepEqual(conflicts, [{ site: 'west', pinned: west.peerId, claimant: impostor.peerId }])
+  // The real west is unaffected, and a denial is logged once per caller, not per connection.
+  assert.equal(await outcome(westPort), 'db at east')
+  for (let i = 0; i < 5; i++) assert.equal(await outcome(northPort), 'closed')
+  assert.equal(logLines(east, 'tunnel denied').filter(l => l.callerPeer === north.peerId).length, 1)
+  // After a restart of east the name is still bound to west (pins live in the data dir).
+  await east.restart()
+  await west.waitTargets('db', ['east'])
+  await impostor.waitTargets('db', ['east'])
+  assert.equal(await outcome(westPort), 'db at east')
+  await waitFor('the impostor is still denied after a restart', async () => await outcome(impostorPort) === 'closed' && logLines(east, 'tunnel denied').some(l => l.callerPeer === impostor.peerId))
+})
+
+test('trust: a listener never reaches an untrusted provider of its key (200 connections, none to the rogue), and status names it', async (t) => {
+  //   west (listener db, trust=east) --1-- rogue (db, cost 0)
+  //      \--5-- east (db)
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop() })
+  const good = await namedServer('east')
+  const bad = await namedServer('rogue')
+  mesh.onStop(async () => { await good.close(); await bad.close() })
+  const east = await Site.start(mesh, 'east', { connectors: [`db=127.0.0.1:${good.port}`] })
+  const rogue = await Site.start(mesh, 'rogue', { connectors: [`db=127.0.0.1:${bad.port}`] })
+  const port = await freePort()
+  const west = await Site.start(mesh, 'west', { links: [`${await east.token()},cost=5`, await rogue.token()], listeners: [`db=127.0.0.1:${port},trust=east`] })
+  const status = await west.waitTargets('db', ['east', 'rogue'])
+  // The rogue is the cheaper target: only the rule keeps it out.
+  const targets = status.services.find(s => s.routingKey === 'db')?.targets ?? []
+  assert.equal(targets[0].site, 'rogue')
+  assert.deepEqual(status.listeners[0].untrusted, [{ site: 'rogue', peerId: rogue.peerId }])
+  assert.deepEqual(status.listeners[0].trust, [{ entry: 'east', peerId: east.peerId }])
+  const held = []
+  for (let i = 0; i < 200; i++) {
+    const s = await dial(port)
+    assert.equal(await readLine(s), 'east')
+    held.push(s)
+  }
+  // Every client heard east; the rogue's router handed no tunnel to its workload (its own probes aside).
+  assert.equal(logLines(rogue, 'tunnel delivered to connector').length, 0)
+  assert.equal(logLines(east, 'tunnel delivered to connector').length, 200)
+  for (const s of held) s.destroy()
+})
