@@ -1,5 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { freePort, Mesh, Site } from '../helpers/site.js'
 import { closed, dial, namedServer, readLine } from '../helpers/tcp.js'
 import { waitFor } from '../helpers/wait.js'
@@ -102,4 +105,57 @@ test('trust: a listener never reaches an untrusted provider of its key (200 conn
   assert.equal(logLines(rogue, 'tunnel delivered to connector').length, 0)
   assert.equal(logLines(east, 'tunnel delivered to connector').length, 200)
   for (const s of held) s.destroy()
+})
+
+const ROGUE_TRANSIT = pathToFileURL(resolve(fileURLToPath(import.meta.url), '../../helpers/rogue-transit.js')).href
+
+test('a transit site that rewrites tunnel requests cannot make the destination accept a forbidden origin', async (t) => {
+  //   west --- transit (hostile) --- east (db, allow=west)
+  //   north ---/
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop() })
+  const db = await namedServer('db at east')
+  mesh.onStop(async () => { await db.close() })
+  const modeFile = join(mesh.dir, 'rogue-mode')
+  const mode = (m: string): void => writeFileSync(modeFile, m)
+  mode('record')
+  // One key per attack: north leaves a target that denied it out of its choices for that key for a while.
+  const keys = ['db', 'db-b', 'db-c']
+  const east = await Site.start(mesh, 'east', { connectors: keys.map(k => `${k}=127.0.0.1:${db.port},allow=west`) })
+  const transit = await Site.start(mesh, 'transit', { links: [await east.token()], nodeArgs: ['--import', ROGUE_TRANSIT], env: { ROGUE_MODE_FILE: modeFile } })
+  const westPort = await freePort()
+  const northPorts = [await freePort(), await freePort(), await freePort()]
+  const west = await Site.start(mesh, 'west', { links: [await transit.token()], listeners: [`db=127.0.0.1:${westPort}`] })
+  const north = await Site.start(mesh, 'north', { links: [await transit.token()], listeners: keys.map((k, i) => `${k}=127.0.0.1:${northPorts[i]}`) })
+  await west.waitTargets('db', ['east'])
+  await north.waitTargets('db', ['east'])
+  await east.waitStatus('west pinned', s => s.connectors[0]?.allow !== 'every member' && s.connectors[0]?.allow[0]?.peerId === west.peerId)
+
+  // Through the transit as it records: west is let in, and the transit keeps west's header.
+  assert.equal(await outcome(westPort), 'db at east')
+  // Counted per reason in east's metrics (the log says it once per caller per interval).
+  const denials = async (key: string, reason: string): Promise<number> => {
+    const text = await (await fetch(`${east.apiUrl}/metrics`, { headers: east.apiHeaders })).text()
+    return Number(new RegExp(`^portmesh_tunnels_denied_total\\{routing_key="${key}",reason="${reason}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0)
+  }
+
+  // north's request, relabelled as west's (north's proof kept): the signature no longer matches.
+  mode(`claim ${west.peerId}`)
+  assert.equal(await outcome(northPorts[0]), 'closed')
+  await waitFor('east refuses the relabelled request', async () => await denials('db', 'bad-signature') === 1)
+
+  // Relabelled with the proof stripped: west's advertisement says it signs, so an unsigned "west" is refused.
+  mode(`strip-claim ${west.peerId}`)
+  assert.equal(await outcome(northPorts[1]), 'closed')
+  await waitFor('east refuses the unsigned request', async () => await denials('db-b', 'unsigned') === 1)
+
+  // west's recorded header, replayed for north's connection: refused as a replay.
+  mode('replay')
+  assert.equal(await outcome(northPorts[2]), 'closed')
+  await waitFor('east refuses the replay', async () => await denials('db', 'replay') === 1)
+
+  // Not one of these reached the workload; west still gets through an honest transit.
+  assert.equal(logLines(east, 'tunnel delivered to connector').length, 1)
+  mode('honest')
+  assert.equal(await outcome(westPort), 'db at east')
 })

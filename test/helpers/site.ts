@@ -35,6 +35,8 @@ export interface SiteOptions {
   args?: string[]
   /** Options for node itself, e.g. --expose-gc. */
   nodeArgs?: string[]
+  /** More environment variables for the process. */
+  env?: Record<string, string>
 }
 
 /** One `portmesh run` process on loopback, with its own data dir and ports. */
@@ -80,8 +82,8 @@ export class Site {
       ...(this.options.listeners ?? []).flatMap(l => ['--listener', l]),
       ...(this.options.args ?? [])]
     const proc = this.options.netns !== undefined
-      ? spawn('ip', ['netns', 'exec', this.options.netns.ns, process.execPath, ...(this.options.nodeArgs ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn(process.execPath, [...(this.options.nodeArgs ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn('ip', ['netns', 'exec', this.options.netns.ns, process.execPath, ...(this.options.nodeArgs ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.options.env } })
+      : spawn(process.execPath, [...(this.options.nodeArgs ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.options.env } })
     this.proc = proc
     this.exitCode = null
     liveChildren.add(proc)

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs'
+import { register } from 'node:module'
+import type { TunnelHeader } from '../../src/wire/codec.js'
+
+/**
+ * Loaded with `node --import` into a real `portmesh run`, it makes that
+ * router a hostile transit site: every tunnel header it forwards passes
+ * through `rewrite`, steered by the file named in ROGUE_MODE_FILE (read per
+ * header, so a test switches modes without a restart):
+ *   honest             forward as is
+ *   record             forward as is, and keep a copy of the header
+ *   claim PEER         name PEER as the ingress, keeping the proof
+ *   strip-claim PEER   name PEER as the ingress, with no proof at all
+ *   replay             forward the recorded header instead
+ * The source of net/tunnel.js is changed as it loads (rogue-transit-loader.ts).
+ */
+register('./rogue-transit-loader.js', import.meta.url)
+
+let recorded: TunnelHeader | undefined
+
+function rewrite (header: TunnelHeader): TunnelHeader {
+  const [mode, arg = ''] = readFileSync(process.env.ROGUE_MODE_FILE ?? '', 'utf8').trim().split(/\s+/)
+  switch (mode) {
+    case 'record':
+      recorded = header
+      return header
+    case 'claim':
+      return { ...header, ingress: arg }
+    case 'strip-claim':
+      return { ...header, ingress: arg, originProof: new Uint8Array(0), nonce: new Uint8Array(0), issuedAt: 0 }
+    case 'replay':
+      return recorded === undefined ? header : { ...recorded, hopLimit: header.hopLimit }
+    default:
+      return header
+  }
+}
+
+(globalThis as unknown as { portmeshRogueRewrite: typeof rewrite }).portmeshRogueRewrite = rewrite
