@@ -21,18 +21,25 @@
  *   growth per connection, per window.
  * - control plane: route computation on 100, 1,000 and 10,000 routers; the
  *   convergence simulation (converge.ts) on SIM_ROUTERS (200) routers.
- * BENCH_ONLY=throughput,setup,rate,held,routes,converge runs some sections.
+ * - security: the CPU cost of one tunnel's origin proof (sign at the ingress,
+ *   verify at the destination), in this process.
+ * BENCH_BASELINE=DIR adds "portmesh 1 hop (baseline)" to the throughput and
+ * setup rows: the same chain run by another checkout's build (DIR/dist/src/cli/main.js,
+ * e.g. the previous release), for a same-run before/after.
+ * BENCH_ONLY=throughput,setup,rate,held,routes,converge,security runs some sections.
  * Results: bench-results/latest.json. About 5 minutes with the defaults.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Mesh, Site } from '../test/helpers/site.js'
 import { waitFor } from '../test/helpers/wait.js'
 import { convergenceTable, runConvergence, spread, CHANGE_KINDS, type ConvergenceReport } from './converge.js'
 import { connectionRate, median, percentile, setupLatency, throughput } from './load.js'
 import { timeRouteComputation } from './routes.js'
+import { originProofCost } from './security.js'
 import { childrenReaped, haproxyHops, startWorkloads, installed, iperf3Run, iperf3Server, processCpu, rssBytes, selfCpu, socatHop, versionOf, type CpuProbe } from './tools.js'
 
 const MIB = 1024 * 1024
@@ -56,7 +63,8 @@ const HELD_OPEN_MAX_S = env('BENCH_HELD_OPEN_MAX_S', 180)
 const SIM_ROUTERS = env('SIM_ROUTERS', 200)
 const SIM_CHANGES = Math.max(3, env('SIM_CHANGES', 3))
 const SIM_LATENCY_MS = env('SIM_LATENCY_MS', 0.5)
-const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'throughput,setup,rate,held,routes,converge').split(',').map(s => s.trim()))
+const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'throughput,setup,rate,held,routes,converge,security').split(',').map(s => s.trim()))
+const BASELINE = process.env.BENCH_BASELINE
 
 interface Row {
   name: string
@@ -318,6 +326,16 @@ async function main (): Promise<void> {
       const hop3 = await pm('portmesh 3 hops', west3, [west3, west2, west1, east])
       paths.push(same, hop1, hop2, hop3)
       setupPaths.push(hop1, hop2)
+      if (BASELINE !== undefined) {
+        const cli = join(BASELINE, 'dist/src/cli/main.js')
+        const baseEast = await Site.start(mesh, 'east-baseline', { cli, connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args: quiet })
+        const baseWest = await Site.start(mesh, 'west-baseline', { cli, links: [await baseEast.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
+        await baseWest.waitTargets('echo', ['east-baseline'])
+        const base = await pm('portmesh 1 hop (baseline)', baseWest, [baseWest, baseEast])
+        paths.push(base)
+        setupPaths.push(base)
+        notes.push(`baseline build: ${BASELINE} (${spawnSync('git', ['-C', BASELINE, 'log', '-1', '--format=%h %s'], { encoding: 'utf8' }).stdout.trim().slice(0, 80)})`)
+      }
     }
 
     const hop1Echo = setupPaths.find(p => p.name === 'portmesh 1 hop')?.echo as number
@@ -339,6 +357,12 @@ async function main (): Promise<void> {
   } finally {
     for (const stop of stops) stop()
     await mesh.stop()
+  }
+  if (SECTIONS.has('security')) {
+    await section('security', async () => {
+      const r = await originProofCost(RUNS)
+      rows.push({ name: 'origin proof, sign at the ingress', unit: 'µs', runs: r.sign }, { name: 'origin proof, verify and replay check at the destination', unit: 'µs', runs: r.verify })
+    })
   }
   // The control-plane rows run in this process alone, after the mesh is gone.
   if (SECTIONS.has('routes')) {

@@ -37,6 +37,8 @@ export interface SiteOptions {
   nodeArgs?: string[]
   /** More environment variables for the process. */
   env?: Record<string, string>
+  /** Another build's CLI (dist/src/cli/main.js of another checkout), e.g. the previous release. */
+  cli?: string
 }
 
 /** One `portmesh run` process on loopback, with its own data dir and ports. */
@@ -75,7 +77,7 @@ export class Site {
     // In a namespace the API must be reachable from outside it: it binds the
     // host's address, which needs a bearer token.
     const api = this.options.netns !== undefined ? [`${this.host}:7071`, '--api-token', this.apiTokenFile()] : ['127.0.0.1:0']
-    const args = [CLI, 'run', '--site', this.name, '--data-dir', this.dataDir,
+    const args = [this.options.cli ?? CLI, 'run', '--site', this.name, '--data-dir', this.dataDir,
       '--listen', this.address, '--advertise', this.address, '--api', ...api, '--log-format', 'json', '--log-level', 'debug',
       ...(this.options.links ?? []).flatMap(l => ['--link', l]),
       ...(this.options.connectors ?? []).flatMap(c => ['--connector', c]),
