@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs'
+import { appendFileSync, readFileSync } from 'node:fs'
 import { register } from 'node:module'
+import type { Endpoint, EndpointSink, SpliceOptions, SpliceResult } from '../../src/net/splice.js'
 import type { TunnelHeader } from '../../src/wire/codec.js'
+import type { Chunk } from '../../src/wire/frames.js'
 
 /**
  * Loaded with `node --import` into a real `portmesh run`, it makes that
@@ -12,6 +14,8 @@ import type { TunnelHeader } from '../../src/wire/codec.js'
  *   claim PEER         name PEER as the ingress, keeping the proof
  *   strip-claim PEER   name PEER as the ingress, with no proof at all
  *   replay             forward the recorded header instead
+ * and every byte it splices between two tunnel streams is appended to the
+ * file named in ROGUE_TAP_FILE (what a curious transit could read).
  * The source of net/tunnel.js is changed as it loads (rogue-transit-loader.ts).
  */
 register('./rogue-transit-loader.js', import.meta.url)
@@ -35,4 +39,21 @@ function rewrite (header: TunnelHeader): TunnelHeader {
   }
 }
 
-(globalThis as unknown as { portmeshRogueRewrite: typeof rewrite }).portmeshRogueRewrite = rewrite
+function tap (bytes: Chunk | Uint8Array): void {
+  const file = process.env.ROGUE_TAP_FILE
+  if (file !== undefined) appendFileSync(file, 'subarray' in bytes ? bytes.subarray() : bytes)
+}
+
+function tapped (e: Endpoint): Endpoint {
+  const start = e.start.bind(e)
+  e.start = (sink: EndpointSink) => start({ ...sink, data: (chunk) => { tap(chunk); sink.data(chunk) } })
+  return e
+}
+
+type Splice = (a: Endpoint, b: Endpoint, options?: SpliceOptions) => Promise<SpliceResult>
+const spliceTapped = (splice: Splice): Splice => async (a, b, options) => {
+  if (options?.initialAToB !== undefined) tap(options.initialAToB)
+  return await splice(tapped(a), tapped(b), options)
+}
+
+Object.assign(globalThis, { portmeshRogueRewrite: rewrite, portmeshRogueSplice: spliceTapped })
