@@ -9,6 +9,7 @@ import {
   encodeAdvertisementBody, encodeControl, encodeSignedAd, encodeTunnelHeader, encodeTunnelStatus, StatusCode
 } from '../../src/wire/codec.js'
 import { WireError } from '../../src/wire/errors.js'
+import { decodeJoinRequest, decodeJoinResponse, encodeJoinRequest, encodeJoinResponse, JoinCode } from '../../src/wire/join-codec.js'
 import { FrameDecoder } from '../../src/wire/frames.js'
 import { decodeToken, encodeToken, TokenError } from '../../src/wire/token.js'
 
@@ -46,7 +47,9 @@ const samples: Record<string, { decode: (b: Uint8Array) => unknown, valid: Uint8
   advertisement: { decode: decodeAdvertisementBody, valid: [encodeAdvertisementBody(ad)] },
   signedAdvertisement: { decode: decodeSignedAd, valid: [encodeSignedAd({ body: encodeAdvertisementBody(ad), signature: new Uint8Array(64).fill(9) })] },
   tunnelHeader: { decode: decodeTunnelHeader, valid: [encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 1, ingress: PEER })] },
-  tunnelStatus: { decode: decodeTunnelStatus, valid: [encodeTunnelStatus(StatusCode.OK), encodeTunnelStatus(StatusCode.CONNECT_FAILED, 'refused')] }
+  tunnelStatus: { decode: decodeTunnelStatus, valid: [encodeTunnelStatus(StatusCode.OK), encodeTunnelStatus(StatusCode.CONNECT_FAILED, 'refused')] },
+  joinRequest: { decode: decodeJoinRequest, valid: [encodeJoinRequest({ grantId: new Uint8Array(16).fill(1), proof: new Uint8Array(32).fill(2), site: 'east' })] },
+  joinResponse: { decode: decodeJoinResponse, valid: [encodeJoinResponse({ code: JoinCode.OK, message: 'welcome', site: 'west' }), encodeJoinResponse({ code: JoinCode.REVOKED, message: 'west has revoked this site', site: 'west' })] }
 }
 
 for (const [name, { decode, valid }] of Object.entries(samples)) {
