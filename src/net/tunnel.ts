@@ -46,6 +46,8 @@ export interface TunnelHost {
   activity (peer: string, bytesIn: number, bytesOut: number): void
   /** Registers a running pipe, so shutdown can reset what is still open. */
   track (pipe: Promise<SpliceResult>, reset: () => void): void
+  /** Revoked at this site: tunnels from this ingress are DENIED at the destination. */
+  isRevoked? (peerId: string): boolean
 }
 
 /** A connection to a local workload, made for one tunnel. */
@@ -159,6 +161,11 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
   const log = host.log.child({ conn: header.connectionId, key: header.routingKey, ingress: header.ingress, from })
 
   if (header.destination === host.selfId) {
+    if (host.isRevoked?.(header.ingress) === true) {
+      log.warn('tunnel denied: its ingress is revoked here')
+      refuse(stream, StatusCode.DENIED, 'the ingress site is revoked here')
+      return
+    }
     let dialed: DeliveredConnection
     try {
       dialed = await host.deliver(header.routingKey)
