@@ -211,13 +211,10 @@ export class Router implements TunnelHost, ApiRouter {
     const alreadyRevoked = this.isRevoked(peerId)
     const entry = await this.revoked.add(peerId, site, new Date())
     this.routing.forget(peerId)
+    const connections = this.node.getConnections().filter(c => c.remotePeer.toString() === peerId && c.status === 'open')
     const linksStopped = this.links.revokePeer(peerId, 'peer revoked here')
-    let connectionsClosed = 0
-    for (const conn of this.node.getConnections()) {
-      if (conn.remotePeer.toString() !== peerId) continue
-      conn.abort(new Error('peer revoked here'))
-      connectionsClosed++
-    }
+    for (const conn of connections) conn.abort(new Error('peer revoked here'))
+    const connectionsClosed = connections.length
     const wasAuthorized = await this.authorized.remove(peerId) !== undefined
     const grantsVoided = await this.grants.voidRedeemedBy(peerId, Date.now())
     this.events.emit('change', 'link')
