@@ -8,7 +8,7 @@ import { CONNECT_TIMEOUT_MS } from './net/constants.js'
 import { MembershipGate } from './net/gate.js'
 import type { Identity } from './net/identity.js'
 import { handleJoin } from './net/join.js'
-import { AuthorizedPeers, GrantStore } from './net/membership.js'
+import { AuthorizedPeers, GrantStore, RevokedPeers, type GrantView, type RevokedPeer } from './net/membership.js'
 import { createNode } from './net/node.js'
 import type { SpliceResult } from './net/splice.js'
 import { OriginVerifier, TunnelSigner } from './net/origin-proof.js'
@@ -17,11 +17,12 @@ import { StatusCode, type TunnelHeader } from './wire/codec.js'
 import { JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './wire/constants.js'
 import { encodeToken } from './wire/token.js'
 import { Metrics } from './api/metrics.js'
-import type { ApiRouter, RouterStatus } from './api/types.js'
+import { ResourceError, type ApiRouter, type Revocation, type RouterStatus } from './api/types.js'
 import { TunnelAccess } from './router/access.js'
 import { Ingress } from './router/ingress.js'
 import { Links } from './router/links.js'
 import { Resources } from './router/resources.js'
+import { resolveRevokeTarget, type KnownPeer } from './router/revocation.js'
 import { Routing } from './router/routing.js'
 import { SitePins } from './router/site-pins.js'
 import { projectStatus, projectTopology, type Topology } from './router/status.js'
@@ -53,6 +54,7 @@ export class Router implements TunnelHost, ApiRouter {
   readonly connectors: LocalConnectors
   authorized!: AuthorizedPeers
   grants!: GrantStore
+  revoked!: RevokedPeers
   readonly signer: TunnelSigner
   private pins!: SitePins
   private access!: TunnelAccess
@@ -65,7 +67,7 @@ export class Router implements TunnelHost, ApiRouter {
   private node!: Libp2p
   private readonly epoch: number
   private readonly privateKey: PrivateKey
-  private readonly activePipes = new Map<Promise<SpliceResult>, () => void>()
+  private readonly activePipes = new Map<Promise<SpliceResult>, { reset: () => void, ends: readonly string[] }>()
   private stopping = false
 
   constructor (readonly config: RouterConfig, identity: Identity, readonly log: Logger) {
@@ -80,7 +82,7 @@ export class Router implements TunnelHost, ApiRouter {
       if (!this.stopping) void this.routing.originate()
     })
     const { timers } = config
-    this.routing = new Routing({ selfId: this.selfId, site: this.site, epoch: this.epoch, privateKey: identity.privateKey, maxAgeMs: timers.maxAgeMs, refreshIntervalMs: timers.refreshIntervalMs, localServices: () => this.connectors.summary(), metrics: this.metrics, events: this.events, log, now: () => this.ticker.now() })
+    this.routing = new Routing({ selfId: this.selfId, site: this.site, epoch: this.epoch, privateKey: identity.privateKey, maxAgeMs: timers.maxAgeMs, refreshIntervalMs: timers.refreshIntervalMs, localServices: () => this.connectors.summary(), metrics: this.metrics, events: this.events, log, now: () => this.ticker.now(), refusedOrigin: (origin) => this.isRevoked(origin) })
     this.links = new Links({ selfId: this.selfId, site: this.site, epoch: this.epoch, timers, routing: this.routing, events: this.events, log })
     this.ingress = new Ingress({
       selfId: this.selfId,
@@ -90,7 +92,7 @@ export class Router implements TunnelHost, ApiRouter {
       trusts: (trust, target) => this.access.trusts(trust, target, this.selfId),
       now: () => this.ticker.now(),
       activity: (peer, i, o) => this.links.activity(peer, i, o),
-      track: (pipe, reset) => this.track(pipe, reset),
+      track: (pipe, reset, ends) => this.track(pipe, reset, ends),
       count: (e) => {
         if ('carried' in e) this.metrics.connections.inc({ routing_key: e.carried })
         else if ('failed' in e) this.metrics.connectionFailures.inc({ routing_key: e.failed, reason: e.reason })
@@ -107,13 +109,14 @@ export class Router implements TunnelHost, ApiRouter {
     const { config } = this
     this.authorized = await AuthorizedPeers.load(config.dataDir)
     this.grants = await GrantStore.load(config.dataDir)
-    this.gate = new MembershipGate(this.authorized, config.limits, this.log)
+    this.revoked = await RevokedPeers.load(config.dataDir)
+    this.gate = new MembershipGate(this.authorized, config.limits, this.log, this.revoked)
     this.pins = await SitePins.load(config.dataDir, (c) => this.log.warn(c, 'a peer calls itself by a site name already bound to another identity here; allow and trust rules do not match it'), (err) => this.log.error({ err }, 'cannot write site-pins'))
     this.pins.observe(this.site, this.selfId, 'self')
     for (const p of this.authorized.list()) this.pins.observe(p.site, p.peerId, 'joined')
     this.access = new TunnelAccess({
       advertisement: (peer) => this.routing.engine.lsdb.get(peer)?.ad,
-      isRevoked: () => false,
+      isRevoked: (peer) => this.revoked.has(peer),
       pins: this.pins,
       verifier: new OriginVerifier(),
       wallClock: () => this.wallClock(),
@@ -131,7 +134,7 @@ export class Router implements TunnelHost, ApiRouter {
     await this.resources.startLocal(config)
     const maxStreams = config.limits.tunnelsPerPeer + 16
     this.node = await createNode({ privateKey: this.privateKey, listen: config.listen, maxStreamsPerConnection: maxStreams, log: this.log })
-    this.links.attach(this.node, this.authorized)
+    this.links.attach(this.node, this.authorized, (peer) => this.isRevoked(peer))
     // Only members link or tunnel; anyone may try to redeem a token, briefly.
     this.node.addEventListener('connection:open', (evt) => this.gate.watchConnection(evt.detail))
     await this.node.handle(JOIN_PROTOCOL, (stream, conn) => { void handleJoin(this, stream, conn) }, { maxInboundStreams: 2, maxOutboundStreams: 2 })
@@ -170,7 +173,7 @@ export class Router implements TunnelHost, ApiRouter {
       await Promise.race([...this.activePipes.keys(), new Promise(resolve => setTimeout(resolve, Math.max(1, drainUntil - this.ticker.now())))])
     }
     if (this.activePipes.size > 0) this.log.warn({ open: this.activePipes.size }, 'drain period over; resetting open connections')
-    for (const reset of this.activePipes.values()) reset()
+    for (const { reset } of this.activePipes.values()) reset()
     // Let the withdrawal and the resets reach the wire before the connections close.
     await new Promise(resolve => setTimeout(resolve, 20))
     this.routing.stop()
@@ -186,13 +189,70 @@ export class Router implements TunnelHost, ApiRouter {
   }
 
   /** A join token for this site: its addresses, its peer id and a new grant. */
-  async issueToken (expiresInMs: number, uses: number): Promise<{ token: string, expiresAt: string }> {
+  async issueToken (expiresInMs: number, uses: number): Promise<{ token: string, expiresAt: string, id: string }> {
     const expiresAtMs = Date.now() + expiresInMs
     const grant = await this.grants.issue(expiresAtMs, uses)
     const addresses = this.config.advertise.length > 0 ? this.config.advertise.map(a => `${a}/p2p/${this.selfId}`) : this.addresses
     const token = encodeToken({ issuer: this.selfId, issuerSite: this.site, addresses, grantId: grant.id, secret: grant.secret, expiresAt: Math.floor(expiresAtMs / 1000) })
     this.log.info({ expiresAt: new Date(expiresAtMs).toISOString(), uses }, 'join token issued')
-    return { token, expiresAt: new Date(expiresAtMs).toISOString() }
+    return { token, expiresAt: new Date(expiresAtMs).toISOString(), id: Buffer.from(grant.id).toString('hex') }
+  }
+
+  /** Grants that can still be redeemed (never their secrets). */
+  listTokens (): GrantView[] {
+    return this.grants.list(Date.now())
+  }
+
+  async revokeToken (id: string): Promise<void> {
+    if (!/^[0-9a-fA-F]{32}$/.test(id) || !await this.grants.void(id, Date.now())) {
+      throw new ResourceError(404, 'id', `no token with id ${id} that can still be revoked (portmesh token list shows them)`)
+    }
+    this.log.info({ id }, 'join token revoked')
+  }
+
+  // ---- revocation: at once, and lasting across restarts (revoked-peers in the data dir) ----
+
+  isRevoked (peerId: string): boolean {
+    return this.revoked?.has(peerId) ?? false
+  }
+
+  revocations (): RevokedPeer[] {
+    return this.revoked.list()
+  }
+
+  /**
+   * Revokes a site by name or peer id: recorded first (so nothing below can
+   * let it back in), then its advertisement dropped, its links stopped and
+   * every connection to it aborted (with the tunnels on them), then it is
+   * removed from authorized-peers and every grant it redeemed is voided.
+   * Link resources that target it stay configured and show as revoked.
+   */
+  async revoke (target: string): Promise<Revocation> {
+    const known: KnownPeer[] = [
+      ...this.authorized.list().map(p => ({ peerId: p.peerId, site: p.site, source: 'authorized-peers' })),
+      ...[...this.routing.engine.lsdb.advertisements()].map(ad => ({ peerId: ad.origin, site: ad.site, source: 'mesh' })),
+      ...[...this.links.sessions()].map(s => ({ peerId: s.peer, site: s.site, source: 'link' })),
+      ...this.revoked.list().map(p => ({ peerId: p.peerId, site: p.site, source: 'revoked-peers' }))
+    ]
+    const { peerId, site } = resolveRevokeTarget(target, { peerId: this.selfId, site: this.site }, known, (p) => this.isRevoked(p))
+    const alreadyRevoked = this.isRevoked(peerId)
+    const entry = await this.revoked.add(peerId, site, new Date())
+    this.routing.forget(peerId)
+    const connections = this.node.getConnections().filter(c => c.remotePeer.toString() === peerId && c.status === 'open')
+    const linksStopped = this.links.revokePeer(peerId, 'peer revoked here')
+    for (const conn of connections) conn.abort(new Error('peer revoked here'))
+    const connectionsClosed = connections.length
+    // Tunnels it opened or serves that reach this site through a third one.
+    let tunnelsReset = 0
+    for (const { reset, ends } of this.activePipes.values()) {
+      if (ends.includes(peerId)) { reset(); tunnelsReset++ }
+    }
+    this.pins.release(peerId)
+    const wasAuthorized = await this.authorized.remove(peerId) !== undefined
+    const grantsVoided = await this.grants.voidRedeemedBy(peerId, Date.now())
+    this.events.emit('change', 'link')
+    this.log.warn({ peer: peerId, site: entry.site, linksStopped, connectionsClosed, tunnelsReset, wasAuthorized, grantsVoided: grantsVoided.length }, alreadyRevoked ? 'peer revoked again' : 'peer revoked: links closed, tunnels denied, grants voided')
+    return { peerId, site: entry.site, revokedAt: entry.revokedAt, alreadyRevoked, wasAuthorized, linksStopped, connectionsClosed, grantsVoided }
   }
 
   // ---- admin API changes (applied at once, stored in the data dir) ----
@@ -245,8 +305,8 @@ export class Router implements TunnelHost, ApiRouter {
     this.links.activity(peer, bytesIn, bytesOut)
   }
 
-  track (pipe: Promise<SpliceResult>, reset: () => void): void {
-    this.activePipes.set(pipe, reset)
+  track (pipe: Promise<SpliceResult>, reset: () => void, ends?: readonly string[]): void {
+    this.activePipes.set(pipe, { reset, ends: ends ?? [] })
     void pipe.then(() => this.activePipes.delete(pipe))
   }
 

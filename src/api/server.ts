@@ -144,6 +144,18 @@ export class AdminApi {
           send(res, 201, await this.router.issueToken(expiresInMs, uses))
           return
         }
+        case 'GET /v1/tokens':
+          send(res, 200, { tokens: this.router.listTokens() })
+          return
+        case 'GET /v1/revocations':
+          send(res, 200, { revocations: this.router.revocations() })
+          return
+        case 'POST /v1/revocations': {
+          const body = await readJson(req)
+          if (typeof body.peer !== 'string' || body.peer.trim() === '') throw new BadRequest('peer: name the site or give the peer id to revoke')
+          send(res, 201, await this.router.revoke(body.peer))
+          return
+        }
         case 'GET /v1/links':
           send(res, 200, { links: this.router.status().links })
           return
@@ -168,6 +180,12 @@ export class AdminApi {
         case 'POST /v1/links':
           send(res, 201, await this.router.createLink(LINK.fromBody(await readJson(req))))
           return
+      }
+      const delToken = /^DELETE \/v1\/tokens\/([^/]+)$/.exec(route)
+      if (delToken !== null) {
+        await this.router.revokeToken(decodeURIComponent(delToken[1]))
+        res.writeHead(204).end()
+        return
       }
       const del = /^DELETE \/v1\/(links|listeners|connectors)\/([^/]+)$/.exec(route)
       if (del !== null) {

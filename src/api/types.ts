@@ -64,7 +64,14 @@ export interface ApiRouter {
   readonly metrics: { registry: { metrics: () => Promise<string>, contentType: string } }
   /** True once the router has started and is not stopping. */
   readonly ready: boolean
-  issueToken (expiresInMs: number, uses: number): Promise<{ token: string, expiresAt: string }>
+  issueToken (expiresInMs: number, uses: number): Promise<{ token: string, expiresAt: string, id: string }>
+  /** Grants not yet used up, expired or voided; never their secrets. */
+  listTokens (): TokenView[]
+  /** Voids a grant; ResourceError 404 when there is no such grant to void. */
+  revokeToken (id: string): Promise<void>
+  /** Revokes a site by name or peer id (ResourceError 400/404 when the name is ambiguous or unknown). */
+  revoke (target: string): Promise<Revocation>
+  revocations (): Array<{ peerId: string, site: string, revokedAt: string }>
   createListener (cfg: ListenerConfig): Promise<{ name: string, port: number }>
   deleteListener (name: string): Promise<void>
   createConnector (cfg: ConnectorConfig): Promise<{ name: string }>
@@ -75,6 +82,25 @@ export interface ApiRouter {
   readonly events: EventEmitter
   keyBytes (): Map<string, { in: number, out: number }>
   linkBytes (): Map<string, { in: number, out: number }>
+}
+
+export interface TokenView { id: string, expiresAt: string, usesLeft: number, redeemedBy: string[] }
+
+/** What one revocation cut. */
+export interface Revocation {
+  peerId: string
+  site: string
+  revokedAt: string
+  /** It was revoked before; this call cut what was left, if anything. */
+  alreadyRevoked: boolean
+  /** It was in authorized-peers (and is no longer). */
+  wasAuthorized: boolean
+  /** Names of the link resources that now show as revoked. */
+  linksStopped: string[]
+  /** libp2p connections to it that were aborted, with every tunnel on them. */
+  connectionsClosed: number
+  /** Ids of the grants it had redeemed, now void. */
+  grantsVoided: string[]
 }
 
 /** A change through the API that cannot be made; `status` is the HTTP answer, `field` what was wrong. */

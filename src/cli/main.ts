@@ -3,7 +3,8 @@ import '../polyfill.js'
 import { Command, CommanderError, Option } from 'commander'
 import { runCommand } from './run.js'
 import { routesCommand, statusCommand } from './status.js'
-import { tokenIssueCommand } from './token.js'
+import { tokenIssueCommand, tokenListCommand, tokenRevokeCommand } from './token.js'
+import { linkRevokeCommand } from './revoke.js'
 import { addResourceCommands, withApiOptions } from './resource-commands.js'
 import { RESOURCE_COMMANDS } from './resources.js'
 import { VERSION } from './version.js'
@@ -56,7 +57,17 @@ token.command('issue')
   .option('--uses <n>', 'how many sites may redeem it (default: 1)')
   .action(async (opts) => { process.exitCode = await tokenIssueCommand(opts) })
 
+withApiOptions(token.command('list').description('tokens that can still be redeemed: id, expiry, uses left, who redeemed them (never the secret)')).option('--json', 'print JSON')
+  .action(async (opts) => { process.exitCode = await tokenListCommand(opts) })
+withApiOptions(token.command('revoke <id>').description('void a token at once: redeeming it is refused from now on'))
+  .action(async (id: string, opts) => { process.exitCode = await tokenRevokeCommand(id, opts) })
+
 addResourceCommands(program, RESOURCE_COMMANDS)
+
+const linkGroup = program.commands.find(c => c.name() === 'link')
+withApiOptions((linkGroup ?? program).command('revoke <site|peer-id>').description('cut a site off at once and for good: close its links, deny its tunnels, void its grants; it cannot link again by address or token'))
+  .option('--json', 'print JSON')
+  .action(async (target: string, opts) => { process.exitCode = await linkRevokeCommand(target, opts) })
 
 withApiOptions(program.command('routes').description('lowest-cost routes from this site to every router')).option('--json', 'print JSON')
   .action(async (opts) => { process.exitCode = await routesCommand(opts) })

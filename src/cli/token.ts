@@ -1,5 +1,7 @@
+import type { TokenView } from '../api/types.js'
 import { ConfigError } from '../config/errors.js'
-import { callApi, withApi } from './api-client.js'
+import { callApi, withApi, type ApiOptions } from './api-client.js'
+import { table } from './status.js'
 
 export interface TokenIssueOptions {
   api?: string
@@ -35,8 +37,28 @@ export async function tokenIssueCommand (opts: TokenIssueOptions): Promise<numbe
     throw err
   }
   return await withApi(opts, async (api) => {
-    const { token, expiresAt } = await callApi<{ token: string, expiresAt: string }>(api, 'POST', '/v1/tokens', { expiresInSeconds, uses })
+    const { token, expiresAt, id } = await callApi<{ token: string, expiresAt: string, id?: string }>(api, 'POST', '/v1/tokens', { expiresInSeconds, uses })
     process.stdout.write(`${token}\n`)
-    if (process.stderr.isTTY === true) process.stderr.write(`(valid until ${expiresAt}, ${uses} use${uses === 1 ? '' : 's'}; give it to the site that should link here: portmesh run --link <token>)\n`)
+    if (process.stderr.isTTY === true) process.stderr.write(`(id ${id ?? '?'}, valid until ${expiresAt}, ${uses} use${uses === 1 ? '' : 's'}; give it to the site that should link here: portmesh run --link <token>)\n`)
+  })
+}
+
+export function formatTokens (tokens: TokenView[]): string {
+  return table(['ID', 'EXPIRES', 'USES LEFT', 'REDEEMED BY'], tokens.map(t => [t.id, t.expiresAt, String(t.usesLeft), t.redeemedBy.length === 0 ? '-' : t.redeemedBy.join(',')]))
+}
+
+/** `portmesh token list`: grants that can still be redeemed (never their secrets). */
+export async function tokenListCommand (opts: ApiOptions & { json?: boolean }): Promise<number> {
+  return await withApi(opts, async (api) => {
+    const { tokens } = await callApi<{ tokens: TokenView[] }>(api, 'GET', '/v1/tokens')
+    process.stdout.write(opts.json === true ? JSON.stringify(tokens, null, 2) + '\n' : formatTokens(tokens))
+  })
+}
+
+/** `portmesh token revoke ID`: the token is refused from now on, with a sentence. */
+export async function tokenRevokeCommand (id: string, opts: ApiOptions): Promise<number> {
+  return await withApi(opts, async (api) => {
+    await callApi(api, 'DELETE', `/v1/tokens/${encodeURIComponent(id)}`)
+    process.stdout.write(`token ${id} revoked; redeeming it is refused from now on\n`)
   })
 }

@@ -42,6 +42,8 @@ export type EngineNote =
   | { kind: 'bad-signature', from: PeerIdString, origin: string }
   /** Our own advertisement from an earlier run came back; we originate above it. */
   | { kind: 'outbid', seenEpoch: number }
+  /** A verified advertisement of an origin this router does not accept (revoked here): not stored, not flooded on. */
+  | { kind: 'refused-origin', from: PeerIdString, origin: PeerIdString }
 
 /** What the driver does after handing the engine an event. */
 export interface Step<N extends Neighbour> {
@@ -81,6 +83,13 @@ export interface LinkStateOptions {
   features?: number
   /** Wraps every route computation (the driver times them for its metrics). */
   timeRouteComputation?: (compute: () => void) => void
+  /**
+   * Whether advertisements of `origin` are taken at all (default: all are).
+   * A refused origin is never stored, so it is neither a target nor a transit
+   * here, and not flooded on: sites behind this one would otherwise compute
+   * paths through it to a router it will not carry traffic to.
+   */
+  acceptOrigin?: (origin: PeerIdString) => boolean
 }
 
 function step<N extends Neighbour> (fields: Partial<Step<N>> = {}): Step<N> {
@@ -172,6 +181,7 @@ export class LinkStateEngine<N extends Neighbour> {
     if (received.kind === 'malformed') return step({ notes: [{ kind: 'malformed', from: from.peer, message: received.message }] })
     if (received.kind === 'bad-signature') return step({ notes: [{ kind: 'bad-signature', from: from.peer, origin: received.origin }] })
     const ad = received.ad
+    if (this.options.acceptOrigin?.(ad.origin) === false) return step({ notes: [{ kind: 'refused-origin', from: from.peer, origin: ad.origin }] })
     const decision = acceptAdvertisement(this.lsdb, ad, raw, now, from, this.links.values(), this.seq)
     if (decision.outbidSeq !== undefined) {
       this.seq = decision.outbidSeq
@@ -226,6 +236,17 @@ export class LinkStateEngine<N extends Neighbour> {
     const flood = ownFlood(this.lsdb, this.links.values())
     if (flood === undefined) return step()
     return step({ sends: flood.to.map(to => ({ to, raw: flood.raw })) })
+  }
+
+  /**
+   * Drops what is held from `origin` (the driver stopped accepting it, see
+   * acceptOrigin) and recomputes at once, so it is no target or transit from
+   * this step on.
+   */
+  forget (origin: PeerIdString): Step<N> {
+    if (!this.lsdb.remove(origin)) return step()
+    this.recomputeRoutes()
+    return step({ routesChanged: true })
   }
 
   /** Recomputes routes and targets from the database (after received advertisements, batched by the driver). */

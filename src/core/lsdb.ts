@@ -40,6 +40,12 @@ export class LinkStateDb {
     return 'newer'
   }
 
+  /** Drops one other router's advertisement (this site stopped trusting it); false when none was held. */
+  remove (origin: PeerIdString): boolean {
+    if (origin === this.self) return false
+    return this.entries.delete(origin)
+  }
+
   get (origin: PeerIdString): LsdbEntry | undefined {
     return this.entries.get(origin)
   }

@@ -21,6 +21,8 @@ export interface LinkOwner {
   readonly site: string
   openLink (conn: Connection, configuredCost: number): Promise<LinkSession>
   isAuthorized (peer: string): boolean
+  /** Revoked here: never dialed, and dropped as soon as Noise shows it is the one at the address. */
+  isRevoked (peer: string): boolean
   authorize (peer: string, site: string, note: string): Promise<void>
   /** The issuer refused our token: said once, and the link is given up. */
   linkRefused (link: LinkConfig, sentence: string): void
@@ -45,7 +47,8 @@ function withPeer (address: string, peer: string): Multiaddr {
 export class LinkDialer {
   /** Known from the address's /p2p/ part or the token, or learned on the first connect. */
   peerId: string | undefined
-  state: 'connecting' | 'up' | 'retrying' | 'refused' = 'connecting'
+  private phase: 'connecting' | 'up' | 'retrying' | 'refused' = 'connecting'
+  private revoked = false
   private readonly addresses: Multiaddr[]
   private readonly expectedPeer: string | undefined
   private readonly token: JoinToken | undefined
@@ -75,8 +78,27 @@ export class LinkDialer {
     return 'link'
   }
 
+  /** 'revoked' once the peer was revoked here: the link stays configured (and shown) but is never dialed again. */
+  get state (): 'connecting' | 'up' | 'retrying' | 'refused' | 'revoked' {
+    return this.revoked ? 'revoked' : this.phase
+  }
+
   start (): void {
     void this.run()
+  }
+
+  /** The peer was revoked here: stop for good, whatever the loop is doing. */
+  revoke (): void {
+    this.revoked = true
+    this.stop()
+  }
+
+  /** Stops on a revoked peer (before a dial, or after Noise named it); says so once. */
+  private stopIfRevoked (peer: string | undefined): boolean {
+    if (peer === undefined || !this.owner.isRevoked(peer)) return false
+    this.log.warn({ address: this.config.address, peer }, 'not linking: this peer is revoked here')
+    this.revoke()
+    return true
   }
 
   stop (): void {
@@ -105,8 +127,9 @@ export class LinkDialer {
   private async run (): Promise<void> {
     let delayMs = 0
     while (!this.stopped) {
+      if (this.stopIfRevoked(this.expectedPeer)) return
       if (delayMs > 0) {
-        this.state = 'retrying'
+        this.phase = 'retrying'
         await this.sleep(delayMs)
         if (this.stopped) return
       }
@@ -119,6 +142,10 @@ export class LinkDialer {
           throw new Error(`the site at ${conn.remoteAddr.toString()} is ${remote}, not the expected peer ${this.expectedPeer}`)
         }
         this.peerId = remote
+        if (this.stopIfRevoked(remote)) {
+          conn.abort(new Error('peer revoked here'))
+          return
+        }
         if (this.token !== undefined && !this.owner.isAuthorized(remote)) {
           const site = await redeemToken(conn, this.token, this.owner.selfId, this.owner.site)
           await this.owner.authorize(remote, site, `linked-with-token ${new Date().toISOString()}`)
@@ -129,7 +156,7 @@ export class LinkDialer {
         }
         const session = await this.owner.openLink(conn, this.config.cost)
         if (!session.isOpen) throw new Error('link closed during setup')
-        this.state = 'up'
+        this.phase = 'up'
         this.lastError = ''
         delayMs = 0
         await down
@@ -139,7 +166,7 @@ export class LinkDialer {
       } catch (err) {
         if (this.stopped) return
         if (err instanceof JoinRefusedError) {
-          this.state = 'refused'
+          this.phase = 'refused'
           this.owner.linkRefused(this.config, err.message)
           await conn?.close().catch(() => {})
           return

@@ -58,8 +58,12 @@ export interface TunnelHost {
   deliver (routingKey: string, caller: TunnelCaller): Promise<DeliveredConnection>
   /** Bytes moved over the link to `peer`; any arrival is proof that the link is alive. */
   activity (peer: string, bytesIn: number, bytesOut: number): void
-  /** Registers a running pipe, so shutdown can reset what is still open. */
-  track (pipe: Promise<SpliceResult>, reset: () => void): void
+  /**
+   * Registers a running pipe, so shutdown can reset what is still open;
+   * `ends` are the sites at its two ends (ingress, destination), so that
+   * revoking one resets its tunnels here at once.
+   */
+  track (pipe: Promise<SpliceResult>, reset: () => void, ends?: readonly string[]): void
 }
 
 export type OriginAdmission = { ok: true, proven: boolean } | { ok: false, reason: string }
@@ -219,7 +223,7 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
     const destinationProof = header.wantDestinationProof ? host.signer.sign(destinationProofBytes(host.selfId, header.originProof, StatusCode.OK, new Uint8Array(0))) : undefined
     stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { destinationProof })))
     log.debug({ connector: dialed.address }, 'tunnel delivered to connector')
-    pipe(host, streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o)), dialed.socket, rest, dialed.release, log)
+    pipe(host, streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o)), dialed.socket, rest, dialed.release, log, header.ingress)
     return
   }
 
@@ -251,14 +255,14 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
     streamEndpoint(out, `tunnel to ${nextPeer}`, (i, o) => host.activity(nextPeer, i, o)),
     { initialAToB: rest }
   )
-  host.track(result, () => { stream.abort(new Error('router stopping')); out.abort(new Error('router stopping')) })
+  host.track(result, () => { stream.abort(new Error('router stopping')); out.abort(new Error('router stopping')) }, [header.ingress, header.destination])
   void result.then((r) => log.debug({ ...r, via: nextPeer }, 'transit tunnel closed'))
 }
 
 /** Destination side: the tunnel stream joined to the workload's socket. */
-function pipe (host: TunnelHost, tunnel: ReturnType<typeof streamEndpoint>, socket: Socket, rest: Uint8Array, release: () => void, log: Logger): void {
+function pipe (host: TunnelHost, tunnel: ReturnType<typeof streamEndpoint>, socket: Socket, rest: Uint8Array, release: () => void, log: Logger, ingress: string): void {
   const result = splice(tunnel, socketEndpoint(socket, 'connector'), { initialAToB: rest })
-  host.track(result, () => { tunnel.reset(); socket.resetAndDestroy() })
+  host.track(result, () => { tunnel.reset(); socket.resetAndDestroy() }, [ingress])
   void result.then((r) => {
     release()
     log.debug(r, 'tunnel closed at destination')

@@ -34,8 +34,8 @@ export interface IngressDeps {
   now: () => number
   /** Bytes moved over the link to `peer` (the tunnel's first hop). */
   activity: (peer: string, bytesIn: number, bytesOut: number) => void
-  /** Registers a running pipe, so shutdown can reset what is still open. */
-  track: (pipe: Promise<SpliceResult>, reset: () => void) => void
+  /** Registers a running pipe, so shutdown can reset what is still open; `ends`: the remote site it reaches. */
+  track: (pipe: Promise<SpliceResult>, reset: () => void, ends?: readonly string[]) => void
   /** A connection was carried (`carried`), or failed with `reason`; a target was skipped with `reforwarded`. */
   count: (event: { carried: string } | { failed: string, reason: string } | { reforwarded: string, reason: string }) => void
   /** Open connections changed (status readers listen). */
@@ -168,7 +168,7 @@ export class Ingress {
           countKey('aToB', early.bytes)
           deps.activity(tunnel.via, 0, early.bytes)
           result = splice(socketEndpoint(socket, 'client', early.ended), streamEndpoint(tunnel.stream, 'tunnel', (i, o) => deps.activity(tunnel.via, i, o)), { initialBToA: tunnel.rest, onBytes: countKey })
-          deps.track(result, () => { socket.resetAndDestroy(); tunnel.stream.abort(new Error('router stopping')) })
+          deps.track(result, () => { socket.resetAndDestroy(); tunnel.stream.abort(new Error('router stopping')) }, [target.id])
         }
       } catch (err) {
         head.rewind()

@@ -35,6 +35,7 @@ export class Links implements LinkOwner {
   readonly bytesByPeer = new Map<string, { in: number, out: number }>()
   private node!: Libp2p
   private authorized!: AuthorizedPeers
+  private revoked: (peer: string) => boolean = () => false
   private stopping = false
 
   constructor (private readonly o: LinksOptions) {
@@ -42,10 +43,11 @@ export class Links implements LinkOwner {
     this.site = o.site
   }
 
-  /** The libp2p node to dial from, and the members it may link with (both exist only once the router starts). */
-  attach (node: Libp2p, authorized: AuthorizedPeers): void {
+  /** The libp2p node to dial from, the members it may link with and those it never may (all exist only once the router starts). */
+  attach (node: Libp2p, authorized: AuthorizedPeers, revoked?: (peer: string) => boolean): void {
     this.node = node
     this.authorized = authorized
+    if (revoked !== undefined) this.revoked = revoked
   }
 
   /** Open sessions, one per neighbour. */
@@ -77,6 +79,22 @@ export class Links implements LinkOwner {
     return peer
   }
 
+  /**
+   * `peer` was revoked: every dialer that targets it stops for good (and shows
+   * as revoked), and the link to it closes with every tunnel on it. Returns
+   * the names of the links stopped.
+   */
+  revokePeer (peer: string, reason: string): string[] {
+    const stopped: string[] = []
+    for (const [name, d] of this.dialers) {
+      if (d.peerId !== peer) continue
+      d.revoke()
+      stopped.push(name)
+    }
+    this.session(peer)?.close(reason, true)
+    return stopped
+  }
+
   stop (): void {
     this.stopping = true
     for (const d of this.dialers.values()) d.stop()
@@ -90,7 +108,11 @@ export class Links implements LinkOwner {
   // ---- LinkOwner: what a dialer asks of its router ----
 
   isAuthorized (peer: string): boolean {
-    return this.authorized.has(peer)
+    return this.authorized.has(peer) && !this.revoked(peer)
+  }
+
+  isRevoked (peer: string): boolean {
+    return this.revoked(peer)
   }
 
   async authorize (peer: string, site: string, note: string): Promise<void> {
@@ -128,6 +150,7 @@ export class Links implements LinkOwner {
   private async establish (stream: Stream, conn: Connection, configuredCost: number, opener: string): Promise<LinkSession> {
     if (this.stopping) throw new Error('router is stopping')
     const peer = conn.remotePeer.toString()
+    if (this.revoked(peer)) throw new Error('peer is revoked here')
     const { hello, rest } = await exchangeHello(stream, { site: this.site, epoch: this.o.epoch, configuredCost })
     const cost = effectiveLinkCost(configuredCost, hello.configuredCost)
     const session = new LinkSession(peer, hello.site, hello.epoch, opener, cost, conn, stream, this.o.timers, {

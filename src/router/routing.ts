@@ -20,6 +20,8 @@ export interface RoutingOptions {
   events: EventEmitter
   log: Logger
   now: () => number
+  /** Origins whose advertisements this site does not take (revoked here); read on every arrival. */
+  refusedOrigin?: (origin: string) => boolean
 }
 
 /**
@@ -35,6 +37,7 @@ export class Routing {
   private flushTimer: NodeJS.Timeout | undefined
   private recomputePending = false
   private readonly badSignatureLogged = new Set<string>()
+  private readonly refusedOriginLogged = new Set<string>()
   private lastTargets = new Map<string, string>()
 
   constructor (private readonly o: RoutingOptions) {
@@ -51,7 +54,8 @@ export class Routing {
         const end = metrics.routeComputations.startTimer()
         compute()
         end()
-      }
+      },
+      acceptOrigin: (origin) => o.refusedOrigin?.(origin) !== true
     }, advertisementCodec(o.privateKey), o.localServices, o.now())
   }
 
@@ -71,6 +75,11 @@ export class Routing {
   async originate (): Promise<void> {
     this.apply(await this.engine.originate(this.o.now()))
     this.o.events.emit('change', 'service')
+  }
+
+  /** `origin` was revoked here: drop its advertisement now (later ones are refused by refusedOrigin). */
+  forget (origin: string): void {
+    this.apply(this.engine.forget(origin))
   }
 
   /** Graceful stop: advertise nothing, and flood that at once. */
@@ -106,6 +115,10 @@ export class Routing {
         if (this.badSignatureLogged.has(note.from)) continue
         this.badSignatureLogged.add(note.from)
         this.o.log.warn({ peer: note.from, site: from?.site, origin: note.origin }, 'dropping advertisement with a bad signature (logged once per peer)')
+      } else if (note.kind === 'refused-origin') {
+        if (this.refusedOriginLogged.has(note.origin)) continue
+        this.refusedOriginLogged.add(note.origin)
+        this.o.log.info({ peer: note.from, origin: note.origin }, 'ignoring advertisements of a revoked router (logged once per origin)')
       } else if (note.seenEpoch > this.o.epoch) {
         this.o.log.warn({ seenEpoch: note.seenEpoch, epoch: this.o.epoch }, 'saw own advertisement from a later boot epoch; is this identity running twice?')
       }

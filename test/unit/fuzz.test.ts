@@ -10,6 +10,7 @@ import {
 } from '../../src/wire/codec.js'
 import { WireError } from '../../src/wire/errors.js'
 import { OriginVerifier } from '../../src/net/origin-proof.js'
+import { decodeJoinRequest, decodeJoinResponse, encodeJoinRequest, encodeJoinResponse, JoinCode } from '../../src/wire/join-codec.js'
 import { FrameDecoder } from '../../src/wire/frames.js'
 import { decodeToken, encodeToken, TokenError } from '../../src/wire/token.js'
 
@@ -55,7 +56,9 @@ const samples: Record<string, { decode: (b: Uint8Array) => unknown, valid: Uint8
   },
   tunnelStatus: { decode: decodeTunnelStatus, valid: [encodeTunnelStatus(StatusCode.OK), encodeTunnelStatus(StatusCode.CONNECT_FAILED, 'refused'), encodeTunnelStatus(StatusCode.OK, '', { e2eKey: new Uint8Array(32).fill(4), destinationProof: new Uint8Array(64).fill(5) })] },
   // A decoded header then goes through the destination's origin check: it answers, never throws.
-  originCheck: { decode: (b) => { const h = decodeTunnelHeader(b); return new OriginVerifier().check(h, 1_800_000_000_000) }, valid: [encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 1, ingress: PEER, issuedAt: 1_800_000_000_000, nonce: new Uint8Array(16).fill(1), originProof: new Uint8Array(64).fill(2) })] }
+  originCheck: { decode: (b) => { const h = decodeTunnelHeader(b); return new OriginVerifier().check(h, 1_800_000_000_000) }, valid: [encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 1, ingress: PEER, issuedAt: 1_800_000_000_000, nonce: new Uint8Array(16).fill(1), originProof: new Uint8Array(64).fill(2) })] },
+  joinRequest: { decode: decodeJoinRequest, valid: [encodeJoinRequest({ grantId: new Uint8Array(16).fill(1), proof: new Uint8Array(32).fill(2), site: 'east' })] },
+  joinResponse: { decode: decodeJoinResponse, valid: [encodeJoinResponse({ code: JoinCode.OK, message: 'welcome', site: 'west' }), encodeJoinResponse({ code: JoinCode.REVOKED, message: 'west has revoked this site', site: 'west' })] }
 }
 
 for (const [name, { decode, valid }] of Object.entries(samples)) {

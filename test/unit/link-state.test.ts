@@ -230,3 +230,44 @@ test('an originate asked for just as another finishes is not lost: the own adver
     assert.deepEqual(e.lsdb.get('A')?.ad.links, [{ peer: 'B', cost: 1 }], `link up ${turns} turns after the first originate`)
   }
 })
+
+test('a refused origin (revoked here) is forgotten at once and never stored again: neither a target nor a transit, and not flooded on', async () => {
+  //   A --1-- B --1-- C(web, revoked) --1-- D(web)
+  //           B --------5---------------- D
+  const mesh = drawMesh(`
+    A --1-- B --1-- C --1-- D
+    B --5-- D
+  `)
+  const revoked = new Set<string>()
+  const e = new LinkStateEngine<Neighbour>({ self: 'A', site: 'site-A', epoch: 1, maxAgeMs: 120_000, refreshIntervalMs: 30_000, acceptOrigin: (o) => !revoked.has(o) }, fakeCodec, () => [], 0)
+  const b = neighbour('B')
+  const other = neighbour('E')
+  e.linkUp(b)
+  e.linkUp(other)
+  const offers: Record<string, ServiceAd[]> = { C: [service('web')], D: [service('web')] }
+  for (const a of mesh) if (a.origin !== 'A') await e.receive(b, fakeSign({ ...a, services: offers[a.origin] ?? [] }), 0)
+  await e.originate(0)
+  const view = (): string[] => e.targets('web').map(t => `${t.id} at ${t.pathCost}`).sort()
+  assert.deepEqual(view(), ['C at 2', 'D at 3'])
+  assert.equal(e.routes().get('D')?.cost, 3, 'through C')
+
+  revoked.add('C')
+  const forgot = e.forget('C')
+  assert.equal(forgot.routesChanged, true)
+  assert.equal(e.lsdb.get('C'), undefined)
+  assert.deepEqual(view(), ['D at 6'], 'C is no target, and D is reached around it')
+  assert.equal(e.routes().has('C'), false)
+  assert.equal(e.forget('C').routesChanged, false, 'forgetting twice changes nothing')
+
+  // C's next advertisement arrives through B: verified, but neither stored nor flooded on.
+  const later = await e.receive(b, fakeSign({ ...ad('C', 1, 9), links: [{ peer: 'B', cost: 1 }, { peer: 'D', cost: 1 }], services: [service('web')] }), 1)
+  assert.deepEqual(sent(later), [])
+  assert.deepEqual(later.notes, [{ kind: 'refused-origin', from: 'B', origin: 'C' }])
+  assert.equal(later.recompute, false)
+  assert.equal(e.lsdb.get('C'), undefined)
+  // Others' advertisements still flood as before.
+  const fromD = await e.receive(b, fakeSign({ ...ad('D', 1, 9), links: [{ peer: 'B', cost: 5 }, { peer: 'C', cost: 1 }], services: [service('web')] }), 1)
+  assert.deepEqual(sent(fromD), ['E <- D@9'])
+  // A new link's database exchange does not hand C's advertisement on either.
+  assert.equal(sent(e.linkUp(neighbour('F'))).some(s => s.includes('<- C@')), false)
+})

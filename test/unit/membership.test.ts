@@ -1,9 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { AuthorizedPeers, GrantStore, grantProof } from '../../src/net/membership.js'
+import { AuthorizedPeers, GrantStore, grantProof, RevokedPeers } from '../../src/net/membership.js'
 import { decodeToken, encodeToken, TokenError, TOKEN_PREFIX } from '../../src/wire/token.js'
 
 const ISSUER = '12D3KooWAHqjn99nPfA36SHsTCobYvoj69L68sCdtKBCfvSyDFDg'
@@ -72,4 +72,69 @@ test('authorised peers are a plain file an operator can read and edit', async (t
   const b = await AuthorizedPeers.load(dir)
   assert.equal(b.has(HOLDER), true)
   assert.deepEqual(b.list().map(p => p.site), ['east'])
+})
+
+test('authorised peers: remove forgets a peer on disk and says what it was', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'portmesh-auth-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const a = await AuthorizedPeers.load(dir)
+  await a.add(HOLDER, 'east', 'joined-with-token x')
+  await a.add(ISSUER, 'west', 'linked-with-token y')
+  assert.equal((await a.remove(HOLDER))?.site, 'east')
+  assert.equal(await a.remove(HOLDER), undefined)
+  const b = await AuthorizedPeers.load(dir)
+  assert.deepEqual(b.list().map(p => p.peerId), [ISSUER])
+  assert.doesNotMatch(readFileSync(join(dir, 'authorized-peers'), 'utf8'), new RegExp(HOLDER))
+})
+
+test('revoked peers: a private plain file, written atomically, kept across restarts; revoking twice keeps the first entry', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'portmesh-revoked-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const r = await RevokedPeers.load(dir)
+  assert.equal(r.has(HOLDER), false)
+  const at = new Date('2026-11-27T10:00:00.000Z')
+  const entry = await r.add(HOLDER, 'east side', at)
+  assert.deepEqual(entry, { peerId: HOLDER, site: 'east-side', revokedAt: at.toISOString() })
+  assert.equal(r.has(HOLDER), true)
+  assert.deepEqual(await r.add(HOLDER, 'other', new Date()), entry)
+  const path = join(dir, 'revoked-peers')
+  assert.equal(statSync(path).mode & 0o077, 0)
+  assert.match(readFileSync(path, 'utf8'), new RegExp(`^${HOLDER} east-side 2026-11-27T10:00:00.000Z$`, 'm'))
+  assert.deepEqual(readdirSync(dir), ['revoked-peers'], 'no temporary file left behind')
+  const reloaded = await RevokedPeers.load(dir)
+  assert.deepEqual(reloaded.list(), [entry])
+  assert.equal(reloaded.has(ISSUER), false)
+})
+
+test('grants: a voided grant is refused to everyone, its past holders included; list never shows a secret', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'portmesh-grants-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const now = Date.now()
+  const grants = await GrantStore.load(dir)
+  const a = await grants.issue(now + 60_000, 3)
+  const b = await grants.issue(now + 60_000, 1)
+  const expired = await grants.issue(now - 1, 1)
+  const idOf = (g: { id: Uint8Array }): string => Buffer.from(g.id).toString('hex')
+  assert.deepEqual(grants.list(now).map(g => g.id).sort(), [idOf(a), idOf(b)].sort(), 'expired grants are not listed')
+  assert.equal(await grants.redeem(a.id, grantProof(a.secret, HOLDER, ISSUER), HOLDER, ISSUER, now), 'ok')
+  const listed = grants.list(now).find(g => g.id === idOf(a))
+  assert.deepEqual(listed, { id: idOf(a), expiresAt: new Date(now + 60_000).toISOString(), usesLeft: 2, redeemedBy: [HOLDER] })
+  assert.equal(JSON.stringify(grants.list(now)).includes(Buffer.from(a.secret).toString('hex')), false)
+
+  // The holder is revoked: the grant it redeemed is void, its uses left included.
+  assert.deepEqual(await grants.voidRedeemedBy(HOLDER, now), [idOf(a)])
+  assert.deepEqual(await grants.voidRedeemedBy(HOLDER, now), [])
+  assert.equal(await grants.redeem(a.id, grantProof(a.secret, HOLDER, ISSUER), HOLDER, ISSUER, now), 'voided', 'a past holder is not answered ok again')
+  const third = '12D3KooWHcfms86D5VGh9cXn8D2mt4jqqToBBmq2XJHJSPsVvUHC'
+  assert.equal(await grants.redeem(a.id, grantProof(a.secret, third, ISSUER), third, ISSUER, now), 'voided')
+  assert.equal(await grants.redeem(a.id, grantProof(b.secret, third, ISSUER), third, ISSUER, now), 'bad-proof', 'only a real holder learns it is void')
+
+  // token revoke: one grant by id, once.
+  assert.equal(await grants.void(idOf(b), now), true)
+  assert.equal(await grants.void(idOf(b), now), false)
+  assert.equal(await grants.void('00'.repeat(16), now), false)
+  assert.deepEqual(grants.list(now), [])
+  const reloaded = await GrantStore.load(dir)
+  assert.equal(await reloaded.redeem(b.id, grantProof(b.secret, HOLDER, ISSUER), HOLDER, ISSUER, now), 'voided', 'void lasts across restarts')
+  assert.equal(await reloaded.redeem(expired.id, grantProof(expired.secret, HOLDER, ISSUER), HOLDER, ISSUER, now), 'expired')
 })

@@ -1234,7 +1234,10 @@ export namespace portmesh {
             BAD_PROOF = 5,
 
             /** BUSY value */
-            BUSY = 6
+            BUSY = 6,
+
+            /** REVOKED value */
+            REVOKED = 7
         }
     }
 }

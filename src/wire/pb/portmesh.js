@@ -3008,6 +3008,7 @@ export const portmesh = $root.portmesh = (() => {
          * @property {number} USED=4 USED value
          * @property {number} BAD_PROOF=5 BAD_PROOF value
          * @property {number} BUSY=6 BUSY value
+         * @property {number} REVOKED=7 REVOKED value
          */
         JoinResponse.Code = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -3018,6 +3019,7 @@ export const portmesh = $root.portmesh = (() => {
             values[valuesById[4] = "USED"] = 4;
             values[valuesById[5] = "BAD_PROOF"] = 5;
             values[valuesById[6] = "BUSY"] = 6;
+            values[valuesById[7] = "REVOKED"] = 7;
             return values;
         })();
 
