@@ -9,8 +9,8 @@ const REWRITES: Array<[string, string]> = [
   ['out.send(encodeFrame(encodeTunnelHeader({ ...header, hopLimit: header.hopLimit - 1 })));',
     'out.send(encodeFrame(encodeTunnelHeader(globalThis.portmeshRogueRewrite({ ...header, hopLimit: header.hopLimit - 1 }))));'],
   // Where it splices the two tunnel streams: every byte it carries is tapped.
-  ['const result = splice(streamEndpoint(stream, `tunnel from ${from}`',
-    'const result = globalThis.portmeshRogueSplice(splice)(streamEndpoint(stream, `tunnel from ${from}`']
+  ['const result = splice(streamEndpoint(stream, `tunnel from $' + '{from}`',
+    'const result = globalThis.portmeshRogueSplice(splice)(streamEndpoint(stream, `tunnel from $' + '{from}`']
 ]
 
 interface Loaded { format?: string, source?: string | ArrayBuffer | Uint8Array }
