@@ -159,3 +159,32 @@ test('a transit site that rewrites tunnel requests cannot make the destination a
   mode('honest')
   assert.equal(await outcome(westPort), 'db at east')
 })
+
+test('revoking a site that reaches us through a third one resets its held tunnels within 1 s and denies its new ones', async (t) => {
+  //   west --- transit --- east (db)        east revokes west, which it never linked with
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop() })
+  const db = await namedServer('db at east')
+  mesh.onStop(async () => { await db.close() })
+  const east = await Site.start(mesh, 'east', { connectors: [`db=127.0.0.1:${db.port}`] })
+  const transit = await Site.start(mesh, 'transit', { links: [await east.token()] })
+  const westPort = await freePort()
+  const west = await Site.start(mesh, 'west', { links: [await transit.token()], listeners: [`db=127.0.0.1:${westPort}`] })
+  await west.waitTargets('db', ['east'])
+  const held = await dial(westPort)
+  assert.equal(await readLine(held), 'db at east')
+  const heldEnd = closed(held)
+
+  const started = performance.now()
+  const res = await fetch(`${east.apiUrl}/v1/revocations`, { method: 'POST', headers: { 'content-type': 'application/json', ...east.apiHeaders }, body: JSON.stringify({ peer: 'west' }) })
+  assert.equal(res.status, 201)
+  assert.equal(await heldEnd, 'reset')
+  const cutMs = performance.now() - started
+  process.stderr.write(`held tunnel through a third site cut ${cutMs.toFixed(0)} ms after the revoke call\n`)
+  assert.ok(cutMs < 1000, `cut after ${cutMs} ms`)
+  // West still routes to east through the transit, but east answers DENIED: the client is closed, nothing reaches db.
+  const deliveredBefore = logLines(east, 'tunnel delivered to connector').length
+  assert.equal(await outcome(westPort), 'closed')
+  assert.equal(logLines(east, 'tunnel delivered to connector').length, deliveredBefore)
+  await waitFor('east logs the revoked caller denied', () => logLines(east, 'tunnel denied').some(l => l.callerPeer === west.peerId && l.reason === 'revoked'))
+})
