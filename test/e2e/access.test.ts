@@ -178,7 +178,7 @@ test('revoking a site that reaches us through a third one resets its held tunnel
   const started = performance.now()
   const res = await fetch(`${east.apiUrl}/v1/revocations`, { method: 'POST', headers: { 'content-type': 'application/json', ...east.apiHeaders }, body: JSON.stringify({ peer: 'west' }) })
   assert.equal(res.status, 201)
-  assert.equal(await heldEnd, 'reset')
+  assert.equal(await Promise.race([heldEnd, new Promise(resolve => setTimeout(() => resolve('still open after 5 s'), 5000))]), 'reset')
   const cutMs = performance.now() - started
   process.stderr.write(`held tunnel through a third site cut ${cutMs.toFixed(0)} ms after the revoke call\n`)
   assert.ok(cutMs < 1000, `cut after ${cutMs} ms`)
