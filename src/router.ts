@@ -14,6 +14,7 @@ import type { SpliceResult } from './net/splice.js'
 import { OriginVerifier, TunnelSigner } from './net/origin-proof.js'
 import { handleTunnelStream, newConnectionId, openTunnel, TunnelRefusedError, type DeliveredConnection, type OriginAdmission, type TunnelCaller, type TunnelHost } from './net/tunnel.js'
 import { StatusCode, type TunnelHeader } from './wire/codec.js'
+import { FEATURE_ORIGIN_PROOF } from './core/types.js'
 import { JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './wire/constants.js'
 import { encodeToken } from './wire/token.js'
 import { Metrics } from './api/metrics.js'
@@ -57,6 +58,8 @@ export class Router implements TunnelHost, ApiRouter {
   revoked!: RevokedPeers
   readonly signer: TunnelSigner
   private pins!: SitePins
+  /** A reachable router of an earlier release (no origin proofs) is in the mesh. */
+  private legacyRoutersPresent = false
   private access!: TunnelAccess
   private readonly ticker: Ticker
   private readonly routing: Routing
@@ -117,6 +120,7 @@ export class Router implements TunnelHost, ApiRouter {
     this.access = new TunnelAccess({
       advertisement: (peer) => this.routing.engine.lsdb.get(peer)?.ad,
       isRevoked: (peer) => this.revoked.has(peer),
+      legacyRoutersPresent: () => this.legacyRoutersPresent,
       pins: this.pins,
       verifier: new OriginVerifier(),
       wallClock: () => this.wallClock(),
@@ -127,7 +131,13 @@ export class Router implements TunnelHost, ApiRouter {
     })
     // Names are bound on first sight: every verified advertisement's site name is offered to the pins.
     this.events.on('change', (kind: string) => {
-      if (kind === 'route') for (const ad of this.routing.engine.lsdb.advertisements()) this.pins.observe(ad.site, ad.origin, 'advertised')
+      if (kind !== 'route') return
+      let legacy = false
+      for (const ad of this.routing.engine.lsdb.advertisements()) {
+        this.pins.observe(ad.site, ad.origin, 'advertised')
+        if (((ad.features ?? 0) & FEATURE_ORIGIN_PROOF) === 0 && this.routing.engine.pathCostTo(ad.origin) !== undefined) legacy = true
+      }
+      this.legacyRoutersPresent = legacy
     })
     this.resources = new Resources({ store: await ResourceStore.load(config.dataDir), connectors: this.connectors, links: this.links, onClient: (socket, l) => { void this.ingress.onClient(socket, l) }, originate: async () => await this.routing.originate(), log: this.log })
     // Bind local listeners first: a port in use should fail before we join the mesh.

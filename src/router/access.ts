@@ -10,6 +10,8 @@ export interface AccessDeps {
   /** The verified advertisement of a peer, if this site holds one. */
   advertisement: (peer: string) => Advertisement | undefined
   isRevoked: (peer: string) => boolean
+  /** Some reachable router is of an earlier release (it drops the proof of the headers it forwards). */
+  legacyRoutersPresent: () => boolean
   pins: SitePins
   verifier: OriginVerifier
   /** Wall-clock Unix ms. */
@@ -36,8 +38,10 @@ export class TunnelAccess {
   /**
    * Who opened this tunnel. The ingress is proven by its origin proof, or,
    * when it is the neighbour the stream came from, by the link's Noise
-   * handshake. A header without a proof is taken only from a router whose
-   * advertisement says it cannot sign (an earlier release), and that caller
+   * handshake. A header without a proof is taken only where a signed one
+   * could not have arrived: from a router whose advertisement says it cannot
+   * sign (an earlier release), or while such a router is in the mesh (it
+   * re-encodes the headers it forwards without the proof). That caller
    * counts as unproven: connectors with `allow` refuse it.
    */
   admitOrigin (header: TunnelHeader, from: string): OriginAdmission {
@@ -53,6 +57,7 @@ export class TunnelAccess {
     if (header.originProof.length === 0) {
       if (peer === from) return { ok: true, proven: true }
       if (ad !== undefined && ((ad.features ?? 0) & FEATURE_ORIGIN_PROOF) === 0) return { ok: true, proven: false }
+      if (deps.legacyRoutersPresent()) return { ok: true, proven: false }
       return deny('unsigned', 'the tunnel request carries no origin proof')
     }
     if (ad === undefined && peer !== from) return deny('unknown', 'the ingress is not a member this site knows')

@@ -33,11 +33,13 @@ test('origin admission: revoked, unknown, unsigned and legacy callers, decided o
   const ads = new Map([west, north, old].map(m => [m.peer, m.ad]))
   const revoked = new Set([north.peer])
   const denied: string[] = []
+  let legacyPresent = false
   const pins = await SitePins.load(dir)
   pins.observe('west', west.peer, 'joined')
   const access = new TunnelAccess({
     advertisement: (p) => ads.get(p),
     isRevoked: (p) => revoked.has(p),
+    legacyRoutersPresent: () => legacyPresent,
     pins,
     verifier: new OriginVerifier(),
     wallClock: () => NOW,
@@ -54,6 +56,10 @@ test('origin admission: revoked, unknown, unsigned and legacy callers, decided o
   assert.deepEqual(access.admitOrigin(unsigned(old.peer), TRANSIT), { ok: true, proven: false }, 'an earlier release cannot sign: taken, unproven')
   assert.deepEqual(access.admitOrigin(unsigned(stranger.peer), stranger.peer), { ok: true, proven: true }, 'the neighbour itself: Noise proved it')
   assert.deepEqual(denied, ['north:revoked', ':unknown', 'west:unsigned'])
+  // With a router of an earlier release in the mesh, west's proof may have been dropped on the way: taken, unproven.
+  legacyPresent = true
+  assert.deepEqual(access.admitOrigin(unsigned(west.peer), TRANSIT), { ok: true, proven: false })
+  assert.equal(access.admitOrigin(unsigned(north.peer), TRANSIT).ok, false, 'revoked stays revoked')
 
   // Connectors: allow needs a proven caller in the list; e2e needs an encrypted tunnel.
   const connector = { routingKey: 'db', host: '127.0.0.1', port: 1, cost: 0, allow: ['west'], e2e: false }
