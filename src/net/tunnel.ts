@@ -7,10 +7,12 @@ import { MAX_TUNNEL_HEADER_BYTES, MAX_TUNNEL_STATUS_BYTES } from '../wire/consta
 import { ProtocolTimeoutError, WireError } from '../wire/errors.js'
 import { EmptyStreamError, encodeFrame } from '../wire/frames.js'
 import { readFirstFrame } from './read-frame.js'
-import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from './splice.js'
+import { socketEndpoint, splice, streamEndpoint, type Endpoint, type SpliceResult } from './splice.js'
 import type { ClientHead } from './client-head.js'
 import { ProtocolRefusedError } from './libp2p-patches/index.js'
 import { destinationProofBytes, proveOrigin, verifiedBy, type TunnelSigner } from './origin-proof.js'
+import { deriveSessionKeys, newEphemeral, sealedEndpoint, type SessionKeys } from './e2e.js'
+import { createHash } from 'node:crypto'
 
 /**
  * Tunnel protocol. The ingress opens a stream to the next hop and sends a
@@ -80,6 +82,16 @@ export interface TunnelCaller {
 export interface TunnelOptions {
   /** The destination must sign its answer (a listener with `trust`); no client byte goes before it. */
   proveDestination?: boolean
+  /** End-to-end encryption (the target's service asks for it); implies proveDestination. */
+  e2e?: boolean
+}
+
+/**
+ * The key exchange's transcript: the ingress's proof (which signs its
+ * ephemeral key and everything else in the request) and both ephemeral keys.
+ */
+function e2eTranscript (originProof: Uint8Array, ingressKey: Uint8Array, destinationKey: Uint8Array): Uint8Array {
+  return createHash('sha256').update(originProof).update(ingressKey).update(destinationKey).digest()
 }
 
 /** A connection to a local workload, made for one tunnel. */
@@ -99,9 +111,18 @@ export class TunnelRefusedError extends Error {
 
 export interface OpenedTunnel {
   stream: Stream
-  /** Bytes the destination sent right behind its status. */
+  /** Bytes the destination sent right behind its status (ciphertext when `keys`). */
   rest: Uint8Array
   via: string
+  /** Set for an end-to-end encrypted tunnel: seal the stream with them (sealedEndpoint). */
+  keys?: SessionKeys
+}
+
+/** The tunnel's far end as an endpoint: the stream, sealed when end-to-end encrypted (with what came behind the status). */
+export function tunnelEndpoint (tunnel: OpenedTunnel, label: string, onActivity: (bytesIn: number, bytesOut: number) => void): { endpoint: Endpoint, initial?: Uint8Array } {
+  const plain = streamEndpoint(tunnel.stream, label, onActivity)
+  if (tunnel.keys === undefined) return { endpoint: plain, initial: tunnel.rest }
+  return { endpoint: sealedEndpoint(plain, tunnel.keys, { initialCiphertext: tunnel.rest }) }
 }
 
 /** The tunnel died before its status after client bytes went into it: they may have reached a workload, so no other target may be tried. */
@@ -125,7 +146,8 @@ export function newConnectionId (): number {
 export async function openTunnel (host: TunnelHost, routingKey: string, destination: string, hopLimit: number, connectionId: number, head?: ClientHead, options: TunnelOptions = {}): Promise<OpenedTunnel> {
   const conn = host.nextHopConnection(destination)
   if (conn === undefined) throw new TunnelRefusedError(StatusCode.NO_ROUTE, 'no route to the target')
-  const wantDestinationProof = options.proveDestination === true
+  const e2e = options.e2e === true
+  const wantDestinationProof = options.proveDestination === true || e2e
   // Bytes sent before a signed answer could go to a transit site posing as the destination.
   const early = head !== undefined && !wantDestinationProof && host.nextHopResponsive(destination)
   // What the client sent with its connect goes in the stream's first packet, with the protocol and header.
@@ -136,7 +158,8 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
   } catch (err) {
     throw new TunnelRefusedError(StatusCode.NO_ROUTE, `cannot open a stream to the next hop: ${(err as Error).message}`)
   }
-  const header = proveOrigin<TunnelHeader>(host.signer, { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: new Uint8Array(0), wantDestinationProof, originProof: new Uint8Array(0) }, host.wallClock())
+  const ephemeral = e2e ? newEphemeral() : undefined
+  const header = proveOrigin<TunnelHeader>(host.signer, { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: ephemeral?.publicKey ?? new Uint8Array(0), wantDestinationProof, originProof: new Uint8Array(0) }, host.wallClock())
   stream.send(encodeFrame(encodeTunnelHeader(header)))
   if (early) head.attach((chunk) => { stream.send(chunk) })
   try {
@@ -150,7 +173,16 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
       stream.abort(new Error('unproven answer'))
       throw new TunnelRefusedError(StatusCode.DENIED, 'the answer is not signed by the chosen target (a transit site in between answered?)')
     }
-    return { stream, rest, via: conn.remotePeer.toString() }
+    let keys: SessionKeys | undefined
+    if (ephemeral !== undefined) {
+      try {
+        keys = deriveSessionKeys({ privateKey: ephemeral.privateKey, peerPublicKey: status.e2eKey, transcript: e2eTranscript(header.originProof, ephemeral.publicKey, status.e2eKey), role: 'ingress' })
+      } catch (err) {
+        stream.abort(err as Error)
+        throw new TunnelRefusedError(StatusCode.CONNECT_FAILED, `no end-to-end key agreed with the target: ${(err as Error).message}`)
+      }
+    }
+    return { stream, rest, via: conn.remotePeer.toString(), keys }
   } catch (err) {
     if (err instanceof TunnelRefusedError) throw err
     stream.abort(err as Error)
@@ -220,10 +252,26 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
       dialed.release()
       return
     }
-    const destinationProof = header.wantDestinationProof ? host.signer.sign(destinationProofBytes(host.selfId, header.originProof, StatusCode.OK, new Uint8Array(0))) : undefined
-    stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { destinationProof })))
-    log.debug({ connector: dialed.address }, 'tunnel delivered to connector')
-    pipe(host, streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o)), dialed.socket, rest, dialed.release, log, header.ingress)
+    let keys: SessionKeys | undefined
+    let e2eKey: Uint8Array = new Uint8Array(0)
+    if (header.e2eKey.length > 0) {
+      const ephemeral = newEphemeral()
+      e2eKey = ephemeral.publicKey
+      try {
+        keys = deriveSessionKeys({ privateKey: ephemeral.privateKey, peerPublicKey: header.e2eKey, transcript: e2eTranscript(header.originProof, header.e2eKey, e2eKey), role: 'destination' })
+      } catch (err) {
+        dialed.socket.destroy()
+        dialed.release()
+        refuse(stream, StatusCode.BAD_REQUEST, (err as Error).message)
+        return
+      }
+    }
+    const destinationProof = header.wantDestinationProof || keys !== undefined ? host.signer.sign(destinationProofBytes(host.selfId, header.originProof, StatusCode.OK, e2eKey)) : undefined
+    stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { destinationProof, e2eKey })))
+    log.debug({ connector: dialed.address, e2e: keys !== undefined }, 'tunnel delivered to connector')
+    const plain = streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o))
+    if (keys === undefined) pipe(host, plain, dialed.socket, rest, dialed.release, log, header.ingress)
+    else pipe(host, sealedEndpoint(plain, keys, { initialCiphertext: rest }), dialed.socket, new Uint8Array(0), dialed.release, log, header.ingress)
     return
   }
 
@@ -260,7 +308,7 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
 }
 
 /** Destination side: the tunnel stream joined to the workload's socket. */
-function pipe (host: TunnelHost, tunnel: ReturnType<typeof streamEndpoint>, socket: Socket, rest: Uint8Array, release: () => void, log: Logger, ingress: string): void {
+function pipe (host: TunnelHost, tunnel: Endpoint, socket: Socket, rest: Uint8Array, release: () => void, log: Logger, ingress: string): void {
   const result = splice(tunnel, socketEndpoint(socket, 'connector'), { initialAToB: rest })
   host.track(result, () => { tunnel.reset(); socket.resetAndDestroy() }, [ingress])
   void result.then((r) => {

@@ -5,7 +5,7 @@ import { rankTargets, type Candidate } from '../core/select-target.js'
 import { ClientHead } from '../net/client-head.js'
 import { EARLY_BYTES_MAX } from '../net/constants.js'
 import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from '../net/splice.js'
-import { TunnelRefusedError, type OpenedTunnel, type TunnelOptions } from '../net/tunnel.js'
+import { TunnelRefusedError, tunnelEndpoint, type OpenedTunnel, type TunnelOptions } from '../net/tunnel.js'
 import { StatusCode, statusName } from '../wire/codec.js'
 
 /** At most this many targets are tried for one client connection. */
@@ -142,7 +142,7 @@ export class Ingress {
     const log = deps.log.child({ conn: connectionId, key })
     const trust = listener.config.trust
     const ranked = this.rank(key, trust)
-    const options: TunnelOptions = { proveDestination: trust.length > 0 }
+    const proveDestination = trust.length > 0
     const countKey = this.keyCounter(key)
     const failures: string[] = []
     // The client's first bytes are read now and sent behind the tunnel header.
@@ -163,11 +163,13 @@ export class Ingress {
           deps.track(result, () => { socket.resetAndDestroy(); dialed.socket.resetAndDestroy() })
           void result.finally(dialed.release)
         } else {
-          const tunnel = await deps.openTunnel(key, target.id, connectionId, head, options)
-          const early = head.handOver((chunk) => { tunnel.stream.send(chunk) })
+          const tunnel = await deps.openTunnel(key, target.id, connectionId, head, { proveDestination, e2e: target.value.e2e })
+          const far = tunnelEndpoint(tunnel, 'tunnel', (i, o) => deps.activity(tunnel.via, i, o))
+          // Bytes read ahead of the tunnel: straight into the stream (sent with the header), or sealed first.
+          const early = head.handOver(tunnel.keys === undefined ? (chunk) => { tunnel.stream.send(chunk) } : (chunk) => { far.endpoint.write(chunk) })
           countKey('aToB', early.bytes)
-          deps.activity(tunnel.via, 0, early.bytes)
-          result = splice(socketEndpoint(socket, 'client', early.ended), streamEndpoint(tunnel.stream, 'tunnel', (i, o) => deps.activity(tunnel.via, i, o)), { initialBToA: tunnel.rest, onBytes: countKey })
+          if (tunnel.keys === undefined) deps.activity(tunnel.via, 0, early.bytes)
+          result = splice(socketEndpoint(socket, 'client', early.ended), far.endpoint, { initialBToA: far.initial, onBytes: countKey })
           deps.track(result, () => { socket.resetAndDestroy(); tunnel.stream.abort(new Error('router stopping')) }, [target.id])
         }
       } catch (err) {

@@ -1,10 +1,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { freePort, Mesh, Site } from '../helpers/site.js'
-import { closed, dial, namedServer, readLine } from '../helpers/tcp.js'
+import { closed, dial, echoServer, echoTransfer, namedServer, readLine } from '../helpers/tcp.js'
 import { waitFor } from '../helpers/wait.js'
 
 /**
@@ -187,4 +187,42 @@ test('revoking a site that reaches us through a third one resets its held tunnel
   assert.equal(await outcome(westPort), 'closed')
   assert.equal(logLines(east, 'tunnel delivered to connector').length, deliveredBefore)
   await waitFor('east logs the revoked caller denied', () => logLines(east, 'tunnel denied').some(l => l.callerPeer === west.peerId && l.reason === 'revoked'))
+})
+
+test('e2e=true: what the transit site splices holds no plaintext; the payload arrives byte-exact, half-close included', async (t) => {
+  //   west --- transit (taps what it splices) --- east (plain, and secret with e2e=true)
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop() })
+  const echo = await echoServer()
+  mesh.onStop(async () => { await echo.close() })
+  const modeFile = join(mesh.dir, 'rogue-mode')
+  const tapFile = join(mesh.dir, 'tap')
+  writeFileSync(modeFile, 'honest')
+  writeFileSync(tapFile, '')
+  const east = await Site.start(mesh, 'east', { connectors: [`plain=127.0.0.1:${echo.port}`, `secret=127.0.0.1:${echo.port},e2e=true`] })
+  const transit = await Site.start(mesh, 'transit', { links: [await east.token()], nodeArgs: ['--import', ROGUE_TRANSIT], env: { ROGUE_MODE_FILE: modeFile, ROGUE_TAP_FILE: tapFile } })
+  const [plainPort, secretPort] = [await freePort(), await freePort()]
+  const west = await Site.start(mesh, 'west', { links: [await transit.token()], listeners: [`plain=127.0.0.1:${plainPort}`, `secret=127.0.0.1:${secretPort}`] })
+  await west.waitTargets('plain', ['east'])
+  const status = await west.waitTargets('secret', ['east'])
+  assert.equal(status.services.find(s => s.routingKey === 'secret')?.targets[0].e2e, true)
+
+  const say = async (port: number, text: string): Promise<string> => {
+    const s = await dial(port)
+    s.write(text + '\n')
+    const line = await readLine(s)
+    s.destroy()
+    return line
+  }
+  // The tap works: a marker sent without e2e is in what the transit carried.
+  assert.equal(await say(plainPort, 'PLAINTEXT-MARKER-0f3a'), 'PLAINTEXT-MARKER-0f3a')
+  await waitFor('the marker shows in the tap', () => readFileSync(tapFile).includes('PLAINTEXT-MARKER-0f3a'))
+  // With e2e the same kind of marker crosses the transit as ciphertext only.
+  assert.equal(await say(secretPort, 'SECRET-MARKER-7c91'), 'SECRET-MARKER-7c91')
+  const big = await echoTransfer(secretPort, 8 * 1024 * 1024)
+  assert.equal(big.received, big.sent)
+  assert.equal(big.receivedBytes, 8 * 1024 * 1024)
+  const tapped = readFileSync(tapFile)
+  assert.ok(tapped.length > 8 * 1024 * 1024, `the transit carried the encrypted transfer (${tapped.length} bytes tapped)`)
+  assert.equal(tapped.includes('SECRET-MARKER-7c91'), false)
 })
