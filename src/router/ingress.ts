@@ -4,7 +4,7 @@ import type { Target } from '../core/link-state.js'
 import { rankTargets, type Candidate } from '../core/select-target.js'
 import { ClientHead } from '../net/client-head.js'
 import { EARLY_BYTES_MAX } from '../net/constants.js'
-import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from '../net/splice.js'
+import { socketEndpoint, splice, type SpliceResult } from '../net/splice.js'
 import { TunnelRefusedError, tunnelEndpoint, type OpenedTunnel, type TunnelOptions } from '../net/tunnel.js'
 import { StatusCode, statusName } from '../wire/codec.js'
 
