@@ -291,12 +291,14 @@ async function main (): Promise<void> {
       //   client → west3 ── west2 ── west1 ── east → sink / echo
       const quiet = ['--log-level', 'warn']
       const keys = ['sink', 'echo', ...(iperf !== undefined ? ['iperf'] : [])]
-      east = await Site.start(mesh, 'east', { connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`, ...(iperf !== undefined ? [`iperf=127.0.0.1:${iperf.port}`] : [])], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
-      west1 = await Site.start(mesh, 'west1', { links: [await east.token()], listeners: keys.map(k => `${k}=127.0.0.1:0`), args: quiet })
+      // sink-e2e and echo-e2e: the same workloads behind connectors with end-to-end encryption.
+      east = await Site.start(mesh, 'east', { connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`, `sink-e2e=127.0.0.1:${workloads.sink},e2e=true`, `echo-e2e=127.0.0.1:${workloads.echo},e2e=true`, ...(iperf !== undefined ? [`iperf=127.0.0.1:${iperf.port}`] : [])], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
+      west1 = await Site.start(mesh, 'west1', { links: [await east.token()], listeners: [...keys, 'sink-e2e', 'echo-e2e'].map(k => `${k}=127.0.0.1:0`), args: quiet })
       const west2 = await Site.start(mesh, 'west2', { links: [await west1.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
       const west3 = await Site.start(mesh, 'west3', { links: [await west2.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
       await west3.waitTargets('sink', ['east'])
       await west3.waitTargets('echo', ['east'])
+      await west1.waitTargets('echo-e2e', ['east'])
       const cpu = (s: Site): CpuProbe => processCpu(`router ${s.name}`, s.proc?.pid as number)
       const via = async (s: Site, key: string): Promise<number> => s.listenerPort(key, await s.status())
       const pm = async (name: string, s: Site, chain: Site[]): Promise<Path> => ({ name, sink: await via(s, 'sink'), echo: await via(s, 'echo'), cpu: [...chain.map(cpu), sinkCpu] })
@@ -324,8 +326,10 @@ async function main (): Promise<void> {
       const hop1 = await pm('portmesh 1 hop', west1, [west1, east])
       const hop2 = await pm('portmesh 2 hops', west2, [west2, west1, east])
       const hop3 = await pm('portmesh 3 hops', west3, [west3, west2, west1, east])
-      paths.push(same, hop1, hop2, hop3)
-      setupPaths.push(hop1, hop2)
+      const west1Status = await west1.status()
+      const hop1e2e: Path = { name: 'portmesh 1 hop e2e', sink: west1.listenerPort('sink-e2e', west1Status), echo: west1.listenerPort('echo-e2e', west1Status), cpu: [cpu(west1), cpu(east), sinkCpu] }
+      paths.push(same, hop1, hop1e2e, hop2, hop3)
+      setupPaths.push(hop1, hop1e2e, hop2)
       if (BASELINE !== undefined) {
         const cli = join(BASELINE, 'dist/src/cli/main.js')
         const baseEast = await Site.start(mesh, 'east-baseline', { cli, connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args: quiet })
