@@ -1,9 +1,7 @@
 import { ConfigError } from '../config/errors.js'
-import { callApi, withApi } from './api-client.js'
+import { callApi, withApi, type ApiOptions } from './api-client.js'
 
-export interface TokenIssueOptions {
-  api?: string
-  apiToken?: string
+export interface TokenIssueOptions extends ApiOptions {
   expires?: string
   uses?: string
 }

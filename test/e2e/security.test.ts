@@ -171,7 +171,7 @@ test('tokens: expired, already used, altered and foreign tokens are refused with
   const hub = await Site.start(mesh, 'hub', { connectors: [`svc=127.0.0.1:${svc.port}`] })
 
   // Expired.
-  const shortLived = await (await fetch(`${hub.apiUrl}/v1/tokens`, { method: 'POST', body: '{"expiresInSeconds":1}' })).json() as { token: string, expiresAt: string }
+  const shortLived = await (await hub.api('POST', '/v1/tokens', { expiresInSeconds: 1 })).json() as { token: string, expiresAt: string }
   await waitFor('token expiry', () => Date.now() > Date.parse(shortLived.expiresAt) + 100, 5000)
   const late = await Site.start(mesh, 'late', { links: [shortLived.token] })
   await waitFor('refusal sentence', () => late.stderr.includes('token expired'))
