@@ -116,7 +116,9 @@ export class AdminApi {
     if ((change || this.access.credentialForReads) && !hasCredential(req.headers.authorization, this.access.credential)) {
       this.refusals.refused('credential', { method: req.method, url: req.url, from: req.socket.remoteAddress }, 'refusing an admin API request without the credential')
       res.setHeader('www-authenticate', 'Bearer')
-      send(res, 401, { error: `${change ? 'a change' : 'this API off loopback'} needs the credential in ${this.access.credentialFile} as "Authorization: Bearer <its first line>" (the portmesh CLI sends it given --data-dir DIR or --api-token FILE).` })
+      // Off loopback the asker may be anyone: the file's path is told only on loopback.
+      const where = this.access.credentialForReads ? 'the file given to `portmesh run --api-token`' : this.access.credentialFile
+      send(res, 401, { error: `${change ? 'a change' : 'this API off loopback'} needs the credential in ${where} as "Authorization: Bearer <its first line>" (the portmesh CLI sends it given --data-dir DIR or --api-token FILE).` })
       return false
     }
     return true
