@@ -13,7 +13,7 @@
  * is left running for you to explore until Ctrl-C (or --duration SECONDS).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -27,9 +27,12 @@ const durationS = durationArg >= 0 ? Number(process.argv[durationArg + 1]) : und
 
 interface DemoSite { name: string, port: number, api: number, args: string[], proc?: ChildProcess }
 
-/** A join token from a running demo site (what `portmesh token issue` prints). */
+/** A join token from a running demo site (what `portmesh token issue --data-dir DIR` prints). */
 async function tokenFrom (site: DemoSite): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${site.api}/v1/tokens`, { method: 'POST', body: '{"uses":1}', headers: { 'content-type': 'application/json' } })
+  // Issuing is a change: it needs the credential the site keeps in its data dir.
+  const credential = readFileSync(join(DIR, site.name, 'api-token'), 'utf8').trim()
+  const res = await fetch(`http://127.0.0.1:${site.api}/v1/tokens`, { method: 'POST', body: '{"uses":1}', headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` } })
+  if (res.status !== 201) throw new Error(`${site.name} refused to issue a token: ${await res.text()}`)
   return (await res.json() as { token: string }).token
 }
 
@@ -149,7 +152,7 @@ async function main (): Promise<void> {
   for (const sock of third.sockets) sock.destroy()
 
   say('\nThe mesh is running. Try, in another terminal:')
-  say(`  node ${join('dist', 'src', 'cli', 'main.js')} status --api 127.0.0.1:${west.api}`)
+  say(`  node ${join('dist', 'src', 'cli', 'main.js')} status --data-dir ${join(DIR, west.name)}`)
   say(`  node -e "require('net').connect(${LISTENER_PORT}).on('data', d => { console.log(String(d)); process.exit() })"`)
   say(durationS !== undefined ? `Stopping in ${durationS} s.` : 'Ctrl-C stops it.')
 }

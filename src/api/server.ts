@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { STATUS_PAGE } from './page.js'
@@ -7,6 +6,7 @@ import type { Logger } from 'pino'
 import { CONNECTOR, LINK, LISTENER } from '../config/resource-schemas.js'
 import { ConfigError } from '../config/errors.js'
 import { ResourceError, type ApiRouter } from './types.js'
+import { hasCredential, isChange, RefusalLog, refuseForeignOrigin, refuseHost } from './access.js'
 
 /** Cytoscape's browser build, read once from the installed package. */
 let cytoscapeJs: Buffer | undefined
@@ -24,16 +24,30 @@ class BadRequest extends Error {}
 const MAX_BODY_BYTES = 64 * 1024
 const MAX_TOKEN_LIFETIME_MS = 365 * 24 * 3600_000
 
+/** Who may use the API: see access.ts. */
+export interface ApiAccess {
+  /** The bearer credential every change needs. */
+  credential: string
+  /** Where the owner finds it (a file), named in the 401 sentence. */
+  credentialFile: string
+  /** Off loopback, reads need the credential too. */
+  credentialForReads: boolean
+}
+
 /**
- * The admin API: JSON over HTTP, on loopback by default; off loopback it
- * requires a bearer token (any request without it gets 401).
+ * The admin API: JSON over HTTP, on loopback by default. It obeys only its
+ * owner: a foreign Host is refused (421), a change from another origin is
+ * refused (403), and every change needs the credential (401); off loopback,
+ * every request needs it.
  */
 export class AdminApi {
   private readonly server: Server
+  private readonly refusals: RefusalLog
   port = 0
 
-  constructor (private readonly router: ApiRouter, private readonly host: string, private readonly wantedPort: number, private readonly log: Logger, private readonly bearerToken?: string) {
+  constructor (private readonly router: ApiRouter, private readonly host: string, private readonly wantedPort: number, private readonly log: Logger, private readonly access: ApiAccess) {
     this.server = createServer((req, res) => { void this.handle(req, res) })
+    this.refusals = new RefusalLog(log)
   }
 
   async start (): Promise<void> {
@@ -89,19 +103,33 @@ export class AdminApi {
     })
   }
 
-  private authorized (req: IncomingMessage): boolean {
-    if (this.bearerToken === undefined) return true
-    const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '')
-    const want = Buffer.from(this.bearerToken)
-    return given.length === want.length && timingSafeEqual(given, want)
+  /** True when the request may go on; otherwise it has been answered (and nothing was read or changed). */
+  private admit (req: IncomingMessage, res: ServerResponse): boolean {
+    const change = isChange(req.method)
+    const refusal = refuseHost(req.headers.host, this.host, this.port) ?? (change ? refuseForeignOrigin(req.headers) : undefined)
+    if (refusal !== undefined) {
+      const msg = refusal.kind === 'host' ? 'refusing an admin API request addressed to a foreign Host' : 'refusing an admin API change from another origin'
+      this.refusals.refused(refusal.kind, { method: req.method, url: req.url, host: req.headers.host, origin: req.headers.origin, secFetchSite: req.headers['sec-fetch-site'], from: req.socket.remoteAddress }, msg)
+      send(res, refusal.status, { error: refusal.error })
+      return false
+    }
+    if ((change || this.access.credentialForReads) && !hasCredential(req.headers.authorization, this.access.credential)) {
+      this.refusals.refused('credential', { method: req.method, url: req.url, from: req.socket.remoteAddress }, 'refusing an admin API request without the credential')
+      res.setHeader('www-authenticate', 'Bearer')
+      // Off loopback the asker may be anyone: the file's path is told only on loopback.
+      const where = this.access.credentialForReads ? 'the file given to `portmesh run --api-token`' : this.access.credentialFile
+      send(res, 401, { error: `${change ? 'a change' : 'this API off loopback'} needs the credential in ${where} as "Authorization: Bearer <its first line>" (the portmesh CLI sends it given --data-dir DIR or --api-token FILE).` })
+      return false
+    }
+    return true
   }
 
   private async handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]
     const route = `${req.method ?? ''} ${path}`
-    if (!this.authorized(req)) {
-      res.setHeader('www-authenticate', 'Bearer')
-      send(res, 401, { error: 'a bearer token is required (portmesh ... --api-token FILE)' })
+    if (!this.admit(req, res)) {
+      // Unread, the body would hold the connection; it is not wanted.
+      req.resume()
       return
     }
     try {

@@ -1,21 +1,49 @@
 import { DEFAULTS, parseHostPort } from '../config/config.js'
 import { readApiToken } from '../config/load.js'
 import { ConfigError } from '../config/errors.js'
+import { API_TOKEN_FILE, apiAddressPath, apiTokenPath, readApiAddress, readApiCredentialIfReadable } from '../api/credential.js'
 
 export interface ApiOptions {
   api?: string
   apiToken?: string
+  dataDir?: string
 }
 
 export interface ApiTarget {
   base: string
   token?: string
+  /** Where the address came from, when not from --api (for the "nobody answers" sentence). */
+  addressFrom?: string
+  /** Where the credential came from (for the "refused" sentence). */
+  tokenFrom?: string
 }
 
-/** Where the running router's admin API is, from --api and --api-token (throws ConfigError). */
-export function apiTarget (api: string | undefined, tokenFile: string | undefined): ApiTarget {
-  const { host, port } = parseHostPort(api ?? DEFAULTS.api, '--api')
-  return { base: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, token: tokenFile === undefined ? undefined : readApiToken(tokenFile) }
+/** --data-dir, else PORTMESH_DATA_DIR; `run` and every other command look in the same place. */
+export function dataDirOption (flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return flag ?? (env.PORTMESH_DATA_DIR !== undefined && env.PORTMESH_DATA_DIR !== '' ? env.PORTMESH_DATA_DIR : undefined)
+}
+
+/** A router bound to a wildcard is reached on loopback. */
+const WILDCARD_TO_LOOPBACK: Record<string, string> = { '0.0.0.0': '127.0.0.1', '::': '::1' }
+
+/**
+ * Where the running router's admin API is and the credential to send:
+ * --api, else the address the router recorded in its data dir, else the
+ * default; --api-token's file, else the data dir's api-token when readable.
+ * Throws ConfigError for a setting that does not parse.
+ */
+export function apiTarget (opts: ApiOptions, env: NodeJS.ProcessEnv = process.env): ApiTarget {
+  const dataDir = dataDirOption(opts.dataDir, env) ?? DEFAULTS.dataDir
+  const recorded = opts.api === undefined ? readApiAddress(dataDir) : undefined
+  const parsed = parseHostPort(opts.api ?? recorded ?? DEFAULTS.api, recorded !== undefined ? apiAddressPath(dataDir) : '--api')
+  const host = recorded !== undefined ? WILDCARD_TO_LOOPBACK[parsed.host] ?? parsed.host : parsed.host
+  const fromDir = opts.apiToken === undefined ? readApiCredentialIfReadable(dataDir) : undefined
+  return {
+    base: `http://${host.includes(':') ? `[${host}]` : host}:${parsed.port}`,
+    token: opts.apiToken !== undefined ? readApiToken(opts.apiToken) : fromDir,
+    addressFrom: recorded !== undefined ? apiAddressPath(dataDir) : undefined,
+    tokenFrom: opts.apiToken ?? (fromDir !== undefined ? apiTokenPath(dataDir) : undefined)
+  }
 }
 
 /** The router answered with an error; `status` is the HTTP status (0: no answer). */
@@ -40,10 +68,16 @@ export async function callApi<T> (target: ApiTarget, method: 'GET' | 'POST' | 'D
       signal: AbortSignal.timeout(10_000)
     })
   } catch {
-    throw new ApiError(0, `no router is answering at ${target.base} (is \`portmesh run\` running, with this --api address?)`)
+    throw new ApiError(0, target.addressFrom !== undefined
+      ? `no router is answering at ${target.base}, the address recorded in ${target.addressFrom} (is its \`portmesh run\` still running?)`
+      : `no router is answering at ${target.base} (is \`portmesh run\` running, with this --api address or --data-dir?)`)
   }
   const payload = res.status === 204 ? {} : await res.json().catch(() => ({})) as { error?: string }
-  if (res.status === 401) throw new ApiError(401, `the router at ${target.base} needs its API token (--api-token FILE)`)
+  if (res.status === 401) {
+    throw new ApiError(401, target.tokenFrom !== undefined
+      ? `the router at ${target.base} did not accept the API token from ${target.tokenFrom} (use the router's own: --data-dir of the router, or its --api-token FILE)`
+      : `the router at ${target.base} needs its API token: give the router's data dir with --data-dir DIR (it holds ${API_TOKEN_FILE}) or --api-token FILE`)
+  }
   if (!res.ok) throw new ApiError(res.status, `the router refused: ${payload.error ?? `HTTP ${res.status}`}`)
   return payload as T
 }
@@ -56,7 +90,7 @@ export async function callApi<T> (target: ApiTarget, method: 'GET' | 'POST' | 'D
 export async function withApi (opts: ApiOptions, fn: (target: ApiTarget) => Promise<void>): Promise<number> {
   let target: ApiTarget
   try {
-    target = apiTarget(opts.api, opts.apiToken)
+    target = apiTarget(opts)
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`portmesh: invalid setting ${err.field}: ${err.reason}\n`)

@@ -33,11 +33,16 @@ export interface ResourceCommands {
   status: { description: string, format: (rows: unknown) => string }
 }
 
-/** --api and --api-token, on every command that talks to a running router. */
+/**
+ * --data-dir, --api and --api-token, on every command that talks to a running
+ * router: the data dir (as `run` takes it) tells where the router's API
+ * listens and holds the credential; --api and --api-token override each.
+ */
 export function withApiOptions (cmd: Command): Command {
   return cmd
-    .option('--api <host:port>', 'admin API of the router (default: 127.0.0.1:7071)')
-    .option('--api-token <file>', 'bearer token for the admin API')
+    .option('--data-dir <dir>', 'the router\'s data dir, where it records its API address and credential (default: $PORTMESH_DATA_DIR or ./portmesh-data)')
+    .option('--api <host:port>', 'admin API of the router (default: the address recorded in the data dir, else 127.0.0.1:7071)')
+    .option('--api-token <file>', 'bearer token for the admin API (default: the data dir\'s api-token)')
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value]

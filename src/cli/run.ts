@@ -4,6 +4,10 @@ import { loadIdentity } from '../net/identity.js'
 import { createLogger, type LogFormat } from '../log.js'
 import { Router } from '../router.js'
 import { AdminApi } from '../api/server.js'
+import { loadApiCredential, removeApiAddress, writeApiAddress } from '../api/credential.js'
+import { isLoopback } from '../config/config.js'
+import { resolve } from 'node:path'
+import { dataDirOption } from './api-client.js'
 
 export interface RunOptions {
   config?: string
@@ -29,7 +33,7 @@ export async function runCommand (opts: RunOptions): Promise<number> {
   try {
     config = await loadConfig(opts.config, {
       site: opts.site,
-      dataDir: opts.dataDir,
+      dataDir: dataDirOption(opts.dataDir),
       listen: opts.listen,
       advertise: opts.advertise,
       api: opts.api,
@@ -57,11 +61,28 @@ export async function runCommand (opts: RunOptions): Promise<number> {
     return 1
   }
 
+  // The credential: --api-token's file, else the data dir's (created on first start).
+  let access
+  try {
+    const fromDir = config.apiToken === undefined ? await loadApiCredential(config.dataDir) : undefined
+    if (fromDir?.loose === true) log.warn({ file: fromDir.path }, 'the admin API credential file is readable by other users; chmod 600 it')
+    access = {
+      credential: config.apiToken ?? fromDir?.credential ?? '',
+      credentialFile: resolve(fromDir?.path ?? opts.apiToken ?? ''),
+      credentialForReads: !isLoopback(config.api.host)
+    }
+  } catch (err) {
+    process.stderr.write(`portmesh: cannot use data dir ${config.dataDir}: ${(err as Error).message}\n`)
+    return 1
+  }
+
   const router = new Router(config, identity, log)
-  const api = new AdminApi(router, config.api.host, config.api.port, log, config.apiToken)
+  const api = new AdminApi(router, config.api.host, config.api.port, log, access)
+  let addressWritten: string | undefined
   try {
     await router.start()
     await api.start()
+    addressWritten = await writeApiAddress(config.dataDir, config.api.host, api.port)
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     process.stderr.write(`portmesh: cannot start: ${e.code === 'EADDRINUSE' ? `address already in use (${e.message.replace(/^.*EADDRINUSE:?\s*/, '')})` : e.message}\n`)
@@ -93,7 +114,8 @@ export async function runCommand (opts: RunOptions): Promise<number> {
         process.exit(1)
       }, config.timers.drainMs + STOP_GRACE_MS)
       deadline.unref()
-      void Promise.allSettled([router.stop(), api.stop()]).then(() => {
+      void Promise.allSettled([router.stop(), api.stop()]).then(async () => {
+        if (addressWritten !== undefined) await removeApiAddress(config.dataDir, addressWritten)
         clearTimeout(deadline)
         resolve(0)
       })

@@ -1,9 +1,7 @@
 import type { RouterStatus } from '../api/types.js'
-import { callApi, withApi } from './api-client.js'
+import { callApi, withApi, type ApiOptions } from './api-client.js'
 
-export interface StatusOptions {
-  api?: string
-  apiToken?: string
+export interface StatusOptions extends ApiOptions {
   json?: boolean
 }
 

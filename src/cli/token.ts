@@ -3,9 +3,7 @@ import { ConfigError } from '../config/errors.js'
 import { callApi, withApi, type ApiOptions } from './api-client.js'
 import { table } from './status.js'
 
-export interface TokenIssueOptions {
-  api?: string
-  apiToken?: string
+export interface TokenIssueOptions extends ApiOptions {
   expires?: string
   uses?: string
 }

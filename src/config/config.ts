@@ -45,7 +45,7 @@ export interface RouterConfig {
   limits: LimitsConfig
   hopLimit: number
   logLevel: string
-  /** Bearer token the admin API requires (mandatory when it is not on loopback). */
+  /** Bearer token from --api-token (mandatory off loopback); without it the data dir's api-token is used. */
   apiToken?: string
 }
 
@@ -102,7 +102,8 @@ function limitsFromFile (v: unknown): LimitsConfig {
   }
 }
 
-function isLoopback (host: string): boolean {
+/** A loopback address or name: an API there is reachable from this host only. */
+export function isLoopback (host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
 }
 

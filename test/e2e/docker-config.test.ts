@@ -34,6 +34,8 @@ test('compose mounts each site config and links each site with a token from the 
   assert.match(dockerfile, /CMD \["run", "--config", "\/etc\/portmesh\/site.yaml"\]/)
   assert.match(dockerfile, /127\.0\.0\.1:7071\/healthz/)
   assert.match(dockerfile, /USER node/)
+  // token issue in the containers finds the API's credential in the data dir.
+  assert.match(dockerfile, /ENV PORTMESH_DATA_DIR=\/data/)
 })
 
 test('the compose site configs run: west reaches east through middle on its configured listener', async (t) => {

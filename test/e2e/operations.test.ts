@@ -8,7 +8,8 @@ import { waitFor } from '../helpers/wait.js'
 
 async function portmesh (site: Site, ...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args, '--api', site.apiUrl.replace('http://', '')], { timeout: 20_000 })
+    // As the owner runs it: the site's data dir tells the CLI where the API is and holds its credential.
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args, '--data-dir', site.dataDir], { timeout: 20_000 })
     return { code: 0, stdout, stderr }
   } catch (err) {
     const e = err as { code: number, stdout: string, stderr: string }
@@ -76,7 +77,7 @@ test('the admin API answers bad requests with 400 naming the field', async (t) =
   t.after(async () => { await mesh.stop() })
   const site = await Site.start(mesh, 'solo')
   const post = async (path: string, body: unknown): Promise<{ status: number, error: string }> => {
-    const res = await fetch(`${site.apiUrl}${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) })
+    const res = await site.api('POST', path, body)
     return { status: res.status, error: ((await res.json()) as { error: string }).error }
   }
   assert.deepEqual(await post('/v1/listeners', { routingKey: 'db', port: 70000 }), { status: 400, error: 'port: must be between 0 and 65535, got 70000' })

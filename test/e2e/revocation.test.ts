@@ -32,7 +32,7 @@ async function api<T = Record<string, unknown>> (site: Site, method: 'GET' | 'PO
 
 /** The CLI against a site's admin API; resolves with the exit code and output whatever the code. */
 async function cli (site: Site, ...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
-  const r = await run(process.execPath, [CLI, ...args, '--api', new URL(site.apiUrl).host]).then(
+  const r = await run(process.execPath, [CLI, ...args, '--data-dir', site.dataDir]).then(
     (ok) => ({ code: 0, ...ok }),
     (e: { code: number, stdout: string, stderr: string }) => e)
   return { code: r.code, stdout: r.stdout, stderr: r.stderr }

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -171,7 +171,7 @@ test('tokens: expired, already used, altered and foreign tokens are refused with
   const hub = await Site.start(mesh, 'hub', { connectors: [`svc=127.0.0.1:${svc.port}`] })
 
   // Expired.
-  const shortLived = await (await fetch(`${hub.apiUrl}/v1/tokens`, { method: 'POST', body: '{"expiresInSeconds":1}' })).json() as { token: string, expiresAt: string }
+  const shortLived = await (await hub.api('POST', '/v1/tokens', { expiresInSeconds: 1 })).json() as { token: string, expiresAt: string }
   await waitFor('token expiry', () => Date.now() > Date.parse(shortLived.expiresAt) + 100, 5000)
   const late = await Site.start(mesh, 'late', { links: [shortLived.token] })
   await waitFor('refusal sentence', () => late.stderr.includes('token expired'))
@@ -228,10 +228,12 @@ test('the admin API off loopback needs a bearer token; without it every request 
   writeFileSync(tokenFile, `${secret}\n`)
   const site = await Site.start(mesh, 'guarded', { args: ['--api', `0.0.0.0:${apiPort}`, '--api-token', tokenFile] })
   const url = `http://127.0.0.1:${apiPort}`
-  for (const path of ['/v1/status', '/healthz', '/v1/tokens']) {
+  for (const path of ['/v1/status', '/healthz', '/metrics', '/', '/v1/events', '/v1/tokens']) {
     assert.equal((await fetch(`${url}${path}`, { method: path === '/v1/tokens' ? 'POST' : 'GET' })).status, 401, path)
   }
   assert.equal((await fetch(`${url}/v1/status`, { headers: { authorization: 'Bearer wrong' } })).status, 401)
+  // --api-token's file is the credential: the data dir holds none to confuse the CLI.
+  assert.equal(existsSync(join(site.dataDir, 'api-token')), false)
   const ok = await fetch(`${url}/v1/status`, { headers: { authorization: `Bearer ${secret}` } })
   assert.equal(ok.status, 200)
   assert.equal((await ok.json() as { site: string }).site, site.name)

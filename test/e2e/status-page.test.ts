@@ -24,7 +24,6 @@ test('the status page draws three sites and two links, and shows a new connectio
   await west.waitTargets('db', ['east'])
 
   const profile = mkdtempSync(join(tmpdir(), 'portmesh-chromium-'))
-  t.after(() => rmSync(profile, { recursive: true, force: true }))
   // Flags as this workplace's closed network needs them (no background fetches).
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -32,7 +31,11 @@ test('the status page draws three sites and two links, and shows a new connectio
     viewport: { width: 1366, height: 768 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
   })
-  t.after(async () => { await context.close() })
+  // Chromium first, then its profile (after hooks run in the order they were added).
+  t.after(async () => {
+    await context.close()
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5 })
+  })
   const page = await context.newPage()
   await page.goto(west.apiUrl)
 

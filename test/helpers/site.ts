@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { tmpdir } from 'node:os'
@@ -122,21 +122,46 @@ export class Site {
 
   private readonly apiToken = 'portmesh-test-api-token-0123456789'
 
-  /** Headers for the admin API (a bearer token when the site runs in a namespace). */
+  /**
+   * The admin API credential, as the owner's CLI finds it: the namespace
+   * site's token file, a file given with --api-token in `args`, else the
+   * `api-token` the router created in its data dir.
+   */
+  get apiCredential (): string {
+    if (this.options.netns !== undefined) return this.apiToken
+    const args = this.options.args ?? []
+    const flag = args.lastIndexOf('--api-token')
+    const file = flag >= 0 ? args[flag + 1] : join(this.dataDir, 'api-token')
+    return readFileSync(file, 'utf8').split('\n')[0].trim()
+  }
+
+  /** Headers for the admin API: the owner's bearer credential (every change needs it; off loopback, every read too). */
   get apiHeaders (): Record<string, string> {
-    return this.options.netns !== undefined ? { authorization: `Bearer ${this.apiToken}` } : {}
+    return { authorization: `Bearer ${this.apiCredential}` }
+  }
+
+  /**
+   * One admin API call as the owner makes it (with the credential). A string
+   * body is sent as it is (to test bad JSON); anything else as JSON.
+   */
+  async api (method: string, path: string, body?: unknown): Promise<Response> {
+    return await fetch(`${this.apiUrl}${path}`, {
+      method,
+      headers: { ...this.apiHeaders, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      signal: AbortSignal.timeout(5000)
+    })
   }
 
   /** A join token from this site, for another site's --link. */
   async token (uses = 1, expiresInSeconds = 600): Promise<string> {
-    const res = await fetch(`${this.apiUrl}/v1/tokens`, { method: 'POST', body: JSON.stringify({ uses, expiresInSeconds }), headers: { 'content-type': 'application/json', ...this.apiHeaders }, signal: AbortSignal.timeout(5000) })
-    if (res.status !== 201) throw new Error(`${this.name}: token issue answered ${res.status}`)
+    const res = await this.api('POST', '/v1/tokens', { uses, expiresInSeconds })
+    if (res.status !== 201) throw new Error(`${this.name}: token issue answered ${res.status}: ${await res.text()}`)
     return (await res.json() as { token: string }).token
   }
 
   async status (): Promise<RouterStatus> {
-    const res = await fetch(`${this.apiUrl}/v1/status`, { headers: this.apiHeaders, signal: AbortSignal.timeout(5000) })
-    return await res.json() as RouterStatus
+    return await (await this.api('GET', '/v1/status')).json() as RouterStatus
   }
 
   get running (): boolean {
