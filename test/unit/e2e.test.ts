@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto'
+import { createHash, createHmac, createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { deriveSessionKeys, E2eResetReason, newEphemeral, sealedEndpoint, type SealedEndpoint, type SessionKeys } from '../../src/net/e2e.js'
 import { MAX_RECORD_BODY_BYTES, RECORD_HEADER_BYTES, RECORD_TAG_BYTES } from '../../src/net/e2e-constants.js'
@@ -14,6 +14,9 @@ import { waitFor } from '../helpers/wait.js'
  * a transit relay (two more real sockets) that records what it carries and may
  * rewrite it, the way a hostile transit router could.
  */
+
+/** A broken record layer tends to wait forever for an end or reset; fail instead. */
+const BOUNDED = { timeout: 30_000 }
 
 function sessionPair (transcript: Uint8Array = randomBytes(32)): { ingress: SessionKeys, destination: SessionKeys } {
   const a = newEphemeral()
@@ -108,7 +111,7 @@ function sealedPair (w: Wire, keys = sessionPair(), destinationKeys = keys.desti
   }
 }
 
-test('e2e: both roles derive the same two keys, one per direction, bound to the transcript', () => {
+test('e2e: both roles derive the same two keys, one per direction, bound to the transcript', BOUNDED, () => {
   const transcript = randomBytes(32)
   const a = newEphemeral()
   const b = newEphemeral()
@@ -123,7 +126,24 @@ test('e2e: both roles derive the same two keys, one per direction, bound to the 
   assert.ok(!other.sendKey.equals(ingress.sendKey))
 })
 
-test('e2e: bad key material and low-order points are refused with E2eKeyError', () => {
+test('e2e: RFC 7748 keys give the RFC shared secret, expanded by RFC 5869 HKDF; the first half seals ingress to destination', BOUNDED, () => {
+  // RFC 7748 §6.1 Alice (ingress) and Bob (destination).
+  const priv = (hex: string, pubHex: string) => createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: Buffer.from(hex, 'hex').toString('base64url'), x: Buffer.from(pubHex, 'hex').toString('base64url') }, format: 'jwk' })
+  const alicePub = Buffer.from('8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a', 'hex')
+  const bobPub = Buffer.from('de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f', 'hex')
+  const alice = priv('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a', alicePub.toString('hex'))
+  const transcript = createHash('sha256').update('a signed header and an ephemeral key').digest()
+  // HKDF by hand (RFC 5869) over the RFC's shared secret, independent of hkdfSync.
+  const shared = Buffer.from('4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742', 'hex')
+  const prk = createHmac('sha256', transcript).update(shared).digest()
+  const t1 = createHmac('sha256', prk).update('portmesh-e2e-v1').update(Buffer.from([1])).digest()
+  const t2 = createHmac('sha256', prk).update(t1).update('portmesh-e2e-v1').update(Buffer.from([2])).digest()
+  const keys = deriveSessionKeys({ privateKey: alice, peerPublicKey: bobPub, transcript, role: 'ingress' })
+  assert.ok(keys.sendKey.export().equals(t1))
+  assert.ok(keys.receiveKey.export().equals(t2))
+})
+
+test('e2e: bad key material and low-order points are refused with E2eKeyError', BOUNDED, () => {
   const a = newEphemeral()
   const peer = newEphemeral().publicKey
   const transcript = randomBytes(32)
@@ -143,7 +163,7 @@ test('e2e: bad key material and low-order points are refused with E2eKeyError', 
   for (const input of bad) assert.throws(() => deriveSessionKeys(input), { name: 'E2eKeyError' })
 })
 
-test('e2e: one SessionKeys seals one tunnel only (nonces would repeat)', async () => {
+test('e2e: one SessionKeys seals one tunnel only (nonces would repeat)', BOUNDED, async () => {
   const w = await wire()
   try {
     const keys = sessionPair()
@@ -154,7 +174,7 @@ test('e2e: one SessionKeys seals one tunnel only (nonces would repeat)', async (
   }
 })
 
-test('e2e: 8 MiB up and 3 MiB down byte-exact through splice, half-closed each way; splice counts plaintext', async () => {
+test('e2e: 8 MiB up and 3 MiB down byte-exact through splice, half-closed each way; splice counts plaintext', BOUNDED, async () => {
   const UP = 8 * 1024 * 1024
   const DOWN = 3 * 1024 * 1024
   const server = await digestServer(DOWN)
@@ -203,7 +223,7 @@ test('e2e: 8 MiB up and 3 MiB down byte-exact through splice, half-closed each w
   }
 })
 
-test('e2e: a known plaintext marker never appears in what the transit carries, whether written as buffers or lists', async () => {
+test('e2e: a known plaintext marker never appears in what the transit carries, whether written as buffers or lists', BOUNDED, async () => {
   const { Uint8ArrayList } = await import('uint8arraylist')
   const marker = Buffer.from('PORTMESH-PLAINTEXT-MARKER-0123456789')
   const w = await wire()
@@ -229,7 +249,7 @@ test('e2e: a known plaintext marker never appears in what the transit carries, w
   }
 })
 
-test('e2e: half-close each way is authenticated; each end fires once, then both close', async () => {
+test('e2e: half-close each way is authenticated; each end fires once, then both close', BOUNDED, async () => {
   const w = await wire()
   try {
     const { a, b } = sealedPair(w)
@@ -256,7 +276,7 @@ test('e2e: half-close each way is authenticated; each end fires once, then both 
   }
 })
 
-test('e2e: a reset on one side reaches the other side as a reset', async () => {
+test('e2e: a reset on one side reaches the other side as a reset', BOUNDED, async () => {
   const w = await wire()
   try {
     const { a, b } = sealedPair(w)
@@ -276,7 +296,7 @@ test('e2e: a reset on one side reaches the other side as a reset', async () => {
   }
 })
 
-test('e2e: a flipped byte anywhere in a record resets the pipe and delivers none of it', async () => {
+test('e2e: a flipped byte anywhere in a record resets the pipe and delivers none of it', BOUNDED, async () => {
   // Record of 1000 bytes: type 0, length 1..3, ciphertext 4..1003, tag 1004..1019.
   for (const at of [0, 3, 10, 1003, 1010, 1019]) {
     const w = await wire((c, offset) => {
@@ -307,7 +327,7 @@ test('e2e: a flipped byte anywhere in a record resets the pipe and delivers none
   }
 })
 
-test('e2e: a transit that drops the END record or cuts a record short causes reset "truncated", not a clean end', async () => {
+test('e2e: a transit that drops the END record or cuts a record short causes reset "truncated", not a clean end', BOUNDED, async () => {
   for (const { keep, records } of [{ keep: 1020, records: 1 }, { keep: 500, records: 0 }, { keep: 0, records: 0 }]) {
     const w = await wire((c, offset) => c.subarray(0, Math.max(0, keep - offset)))
     try {
@@ -327,7 +347,7 @@ test('e2e: a transit that drops the END record or cuts a record short causes res
   }
 })
 
-test('e2e: a record length over the cap resets at the header; a record at the cap buffers no more than itself', async () => {
+test('e2e: a record length over the cap resets at the header; a record at the cap buffers no more than itself', BOUNDED, async () => {
   const header = (length: number): Buffer => Buffer.from([0, length >>> 16, (length >>> 8) & 0xff, length & 0xff])
   const w = await wire()
   try {
@@ -362,7 +382,7 @@ test('e2e: a record length over the cap resets at the header; a record at the ca
   }
 })
 
-test('e2e: records sealed with another key are refused', async () => {
+test('e2e: records sealed with another key are refused', BOUNDED, async () => {
   const w = await wire()
   try {
     const { a, b } = sealedPair(w, sessionPair(), sessionPair().destination)
@@ -370,6 +390,7 @@ test('e2e: records sealed with another key are refused', async () => {
     a.start(recorder().sink)
     b.start(rb.sink)
     a.write(Buffer.from('for someone else'))
+    a.end()
     await rb.settled
     assert.equal(rb.reset, E2eResetReason.badRecord)
     assert.equal(rb.data.length, 0)
@@ -378,7 +399,7 @@ test('e2e: records sealed with another key are refused', async () => {
   }
 })
 
-test('e2e: ciphertext read ahead of the endpoint (behind a status) is opened first', async () => {
+test('e2e: ciphertext read ahead of the endpoint (behind a status) is opened first', BOUNDED, async () => {
   const w = await wire()
   try {
     const keys = sessionPair()
@@ -399,7 +420,7 @@ test('e2e: ciphertext read ahead of the endpoint (behind a status) is opened fir
   }
 })
 
-test('e2e: a reader that stops pauses the writer; the ingress buffers a bounded amount', async () => {
+test('e2e: a reader that stops pauses the writer; the ingress buffers a bounded amount', BOUNDED, async () => {
   const TOTAL = 48 * 1024 * 1024
   const w = await wire()
   const keys = sessionPair()

@@ -143,7 +143,7 @@ test('fuzz: a sealed endpoint answers random and mutated record streams with aut
     fc.record({ insert: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) })
   ), { maxLength: 4 })
   const input = fc.oneof(
-    fc.uint8Array({ maxLength: 600 }).map(bytes => ({ plaintext: Buffer.alloc(0), bytes: Buffer.from(bytes) })),
+    fc.uint8Array({ maxLength: 600 }).map(bytes => ({ plaintext: Buffer.alloc(0), sealed: undefined, bytes: Buffer.from(bytes) })),
     fc.tuple(fc.constantFrom(...valid), edits).map(([v, es]) => {
       let bytes = Buffer.from(v.sealed)
       for (const e of es) {
@@ -152,10 +152,10 @@ test('fuzz: a sealed endpoint answers random and mutated record streams with aut
         if ('cut' in e) bytes = bytes.subarray(0, at)
         if ('insert' in e) bytes = Buffer.concat([bytes.subarray(0, at), e.bytes, bytes.subarray(at)])
       }
-      return { plaintext: v.plaintext, bytes }
+      return { plaintext: v.plaintext, sealed: v.sealed, bytes }
     })
   )
-  fc.assert(fc.property(input, fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), ({ plaintext, bytes }, splits, innerEnds) => {
+  fc.assert(fc.property(input, fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), ({ plaintext, sealed, bytes }, splits, innerEnds) => {
     const m = memoryEndpoint()
     const receiver = sealedEndpoint(m.endpoint, receiverKeys())
     const got: Buffer[] = []
@@ -174,7 +174,8 @@ test('fuzz: a sealed endpoint answers random and mutated record streams with aut
     // Whatever came out is authentic: a prefix of what was sealed, all of it on a clean end.
     assert.ok(plaintext.subarray(0, delivered.length).equals(delivered), 'delivered bytes that were never sealed')
     assert.ok(ended + resets.length <= 1, `ended ${ended} times, reset ${resets.length} times`)
-    if (ended === 1) assert.ok(delivered.equals(plaintext) && innerEnds)
+    // A clean end only for the stream exactly as sealed: no byte changed, cut or appended.
+    if (ended === 1) assert.ok(delivered.equals(plaintext) && innerEnds && sealed?.equals(bytes) === true)
     if (resets.length === 1) {
       assert.ok(resets[0].length > 0)
       assert.equal(m.resets, 1, 'a refused stream resets its inner endpoint')
