@@ -2,8 +2,12 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { parse, stringify } from 'yaml'
+import { randomBytes } from 'node:crypto'
 import { buildConfig } from '../../src/config/config.js'
 import { ConfigError } from '../../src/config/errors.js'
+import { deriveSessionKeys, newEphemeral, sealedEndpoint, type SessionKeys } from '../../src/net/e2e.js'
+import { MAX_RECORD_BODY_BYTES, RECORD_HEADER_BYTES } from '../../src/net/e2e-constants.js'
+import type { Endpoint, EndpointSink } from '../../src/net/splice.js'
 import {
   decodeAdvertisementBody, decodeControl, decodeSignedAd, decodeTunnelHeader, decodeTunnelStatus,
   encodeAdvertisementBody, encodeControl, encodeSignedAd, encodeTunnelHeader, encodeTunnelStatus, StatusCode
@@ -109,5 +113,85 @@ test('fuzz: the config builder answers any YAML value with a config or a ConfigE
       assert.ok(err instanceof ConfigError, String(err))
       assert.ok(err.field.length > 0)
     }
+  }), { numRuns: RUNS, interruptAfterTimeLimit: 20_000 })
+})
+
+/** An in-memory inner endpoint: what is written to it is kept; `sink` feeds the wrapper above it. */
+function memoryEndpoint (): { endpoint: Endpoint, written: Buffer[], resets: number, sink?: EndpointSink } {
+  const m: { endpoint: Endpoint, written: Buffer[], resets: number, sink?: EndpointSink } = {
+    written: [],
+    resets: 0,
+    endpoint: {
+      label: 'memory',
+      start: (s) => { m.sink = s },
+      write: (c) => { m.written.push(Buffer.from(c.subarray())); return true },
+      onDrain: () => {},
+      pause: () => {},
+      resume: () => {},
+      end: () => {},
+      reset: () => { m.resets++ }
+    }
+  }
+  return m
+}
+
+test('fuzz: a sealed endpoint answers random and mutated record streams with authentic data or a reset with a reason, never an exception', () => {
+  const a = newEphemeral()
+  const b = newEphemeral()
+  const transcript = randomBytes(32)
+  const receiverKeys = (): SessionKeys => deriveSessionKeys({ privateKey: b.privateKey, peerPublicKey: a.publicKey, transcript, role: 'destination' })
+  // Valid streams, sealed by the real writer: small writes, and one split into two records.
+  const valid = [[Buffer.from('x')], [randomBytes(300), randomBytes(20)], [randomBytes(66_000)], []].map((writes) => {
+    const m = memoryEndpoint()
+    const sender = sealedEndpoint(m.endpoint, deriveSessionKeys({ privateKey: a.privateKey, peerPublicKey: b.publicKey, transcript, role: 'ingress' }))
+    sender.start({ data: () => {}, end: () => {}, reset: () => {}, closed: () => {} })
+    for (const w of writes) sender.write(w)
+    sender.end()
+    return { plaintext: Buffer.concat(writes), sealed: Buffer.concat(m.written) }
+  })
+  const edits = fc.array(fc.oneof(
+    fc.record({ flip: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }),
+    fc.record({ cut: fc.nat() }),
+    fc.record({ insert: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) })
+  ), { maxLength: 4 })
+  const input = fc.oneof(
+    fc.uint8Array({ maxLength: 600 }).map(bytes => ({ plaintext: Buffer.alloc(0), sealed: undefined, bytes: Buffer.from(bytes) })),
+    fc.tuple(fc.constantFrom(...valid), edits).map(([v, es]) => {
+      let bytes = Buffer.from(v.sealed)
+      for (const e of es) {
+        const at = ('flip' in e ? e.flip : 'cut' in e ? e.cut : e.insert) % (bytes.length + 1)
+        if ('flip' in e && at < bytes.length) bytes[at] ^= e.xor
+        if ('cut' in e) bytes = bytes.subarray(0, at)
+        if ('insert' in e) bytes = Buffer.concat([bytes.subarray(0, at), e.bytes, bytes.subarray(at)])
+      }
+      return { plaintext: v.plaintext, sealed: v.sealed, bytes }
+    })
+  )
+  fc.assert(fc.property(input, fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(), ({ plaintext, sealed, bytes }, splits, innerEnds) => {
+    const m = memoryEndpoint()
+    const receiver = sealedEndpoint(m.endpoint, receiverKeys())
+    const got: Buffer[] = []
+    let ended = 0
+    const resets: string[] = []
+    receiver.start({ data: (c) => { got.push(Buffer.from(c.subarray())) }, end: () => { ended++ }, reset: (r) => { resets.push(r) }, closed: () => {} })
+    const cuts = [...new Set(splits.map(s => s % (bytes.length + 1)))].sort((x, y) => x - y)
+    let from = 0
+    for (const to of [...cuts, bytes.length]) {
+      m.sink?.data(bytes.subarray(from, to))
+      from = to
+      assert.ok(receiver.bufferedInboundBytes <= RECORD_HEADER_BYTES + MAX_RECORD_BODY_BYTES)
+    }
+    if (innerEnds) m.sink?.end()
+    const delivered = Buffer.concat(got)
+    // Whatever came out is authentic: a prefix of what was sealed, all of it on a clean end.
+    assert.ok(plaintext.subarray(0, delivered.length).equals(delivered), 'delivered bytes that were never sealed')
+    assert.ok(ended + resets.length <= 1, `ended ${ended} times, reset ${resets.length} times`)
+    // A clean end only for the stream exactly as sealed: no byte changed, cut or appended.
+    if (ended === 1) assert.ok(delivered.equals(plaintext) && innerEnds && sealed?.equals(bytes) === true)
+    if (resets.length === 1) {
+      assert.ok(resets[0].length > 0)
+      assert.equal(m.resets, 1, 'a refused stream resets its inner endpoint')
+    }
+    if (innerEnds) assert.equal(ended + resets.length, 1, 'an ended stream must end or reset')
   }), { numRuns: RUNS, interruptAfterTimeLimit: 20_000 })
 })
