@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { tmpdir } from 'node:os'
@@ -137,6 +137,8 @@ export class Site {
 
   /** Headers for the admin API: the owner's bearer credential (every change needs it; off loopback, every read too). */
   get apiHeaders (): Record<string, string> {
+    // A build of an earlier release (options.cli) has no credential: its API takes none on loopback.
+    if (this.options.cli !== undefined && !existsSync(join(this.dataDir, 'api-token'))) return {}
     return { authorization: `Bearer ${this.apiCredential}` }
   }
 
