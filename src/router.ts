@@ -15,6 +15,7 @@ import { OriginVerifier, TunnelSigner } from './net/origin-proof.js'
 import { handleTunnelStream, newConnectionId, openTunnel, TunnelRefusedError, type DeliveredConnection, type OriginAdmission, type TunnelCaller, type TunnelHost } from './net/tunnel.js'
 import { StatusCode, type TunnelHeader } from './wire/codec.js'
 import { FEATURE_ORIGIN_PROOF } from './core/types.js'
+import { FlowRing, type FlowEnd, type FlowRecord } from './core/flow-ring.js'
 import { JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './wire/constants.js'
 import { encodeToken } from './wire/token.js'
 import { Metrics } from './api/metrics.js'
@@ -72,8 +73,12 @@ export class Router implements TunnelHost, ApiRouter {
   private readonly privateKey: PrivateKey
   private readonly activePipes = new Map<Promise<SpliceResult>, { reset: () => void, ends: readonly string[] }>()
   private stopping = false
+  /** Finished connections at this site, as ingress or destination (GET /v1/flows). */
+  readonly flows: FlowRing
 
-  constructor (readonly config: RouterConfig, identity: Identity, readonly log: Logger) {
+  /** `accessLog`: where the destination's one line per connection goes (none: not written). */
+  constructor (readonly config: RouterConfig, identity: Identity, readonly log: Logger, private readonly accessLog?: Logger) {
+    this.flows = new FlowRing(config.flows.ringSize)
     this.selfId = identity.peerId.toString()
     this.site = config.site
     this.epoch = identity.epoch
@@ -104,7 +109,8 @@ export class Router implements TunnelHost, ApiRouter {
       changed: () => this.events.emit('change', 'connection'),
       logRefusal: (key, fields, msg) => this.gate.logRefusal(key, fields, msg),
       log,
-      newConnectionId
+      newConnectionId,
+      flowEnded: (f) => this.recordFlow('ingress', f)
     })
   }
 
@@ -313,6 +319,34 @@ export class Router implements TunnelHost, ApiRouter {
 
   activity (peer: string, bytesIn: number, bytesOut: number): void {
     this.links.activity(peer, bytesIn, bytesOut)
+  }
+
+  flowEnded (f: FlowEnd): void {
+    this.recordFlow('destination', f)
+  }
+
+  /**
+   * One finished connection: into the ring, and at its destination (a local
+   * connector of this site's own listener included) into the access log.
+   * Both ends' clocks are performance.now(), as the ticker's.
+   */
+  private recordFlow (side: FlowRecord['side'], f: FlowEnd): void {
+    const { startedAtMs, ingressPeer, ...rest } = f
+    const endMs = Date.now()
+    const durationMs = Math.max(0, Math.round(performance.now() - startedAtMs))
+    const peer = ingressPeer ?? this.selfId
+    const record: FlowRecord = {
+      side,
+      ...rest,
+      start: new Date(endMs - durationMs).toISOString(),
+      end: new Date(endMs).toISOString(),
+      durationMs,
+      ingressSite: peer === this.selfId ? this.site : this.siteOf(peer),
+      ingressPeer: peer,
+      ...(side === 'destination' ? { targetSite: this.site, targetPeer: this.selfId } : {})
+    }
+    this.flows.push(record)
+    if (this.accessLog !== undefined && (side === 'destination' || record.targetPeer === this.selfId)) this.accessLog.info(record, 'access')
   }
 
   track (pipe: Promise<SpliceResult>, reset: () => void, ends?: readonly string[]): void {

@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js'
+import { DEFAULT_FLOW_RING_SIZE } from '../core/flow-ring.js'
 import { CONNECTOR, LINK, LISTENER, type ConnectorConfig, type LinkConfig, type ListenerConfig } from './resource-schemas.js'
 import { isObj, parseHostPort, parseInteger, parseList, parseMultiaddr, parseString, rejectUnknown, type Obj } from './values.js'
 
@@ -47,7 +48,13 @@ export interface RouterConfig {
   logLevel: string
   /** Bearer token from --api-token (mandatory off loopback); without it the data dir's api-token is used. */
   apiToken?: string
+  /** Flow records kept (newest last): `ringSize` of them, at about 0.5 KB each. */
+  flows: { ringSize: number }
+  /** A file that gets one JSON line per connection delivered or refused here (the destination's side); none: no access log. */
+  accessLog?: string
 }
+
+const MAX_FLOW_RING_SIZE = 1_000_000
 
 export const DEFAULT_TIMERS: TimersConfig = {
   helloIntervalMs: 200,
@@ -89,6 +96,15 @@ export interface FlagSettings {
   logLevel?: string
   /** The admin API bearer token (already read from its file). */
   apiToken?: string
+  flowRing?: string
+  accessLog?: string
+}
+
+function flowsFromFile (v: unknown): { ringSize: number } {
+  if (v === undefined || v === null) return { ringSize: DEFAULT_FLOW_RING_SIZE }
+  if (!isObj(v)) throw new ConfigError('flows', 'must be a mapping')
+  rejectUnknown(v, ['ringSize'], 'flows')
+  return { ringSize: v.ringSize === undefined ? DEFAULT_FLOW_RING_SIZE : parseInteger(v.ringSize, 'flows.ringSize', 1, MAX_FLOW_RING_SIZE) }
 }
 
 function limitsFromFile (v: unknown): LimitsConfig {
@@ -126,7 +142,7 @@ function timersFromFile (v: unknown): Partial<TimersConfig> {
  */
 export function buildConfig (file: unknown, flags: FlagSettings, defaultSite: string): RouterConfig {
   const f: Obj = file === undefined || file === null ? {} : isObj(file) ? file : (() => { throw new ConfigError('config', 'the file must hold a mapping of settings') })()
-  rejectUnknown(f, ['site', 'dataDir', 'listen', 'advertise', 'api', 'links', 'connectors', 'listeners', 'timers', 'limits', 'hopLimit', 'logLevel'], '')
+  rejectUnknown(f, ['site', 'dataDir', 'listen', 'advertise', 'api', 'links', 'connectors', 'listeners', 'timers', 'limits', 'hopLimit', 'logLevel', 'flows', 'accessLog'], '')
 
   const site = flags.site !== undefined ? parseString(flags.site, '--site') : f.site !== undefined ? parseString(f.site, 'site') : defaultSite
   if (!SITE_NAME.test(site)) throw new ConfigError(flags.site !== undefined ? '--site' : 'site', `site name ${JSON.stringify(site)} must be 1-63 letters, digits, '.', '_' or '-'`)
@@ -170,6 +186,10 @@ export function buildConfig (file: unknown, flags: FlagSettings, defaultSite: st
     listenerPorts.add(id)
   })
 
+  const flows = flowsFromFile(f.flows)
+  if (flags.flowRing !== undefined) flows.ringSize = parseInteger(flags.flowRing, '--flow-ring', 1, MAX_FLOW_RING_SIZE)
+  const accessLog = flags.accessLog !== undefined ? parseString(flags.accessLog, '--access-log') : f.accessLog !== undefined ? parseString(f.accessLog, 'accessLog') : undefined
+
   return {
     site,
     dataDir: flags.dataDir ?? (f.dataDir !== undefined ? parseString(f.dataDir, 'dataDir') : DEFAULTS.dataDir),
@@ -183,6 +203,8 @@ export function buildConfig (file: unknown, flags: FlagSettings, defaultSite: st
     limits: limitsFromFile(f.limits),
     apiToken: flags.apiToken,
     hopLimit: f.hopLimit !== undefined ? parseInteger(f.hopLimit, 'hopLimit', 2, 255) : DEFAULTS.hopLimit,
-    logLevel
+    logLevel,
+    flows,
+    accessLog
   }
 }

@@ -13,6 +13,7 @@ import { ProtocolRefusedError } from './libp2p-patches/index.js'
 import { destinationProofBytes, proveOrigin, verifiedBy, type TunnelSigner } from './origin-proof.js'
 import { deriveSessionKeys, newEphemeral, sealedEndpoint, type SessionKeys } from './e2e.js'
 import { createHash } from 'node:crypto'
+import type { FlowEnd } from '../core/flow-ring.js'
 
 /**
  * Tunnel protocol. The ingress opens a stream to the next hop and sends a
@@ -66,6 +67,8 @@ export interface TunnelHost {
    * revoking one resets its tunnels here at once.
    */
   track (pipe: Promise<SpliceResult>, reset: () => void, ends?: readonly string[]): void
+  /** A tunnel that ended here, at its destination (delivered, refused or denied): its flow record. Monotonic times are performance.now(). */
+  flowEnded? (flow: FlowEnd): void
 }
 
 export type OriginAdmission = { ok: true, proven: boolean } | { ok: false, reason: string }
@@ -232,8 +235,13 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
   const log = host.log.child({ conn: header.connectionId, key: header.routingKey, ingress: header.ingress, from })
 
   if (header.destination === host.selfId) {
+    const startedAtMs = performance.now()
+    const flow = (end: Pick<FlowEnd, 'result'> & Partial<FlowEnd>): void => {
+      host.flowEnded?.({ connectionId: header.connectionId, startedAtMs, key: header.routingKey, ingressPeer: header.ingress, bytesIn: 0, bytesOut: 0, ...end })
+    }
     const admission = host.admitOrigin(header, from)
     if (!admission.ok) {
+      flow({ result: 'denied', status: 'DENIED', reason: admission.reason })
       refuse(stream, StatusCode.DENIED, admission.reason)
       return
     }
@@ -244,12 +252,14 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
       const code = err instanceof TunnelRefusedError ? err.code : StatusCode.CONNECT_FAILED
       const message = err instanceof TunnelRefusedError ? err.reason : (err as Error).message
       log.info({ err: message }, 'tunnel refused at destination')
+      flow({ result: code === StatusCode.DENIED ? 'denied' : 'refused', status: statusName(code), reason: message })
       refuse(stream, code, message)
       return
     }
     if (stream.status !== 'open') {
       dialed.socket.destroy()
       dialed.release()
+      flow({ connector: dialed.address, result: 'reset', status: 'RESET', reason: 'the tunnel closed before the connector answered' })
       return
     }
     let keys: SessionKeys | undefined
@@ -262,6 +272,7 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
       } catch (err) {
         dialed.socket.destroy()
         dialed.release()
+        flow({ connector: dialed.address, result: 'refused', status: 'BAD_REQUEST', reason: (err as Error).message })
         refuse(stream, StatusCode.BAD_REQUEST, (err as Error).message)
         return
       }
@@ -270,8 +281,9 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
     stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { destinationProof, e2eKey })))
     log.debug({ connector: dialed.address, e2e: keys !== undefined }, 'tunnel delivered to connector')
     const plain = streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o))
-    if (keys === undefined) pipe(host, plain, dialed.socket, rest, dialed.release, log, header.ingress)
-    else pipe(host, sealedEndpoint(plain, keys, { initialCiphertext: rest }), dialed.socket, new Uint8Array(0), dialed.release, log, header.ingress)
+    const ended = (r: SpliceResult): void => flow({ connector: dialed.address, bytesIn: r.bytesAToB, bytesOut: r.bytesBToA, result: r.resetReason === undefined ? 'closed' : 'reset', status: r.resetReason === undefined ? undefined : 'RESET', reason: r.resetReason })
+    if (keys === undefined) pipe(host, plain, dialed.socket, rest, dialed.release, log, header.ingress, ended)
+    else pipe(host, sealedEndpoint(plain, keys, { initialCiphertext: rest }), dialed.socket, new Uint8Array(0), dialed.release, log, header.ingress, ended)
     return
   }
 
@@ -308,12 +320,13 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
 }
 
 /** Destination side: the tunnel stream joined to the workload's socket. */
-function pipe (host: TunnelHost, tunnel: Endpoint, socket: Socket, rest: Uint8Array, release: () => void, log: Logger, ingress: string): void {
+function pipe (host: TunnelHost, tunnel: Endpoint, socket: Socket, rest: Uint8Array, release: () => void, log: Logger, ingress: string, ended: (r: SpliceResult) => void): void {
   const result = splice(tunnel, socketEndpoint(socket, 'connector'), { initialAToB: rest })
   host.track(result, () => { tunnel.reset(); socket.resetAndDestroy() }, [ingress])
   void result.then((r) => {
     release()
     log.debug(r, 'tunnel closed at destination')
+    ended(r)
   })
 }
 

@@ -7,6 +7,7 @@ import { EARLY_BYTES_MAX } from '../net/constants.js'
 import { socketEndpoint, splice, type SpliceResult } from '../net/splice.js'
 import { TunnelRefusedError, tunnelEndpoint, type OpenedTunnel, type TunnelOptions } from '../net/tunnel.js'
 import { StatusCode, statusName } from '../wire/codec.js'
+import type { FlowAttempt, FlowEnd } from '../core/flow-ring.js'
 
 /** At most this many targets are tried for one client connection. */
 export const MAX_TARGET_ATTEMPTS = 8
@@ -44,6 +45,8 @@ export interface IngressDeps {
   logRefusal: (key: string, fields: object, msg: string) => void
   log: Logger
   newConnectionId: () => number
+  /** One call per client connection, when it is over (flow records); built from the splice's counts, nothing per chunk. */
+  flowEnded?: (flow: FlowEnd) => void
 }
 
 /** What the ingress knows of a target besides its costs. */
@@ -55,7 +58,7 @@ export interface TargetInfo {
 }
 
 export interface ClientListener {
-  readonly config: { routingKey: string, maxConnections: number, trust: readonly string[] }
+  readonly config: { name?: string, routingKey: string, maxConnections: number, trust: readonly string[] }
   readonly openConnections: number
 }
 
@@ -132,13 +135,21 @@ export class Ingress {
     const key = listener.config.routingKey
     const { deps } = this
     socket.on('error', () => {})
+    const startedAtMs = deps.now()
+    const tried: FlowAttempt[] = []
+    const client = { listener: listener.config.name, clientAddress: socket.remoteAddress, clientPort: socket.remotePort }
+    let connectionId = 0
+    const flow = (end: Omit<FlowEnd, 'connectionId' | 'startedAtMs' | 'key' | 'bytesIn' | 'bytesOut'> & { bytesIn?: number, bytesOut?: number }): void => {
+      deps.flowEnded?.({ connectionId, startedAtMs, key, ...client, bytesIn: 0, bytesOut: 0, reforwarded: tried, ...end })
+    }
     if (listener.openConnections > listener.config.maxConnections) {
+      flow({ result: 'refused', status: 'LISTENER_FULL', reason: `listener at its limit of ${listener.config.maxConnections} connections` })
       deps.logRefusal(`listener:${key}`, { key, limit: listener.config.maxConnections }, 'listener at its connection limit; refusing new clients')
       deps.count({ failed: key, reason: 'listener_full' })
       socket.resetAndDestroy()
       return
     }
-    const connectionId = deps.newConnectionId()
+    connectionId = deps.newConnectionId()
     const log = deps.log.child({ conn: connectionId, key })
     const trust = listener.config.trust
     const ranked = this.rank(key, trust)
@@ -154,10 +165,12 @@ export class Ingress {
       }
       this.countOpen(key, target.id, +1)
       let result: Promise<SpliceResult>
+      let earlyBytes = 0
       try {
         if (target.id === deps.selfId) {
           const dialed = await deps.connectLocal(key)
           const early = head.handOver((chunk) => dialed.socket.write(chunk))
+          earlyBytes = early.bytes
           countKey('aToB', early.bytes)
           result = splice(socketEndpoint(socket, 'client', early.ended), socketEndpoint(dialed.socket, 'connector'), { onBytes: countKey })
           deps.track(result, () => { socket.resetAndDestroy(); dialed.socket.resetAndDestroy() })
@@ -167,6 +180,7 @@ export class Ingress {
           const far = tunnelEndpoint(tunnel, 'tunnel', (i, o) => deps.activity(tunnel.via, i, o))
           // Bytes read ahead of the tunnel: straight into the stream (sent with the header), or sealed first.
           const early = head.handOver(tunnel.keys === undefined ? (chunk) => { tunnel.stream.send(chunk) } : (chunk) => { far.endpoint.write(chunk) })
+          earlyBytes = early.bytes
           countKey('aToB', early.bytes)
           if (tunnel.keys === undefined) deps.activity(tunnel.via, 0, early.bytes)
           result = splice(socketEndpoint(socket, 'client', early.ended), far.endpoint, { initialBToA: far.initial, onBytes: countKey })
@@ -181,11 +195,13 @@ export class Ingress {
           head.discard()
           deps.logRefusal(`denied:${key}:${target.id}`, { key, target: target.value.site, targetPeer: target.id, err: err.reason }, 'the target denied this site; closing the client connection')
           deps.count({ failed: key, reason: 'denied' })
+          flow({ targetSite: target.value.site, targetPeer: target.id, result: 'denied', status: 'DENIED', reason: err.reason })
           if (!socket.destroyed) socket.resetAndDestroy()
           return
         }
         deps.count({ reforwarded: key, reason: err instanceof TunnelRefusedError ? statusName(err.code).toLowerCase() : 'connect_failed' })
         failures.push(`${target.value.site}: ${(err as Error).message}`)
+        tried.push({ site: target.value.site, peerId: target.id, status: err instanceof TunnelRefusedError ? statusName(err.code) : target.id === deps.selfId ? 'CONNECT_FAILED' : 'LOST', reason: err instanceof TunnelRefusedError ? err.reason : (err as Error).message })
         log.debug({ target: target.value.site, err: (err as Error).message }, 'target failed, trying the next')
         // Only a refusal proves that nothing reached a workload; a lost tunnel ends the attempt.
         if (!(err instanceof TunnelRefusedError) && target.id !== deps.selfId) break
@@ -198,12 +214,15 @@ export class Ingress {
         this.countOpen(key, target.id, -1)
         deps.changed()
         log.debug({ ...r, target: target.value.site }, 'client connection closed')
+        flow({ targetSite: target.value.site, targetPeer: target.id, bytesIn: r.bytesAToB + earlyBytes, bytesOut: r.bytesBToA, result: r.resetReason === undefined ? 'closed' : 'reset', status: r.resetReason === undefined ? undefined : 'RESET', reason: r.resetReason, reforwarded: tried.slice() })
       })
       return
     }
     head.discard()
     log.warn({ failures: failures.length > 0 ? failures : undefined }, ranked.length === 0 ? 'no target for routing key; closing client connection' : 'every target failed; closing client connection')
     deps.count({ failed: key, reason: ranked.length === 0 ? 'no_target' : 'all_targets_failed' })
+    const last = tried.pop()
+    flow({ targetSite: last?.site, targetPeer: last?.peerId, result: 'refused', status: last?.status ?? 'NO_TARGET', reason: last?.reason ?? 'no reachable target offers the routing key' })
     if (!socket.destroyed) socket.resetAndDestroy()
   }
 }
