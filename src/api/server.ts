@@ -7,6 +7,7 @@ import { CONNECTOR, LINK, LISTENER } from '../config/resource-schemas.js'
 import { ConfigError } from '../config/errors.js'
 import { ResourceError, type ApiRouter } from './types.js'
 import { hasCredential, isChange, RefusalLog, refuseForeignOrigin, refuseHost } from './access.js'
+import { matchesFlow, parseSince, type FlowFilter } from '../core/flow-ring.js'
 
 /** Cytoscape's browser build, read once from the installed package. */
 let cytoscapeJs: Buffer | undefined
@@ -17,6 +18,9 @@ function cytoscapeBundle (): Buffer {
 
 const EVENT_FLUSH_MS = 200
 const EVENT_TICK_MS = 1000
+/** A `flows?follow` reader this many records behind (its socket not draining) is dropped: a slow reader costs bounded memory. */
+export const FLOW_FOLLOW_MAX_BEHIND = 1000
+const MAX_FLOWS_LIMIT = 1_000_000
 
 /** Bad input to the API: answered 400 with a message naming the field. */
 class BadRequest extends Error {}
@@ -103,6 +107,31 @@ export class AdminApi {
     })
   }
 
+  /**
+   * `GET /v1/flows?follow`: one 'flow' event per record that finishes from
+   * now on and matches the filter. Records written while the socket does not
+   * drain are counted; past FLOW_FOLLOW_MAX_BEHIND the reader is dropped.
+   */
+  private followFlows (req: IncomingMessage, res: ServerResponse, filter: FlowFilter): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
+    res.write('retry: 2000\n\n')
+    let behind = 0
+    res.on('drain', () => { behind = 0 })
+    const unfollow = this.router.flows.follow((r) => {
+      if (!matchesFlow(r, filter)) return
+      if (behind > 0 || res.writableNeedDrain) {
+        if (++behind > FLOW_FOLLOW_MAX_BEHIND) {
+          unfollow()
+          this.log.warn({ from: req.socket.remoteAddress, behind }, 'dropping a flows follower that fell behind')
+          res.destroy()
+          return
+        }
+      }
+      res.write(`event: flow\ndata: ${JSON.stringify(r)}\n\n`)
+    })
+    req.on('close', unfollow)
+  }
+
   /** True when the request may go on; otherwise it has been answered (and nothing was read or changed). */
   private admit (req: IncomingMessage, res: ServerResponse): boolean {
     const change = isChange(req.method)
@@ -155,6 +184,13 @@ export class AdminApi {
         case 'GET /v1/events':
           this.openEvents(req, res)
           return
+        case 'GET /v1/flows': {
+          const query = new URL(req.url ?? '/', 'http://x').searchParams
+          const filter = flowFilter(query)
+          if (query.has('follow') && query.get('follow') !== 'false') this.followFlows(req, res, filter)
+          else send(res, 200, { flows: this.router.flows.query(filter) })
+          return
+        }
         case 'GET /':
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
           res.end(STATUS_PAGE)
@@ -242,6 +278,26 @@ export class AdminApi {
       send(res, 500, { error: 'internal error' })
     }
   }
+}
+
+/** The filters of GET /v1/flows: key, site (either end), since (ISO or unix ms), limit. */
+function flowFilter (q: URLSearchParams): FlowFilter {
+  const f: FlowFilter = {}
+  const key = q.get('key')
+  if (key !== null && key !== '') f.key = key
+  const site = q.get('site')
+  if (site !== null && site !== '') f.site = site
+  const since = q.get('since')
+  if (since !== null && since !== '') {
+    f.sinceMs = parseSince(since)
+    if (f.sinceMs === undefined) throw new BadRequest('since: must be an ISO time or unix milliseconds')
+  }
+  const limit = q.get('limit')
+  if (limit !== null && limit !== '') {
+    if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_FLOWS_LIMIT) throw new BadRequest(`limit: must be a whole number between 1 and ${MAX_FLOWS_LIMIT}`)
+    f.limit = Number(limit)
+  }
+  return f
 }
 
 async function readJson (req: IncomingMessage): Promise<Record<string, unknown>> {

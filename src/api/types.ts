@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events'
 import type { ConnectorConfig, LinkConfig, ListenerConfig } from '../config/config.js'
+import type { FlowFilter, FlowRecord } from '../core/flow-ring.js'
 
 /**
  * What the admin API, the metrics and the CLI see of a router: its status
@@ -82,6 +83,8 @@ export interface ApiRouter {
   readonly events: EventEmitter
   keyBytes (): Map<string, { in: number, out: number }>
   linkBytes (): Map<string, { in: number, out: number }>
+  /** Finished connections at this site (both as ingress and as destination), newest last. */
+  readonly flows: { query (f: FlowFilter): FlowRecord[], follow (fn: (r: FlowRecord) => void): () => void }
 }
 
 export interface TokenView { id: string, expiresAt: string, usesLeft: number, redeemedBy: string[] }

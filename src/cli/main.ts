@@ -3,6 +3,7 @@ import '../polyfill.js'
 import { Command, CommanderError, Option } from 'commander'
 import { runCommand } from './run.js'
 import { routesCommand, statusCommand } from './status.js'
+import { flowsCommand } from './flows.js'
 import { tokenIssueCommand, tokenListCommand, tokenRevokeCommand } from './token.js'
 import { linkRevokeCommand } from './revoke.js'
 import { addResourceCommands, withApiOptions } from './resource-commands.js'
@@ -34,6 +35,8 @@ program.command('run')
   .option('--liveness-timeout <ms>', 'declare a silent link down after this long (default: 1000)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default: info)')
   .addOption(new Option('--log-format <format>', 'log format (default: pretty on a terminal, else json)').choices(['json', 'pretty']))
+  .option('--flow-ring <n>', 'flow records kept for `portmesh flows` (default: 10000)')
+  .option('--access-log <file>', 'write one JSON line per connection delivered or refused here to this file')
   .action(async (opts) => {
     // Exit explicitly once the router has stopped: a natural exit waits for
     // every libuv handle to close, and a socket torn down mid-write can keep
@@ -67,6 +70,15 @@ withApiOptions((linkGroup ?? program).command('revoke <site|peer-id>').descripti
 
 withApiOptions(program.command('routes').description('lowest-cost routes from this site to every router')).option('--json', 'print JSON')
   .action(async (opts) => { process.exitCode = await routesCommand(opts) })
+
+withApiOptions(program.command('flows').description('finished connections at this site (as ingress and as destination), newest last'))
+  .option('--key <key>', 'only this routing key')
+  .option('--site <site>', 'only connections with this site (name or peer id) at either end')
+  .option('--since <time>', 'only those that ended since: ISO time, unix ms, or a duration ago (90s, 15m, 2h)')
+  .option('--limit <n>', 'at most the newest n')
+  .option('--json', 'print JSON')
+  .option('--follow', 'keep printing connections as they finish')
+  .action(async (opts) => { process.exitCode = await flowsCommand(opts) })
 
 program.command('version').description('print the version').action(() => { process.stdout.write(`portmesh ${VERSION}\n`) })
 

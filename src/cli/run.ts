@@ -8,6 +8,7 @@ import { loadApiCredential, removeApiAddress, writeApiAddress } from '../api/cre
 import { isLoopback } from '../config/config.js'
 import { resolve } from 'node:path'
 import { dataDirOption } from './api-client.js'
+import { pino, type Logger } from 'pino'
 
 export interface RunOptions {
   config?: string
@@ -23,6 +24,8 @@ export interface RunOptions {
   livenessTimeout?: string
   logLevel?: string
   logFormat?: LogFormat
+  flowRing?: string
+  accessLog?: string
 }
 
 /** Time a stopping router gets, beyond its drain period, before the process exits regardless. */
@@ -42,7 +45,9 @@ export async function runCommand (opts: RunOptions): Promise<number> {
       connectors: opts.connector,
       listeners: opts.listener,
       livenessTimeoutMs: opts.livenessTimeout,
-      logLevel: opts.logLevel
+      logLevel: opts.logLevel,
+      flowRing: opts.flowRing,
+      accessLog: opts.accessLog
     })
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -76,7 +81,21 @@ export async function runCommand (opts: RunOptions): Promise<number> {
     return 1
   }
 
-  const router = new Router(config, identity, log)
+  // The access log: its own destination, JSON only, nothing but `msg: 'access'` lines.
+  let accessDest: ReturnType<typeof pino.destination> | undefined
+  let accessLog: Logger | undefined
+  if (config.accessLog !== undefined) {
+    try {
+      accessDest = pino.destination({ dest: config.accessLog, mkdir: true, sync: false })
+      await new Promise<void>((resolve, reject) => { accessDest?.once('ready', resolve).once('error', reject) })
+    } catch (err) {
+      process.stderr.write(`portmesh: cannot open the access log ${config.accessLog}: ${(err as Error).message}\n`)
+      return 1
+    }
+    accessLog = pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime }, accessDest)
+  }
+
+  const router = new Router(config, identity, log, accessLog)
   const api = new AdminApi(router, config.api.host, config.api.port, log, access)
   let addressWritten: string | undefined
   try {
@@ -116,6 +135,7 @@ export async function runCommand (opts: RunOptions): Promise<number> {
       deadline.unref()
       void Promise.allSettled([router.stop(), api.stop()]).then(async () => {
         if (addressWritten !== undefined) await removeApiAddress(config.dataDir, addressWritten)
+        accessDest?.flushSync()
         clearTimeout(deadline)
         resolve(0)
       })
