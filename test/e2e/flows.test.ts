@@ -123,13 +123,17 @@ test('?follow delivers a record for a new connection as Server-Sent Events', asy
   const reader = (res.body as ReadableStream<Uint8Array>).getReader()
   const clientPort = await digestTransfer()
   let text = ''
-  const record = await waitFor('a flow event', async () => {
-    const { value } = await reader.read()
-    text += new TextDecoder().decode(value)
-    const data = /event: flow\ndata: (.*)\n\n/.exec(text)
-    return data === null ? undefined : JSON.parse(data[1]) as FlowRecord
-  })
-  ac.abort()
+  // A read that never returns must fail the test, not hang it.
+  const deadline = setTimeout(() => ac.abort(), 10_000)
+  const record = await (async () => {
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }))
+      if (done === true) throw new Error(`no flow event within 10 s; got ${JSON.stringify(text)}`)
+      text += new TextDecoder().decode(value)
+      const data = /event: flow\ndata: (.*)\n\n/.exec(text)
+      if (data !== null) return JSON.parse(data[1]) as FlowRecord
+    }
+  })().finally(() => { clearTimeout(deadline); ac.abort() })
   assert.equal(record.clientPort, clientPort)
   assert.equal(record.bytesIn, UP)
   assert.equal(record.bytesOut, DOWN)
