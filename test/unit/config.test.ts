@@ -94,3 +94,16 @@ test('a wrong value in the file names the field', () => {
   fails(() => buildConfig(parse('links: [{token: "/ip4/1.2.3.4/tcp/1"}]'), {}, 'h'), 'links[0].token', /not a portmesh token/)
   fails(() => buildConfig(parse('limits: {tunnelsPerPeer: 0}'), {}, 'h'), 'limits.tunnelsPerPeer', /between 1/)
 })
+
+test('flows.ringSize and accessLog: defaults, file, flags over the file, bad values named', () => {
+  const d = buildConfig(undefined, {}, 'h')
+  assert.deepEqual(d.flows, { ringSize: 10_000 })
+  assert.equal(d.accessLog, undefined)
+  const f = buildConfig(parse('flows:\n  ringSize: 5\naccessLog: /var/log/pm.log\n'), {}, 'h')
+  assert.deepEqual([f.flows.ringSize, f.accessLog], [5, '/var/log/pm.log'])
+  const o = buildConfig(parse('flows:\n  ringSize: 5\n'), { flowRing: '7', accessLog: 'a.log' }, 'h')
+  assert.deepEqual([o.flows.ringSize, o.accessLog], [7, 'a.log'])
+  fails(() => buildConfig(parse('flows:\n  ringSize: 0\n'), {}, 'h'), 'flows.ringSize', /between 1 and/)
+  fails(() => buildConfig(parse('flows:\n  size: 5\n'), {}, 'h'), 'flows.size', /unknown|not a setting|known/i)
+  fails(() => buildConfig(undefined, { flowRing: 'many' }, 'h'), '--flow-ring', /whole number/)
+})
