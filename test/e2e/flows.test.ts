@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -151,6 +151,23 @@ test('portmesh flows prints a table and --json', async () => {
   assert.deepEqual(lines[0].trim().split(/\s+/), ['START', 'KEY', 'CLIENT', 'FROM', 'TO', 'IN', 'OUT', 'MS', 'RESULT'])
   assert.ok(lines.some(l => /digest\s+127\.0\.0\.1:\d+\s+west\s+east\s+1048576\s+\d+\s+\d+\s+closed/.test(l)), tableOut.stdout)
   assert.ok(lines.some(l => /dead .* refused CONNECT_FAILED/.test(l)), tableOut.stdout)
+})
+
+test('portmesh flows --follow --json prints a line per connection as it finishes', async () => {
+  const proc = spawn(process.execPath, [CLI, 'flows', '--data-dir', west.dataDir, '--key', 'none', '--follow', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  try {
+    let out = ''
+    proc.stdout.on('data', (d: Buffer) => { out += d.toString() })
+    // Connections made before the follower's stream opened are not followed: make refused ones until one shows.
+    const line = await waitFor('a followed record', async () => {
+      await refusedAt(nonePort)
+      return out.split('\n').find(l => l.startsWith('{'))
+    }, 10_000)
+    const r = JSON.parse(line) as FlowRecord
+    assert.deepEqual([r.key, r.result, r.status, r.ingressSite], ['none', 'refused', 'NO_TARGET', 'west'])
+  } finally {
+    proc.kill()
+  }
 })
 
 test('the ring stays bounded: ringSize 5, 8 connections, the newest 5 kept', async () => {
