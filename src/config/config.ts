@@ -48,7 +48,7 @@ export interface RouterConfig {
   logLevel: string
   /** Bearer token from --api-token (mandatory off loopback); without it the data dir's api-token is used. */
   apiToken?: string
-  /** Flow records kept (newest last): `ringSize` of them, at about 0.5 KB each. */
+  /** Flow records kept (newest last): `ringSize` of them, about 1 KB of memory each. */
   flows: { ringSize: number }
   /** A file that gets one JSON line per connection delivered or refused here (the destination's side); none: no access log. */
   accessLog?: string
