@@ -1,6 +1,6 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { portmesh as pb } from './pb/configure.js'
-import { WireError } from './errors.js'
+import { decodeWith, WireError } from './errors.js'
 import { MAX_LINKS_PER_AD, MAX_SERVICES_PER_AD, MAX_SITE_NAME_LENGTH } from './constants.js'
 import type { Advertisement } from '../core/types.js'
 
@@ -12,15 +12,6 @@ import type { Advertisement } from '../core/types.js'
 
 const ROUTING_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/
 const PEER_ID_MAX_LENGTH = 128
-
-function decodeWith<T> (what: string, fn: () => T): T {
-  try {
-    return fn()
-  } catch (err) {
-    if (err instanceof WireError) throw err
-    throw new WireError(`malformed ${what}: ${(err as Error).message}`)
-  }
-}
 
 /**
  * Peer ids already checked: every tunnel header names two, nearly always the
