@@ -229,3 +229,17 @@ test('a listener with fallback keys: new connections go to its own key while it 
     await b.close()
   }
 })
+
+test('the active key change is logged once per change, however often it is asked', () => {
+  const lines: string[] = []
+  const log = pino({ level: 'info' }, { write: (line: string) => { lines.push((JSON.parse(line) as { msg: string, to: string }).to) } })
+  let primaryUp = true
+  const ingress = new Ingress({ selfId: SELF, targets: (key: string) => key === KEY ? (primaryUp ? [target('p', 1)] : []) : [target('r', 1)], trusts: () => true, now: () => 0, log } as unknown as IngressDeps)
+  const listener = { config: { routingKey: KEY, maxConnections: 10, trust: [], fallback: ['replica'] }, openConnections: 0 }
+  for (let i = 0; i < 3; i++) ingress.activeKey(listener)
+  primaryUp = false
+  for (let i = 0; i < 3; i++) assert.equal(ingress.activeKey(listener), 'replica')
+  primaryUp = true
+  for (let i = 0; i < 3; i++) assert.equal(ingress.activeKey(listener), KEY)
+  assert.deepEqual(lines, ['replica', KEY])
+})
