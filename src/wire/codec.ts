@@ -125,7 +125,7 @@ export function encodeAdvertisementBody (ad: Advertisement): Uint8Array {
     seq: ad.seq,
     site: ad.site,
     links: ad.links.map(l => ({ peer: l.peer, cost: l.cost })),
-    services: ad.services.map(s => ({ routingKey: s.routingKey, connectors: s.connectors, cost: s.cost, e2e: s.e2e === true })),
+    services: ad.services.map(s => ({ routingKey: s.routingKey, connectors: s.connectors, cost: s.cost, e2e: s.e2e === true, weight: s.weight ?? 0 })),
     features: ad.features ?? 0
   }).finish()
 }
@@ -151,7 +151,7 @@ export function decodeAdvertisementBody (bytes: Uint8Array): Advertisement {
       services: m.services.map(s => {
         const routingKey = s.routingKey ?? ''
         if (!ROUTING_KEY.test(routingKey)) throw new WireError('advertised routing key is invalid')
-        return { routingKey, connectors: s.connectors ?? 0, cost: s.cost ?? 0, e2e: s.e2e === true }
+        return { routingKey, connectors: s.connectors ?? 0, cost: s.cost ?? 0, e2e: s.e2e === true, weight: s.weight ?? 0 }
       }),
       features: m.features ?? 0
     }
