@@ -1,7 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { portmesh as pb } from './pb/configure.js'
 import { decodeWith, WireError } from './errors.js'
-import { MAX_LINKS_PER_AD, MAX_SERVICES_PER_AD, MAX_SITE_NAME_LENGTH } from './constants.js'
+import { MAX_ADVERTISED_WEIGHT, MAX_LINKS_PER_AD, MAX_SERVICES_PER_AD, MAX_SITE_NAME_LENGTH } from './constants.js'
 import type { Advertisement } from '../core/types.js'
 
 /**
@@ -151,7 +151,10 @@ export function decodeAdvertisementBody (bytes: Uint8Array): Advertisement {
       services: m.services.map(s => {
         const routingKey = s.routingKey ?? ''
         if (!ROUTING_KEY.test(routingKey)) throw new WireError('advertised routing key is invalid')
-        return { routingKey, connectors: s.connectors ?? 0, cost: s.cost ?? 0, e2e: s.e2e === true, weight: s.weight ?? 0 }
+        const weight = s.weight ?? 0
+        // 1,000 connectors of the largest weight (1,000): beyond it the ranking's integer arithmetic would lose exactness.
+        if (weight > MAX_ADVERTISED_WEIGHT) throw new WireError(`advertised weight ${weight} above ${MAX_ADVERTISED_WEIGHT}`)
+        return { routingKey, connectors: s.connectors ?? 0, cost: s.cost ?? 0, e2e: s.e2e === true, weight }
       }),
       features: m.features ?? 0
     }

@@ -51,7 +51,8 @@ test('invalid messages are refused with WireError, never another exception', () 
     () => decodeControl(new Uint8Array(0)),
     () => decodeControl(new Uint8Array([0x0a, 0xff])),
     () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [{ peer: PEER, cost: 0 }], services: [] })),
-    () => decodeAdvertisementBody(new Uint8Array([0xff, 0xff, 0xff]))
+    () => decodeAdvertisementBody(new Uint8Array([0xff, 0xff, 0xff])),
+    () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [], services: [{ routingKey: 'db', connectors: 1, cost: 0, weight: 1_000_001 }] }))
   ]
   for (const fn of bad) assert.throws(fn, WireError)
   // Random garbage: WireError or a valid message, nothing else.
