@@ -394,7 +394,9 @@ export class Router implements TunnelHost, ApiRouter {
         port: l.boundPort,
         openConnections: l.openConnections,
         trust: l.config.trust.length === 0 ? 'every member' : this.access.resolve(l.config.trust),
-        untrusted: l.config.trust.length === 0 ? [] : engine.targets(l.config.routingKey).filter(t => !this.access.trusts(l.config.trust, t.id, this.selfId)).map(t => ({ site: t.site, peerId: t.id }))
+        untrusted: l.config.trust.length === 0 ? [] : engine.targets(l.config.routingKey).filter(t => !this.access.trusts(l.config.trust, t.id, this.selfId)).map(t => ({ site: t.site, peerId: t.id })),
+        fallback: [...(l.config.fallback ?? [])],
+        activeKey: this.ingress.activeKey(l)
       })),
       connectors: this.connectors.list().map(({ allow, ...c }) => ({ ...c, allow: allow.length === 0 ? 'every member' as const : this.access.resolve(allow) })),
       nameConflicts: this.pins.nameConflicts(),

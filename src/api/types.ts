@@ -13,6 +13,8 @@ export interface TargetStatus {
   peerId: string
   cost: number
   openConnections: number
+  /** Summed weight of its healthy connectors: its share among targets of equal cost. */
+  weight: number
   /** Tunnels to it are end-to-end encrypted. */
   e2e: boolean
   /** It answered DENIED to this site lately, so this site leaves it out for a while. */
@@ -40,6 +42,10 @@ export interface RouterStatus {
     trust: 'every member' | RuleEntryStatus[]
     /** Sites that offer the key but are outside `trust`: never chosen. */
     untrusted: Array<{ site: string, peerId: string }>
+    /** Fallback routing keys, in order (empty: none). */
+    fallback: string[]
+    /** The key new connections go to now: its own, or the fallback in use. */
+    activeKey: string
   }>
   connectors: Array<{
     name: string
@@ -47,6 +53,7 @@ export interface RouterStatus {
     host: string
     port: number
     cost: number
+    weight: number
     healthy: boolean
     /** Who may reach it: 'every member', or the entries of its `allow`. */
     allow: 'every member' | RuleEntryStatus[]

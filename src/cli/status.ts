@@ -50,11 +50,17 @@ function formatRule (rule: RouterStatus['connectors'][number]['allow'] | undefin
 }
 
 export function formatListeners (listeners: RouterStatus['listeners']): string {
-  return table(['NAME', 'ROUTING KEY', 'ADDRESS', 'OPEN', 'SERVED BY', 'UNTRUSTED'], listeners.map(l => [l.name, l.routingKey, `${l.host}:${l.port}`, String(l.openConnections), formatRule(l.trust), (l.untrusted ?? []).map(u => u.site).join(', ') || '-']))
+  return table(['NAME', 'ROUTING KEY', 'ADDRESS', 'OPEN', 'SERVED BY', 'UNTRUSTED', 'ACTIVE KEY'], listeners.map(l => [l.name, l.routingKey, `${l.host}:${l.port}`, String(l.openConnections), formatRule(l.trust), (l.untrusted ?? []).map(u => u.site).join(', ') || '-', formatActiveKey(l)]))
+}
+
+/** The key new connections go to; a fallback in use is marked. An earlier release's status has none. */
+function formatActiveKey (l: RouterStatus['listeners'][number]): string {
+  const active = l.activeKey ?? l.routingKey
+  return active === l.routingKey ? active : `${active} (fallback)`
 }
 
 export function formatConnectors (connectors: RouterStatus['connectors']): string {
-  return table(['NAME', 'ROUTING KEY', 'ADDRESS', 'COST', 'WORKLOAD', 'ALLOW', 'E2E'], connectors.map(c => [c.name, c.routingKey, `${c.host}:${c.port}`, String(c.cost), c.healthy === false ? 'not answering' : 'ok', formatRule(c.allow), c.e2e === true ? 'yes' : 'no']))
+  return table(['NAME', 'ROUTING KEY', 'ADDRESS', 'COST', 'WEIGHT', 'WORKLOAD', 'ALLOW', 'E2E'], connectors.map(c => [c.name, c.routingKey, `${c.host}:${c.port}`, String(c.cost), String(c.weight ?? 1), c.healthy === false ? 'not answering' : 'ok', formatRule(c.allow), c.e2e === true ? 'yes' : 'no']))
 }
 
 export function formatStatus (s: RouterStatus): string {
@@ -63,8 +69,8 @@ export function formatStatus (s: RouterStatus): string {
   out += s.addresses.map(a => `  ${a}\n`).join('')
   out += '\nLinks\n' + formatLinks(s.links)
   out += '\nRouters\n' + formatRoutes(s.routers, siteOf)
-  out += '\nServices\n' + table(['ROUTING KEY', 'TARGET', 'COST', 'OPEN', 'NOTE'],
-    s.services.flatMap(svc => svc.targets.map(t => [svc.routingKey, t.peerId === s.peerId ? `${t.site} (here)` : t.site, String(t.cost), String(t.openConnections), [t.e2e === true ? 'e2e' : '', t.denied === true ? 'denied this site' : ''].filter(Boolean).join(', ') || '-'])))
+  out += '\nServices\n' + table(['ROUTING KEY', 'TARGET', 'COST', 'WEIGHT', 'OPEN', 'NOTE'],
+    s.services.flatMap(svc => svc.targets.map(t => [svc.routingKey, t.peerId === s.peerId ? `${t.site} (here)` : t.site, String(t.cost), String(t.weight ?? 1), String(t.openConnections), [t.e2e === true ? 'e2e' : '', t.denied === true ? 'denied this site' : ''].filter(Boolean).join(', ') || '-'])))
   out += '\nListeners\n' + formatListeners(s.listeners)
   out += '\nConnectors\n' + formatConnectors(s.connectors)
   for (const c of s.nameConflicts ?? []) out += `\nWarning: peer ${short(c.claimant)} calls itself ${c.site}, a name bound here to ${short(c.pinned)}; allow and trust rules do not match it.\n`

@@ -23,6 +23,8 @@ export interface ConnectorConfig {
   allow: string[]
   /** Tunnels to it are end-to-end encrypted between the ingress and this site. */
   e2e: boolean
+  /** Share of new connections among targets of equal cost (1–1000; absent: 1). */
+  weight?: number
 }
 
 export interface ListenerConfig {
@@ -34,6 +36,8 @@ export interface ListenerConfig {
   maxConnections: number
   /** Sites (names or peer ids) trusted to serve the key; empty: every member. This site's own connectors are always trusted. */
   trust: string[]
+  /** Routing keys to use, in order, while the own key has no usable target (absent: none). */
+  fallback?: string[]
 }
 
 export const DEFAULT_MAX_CONNECTIONS_PER_LISTENER = 16_384
@@ -44,7 +48,7 @@ export const DEFAULT_MAX_CONNECTIONS_PER_LISTENER = 16_384
  * A name left out is picked by the router (the routing key, or a link's site).
  */
 
-/** `--listener KEY=HOST:PORT[,max=N][,trust=SITE]...`; YAML and API: {routingKey, host, port, maxConnections, trust, name}. */
+/** `--listener KEY=HOST:PORT[,max=N][,trust=SITE]...[,fallback=KEY]...`; YAML and API: {routingKey, host, port, maxConnections, trust, fallback, name}. */
 export const LISTENER = defineResource<ListenerConfig>({
   flag: '--listener',
   flagHead: KEY_HOST_PORT,
@@ -54,11 +58,12 @@ export const LISTENER = defineResource<ListenerConfig>({
     port: { type: port({ allowZero: true }) },
     maxConnections: { type: integer(1, 1_000_000), default: DEFAULT_MAX_CONNECTIONS_PER_LISTENER, flagOption: 'max' },
     trust: { type: siteOrPeer, list: true, default: [], flagOption: 'trust', cliOption: '--trust <site>', help: 'only this site (name or peer id) may serve the key; repeat for more', defaultHelp: 'every member' },
+    fallback: { type: routingKey, list: true, default: [], flagOption: 'fallback', cliOption: '--fallback <key>', help: 'routing key to use while its own has no usable target; repeat for more, in order', defaultHelp: 'none' },
     name: { type: name, optional: true, cliOption: '--name <name>', help: 'name to delete it by', defaultHelp: 'the routing key' }
   }
 })
 
-/** `--connector KEY=HOST:PORT[,cost=N][,allow=SITE]...[,e2e=true]`; YAML and API: {routingKey, host, port, cost, allow, e2e, name}. */
+/** `--connector KEY=HOST:PORT[,cost=N][,allow=SITE]...[,e2e=true][,weight=N]`; YAML and API: {routingKey, host, port, cost, allow, e2e, weight, name}. */
 export const CONNECTOR = defineResource<ConnectorConfig>({
   flag: '--connector',
   flagHead: KEY_HOST_PORT,
@@ -69,6 +74,7 @@ export const CONNECTOR = defineResource<ConnectorConfig>({
     cost: { type: integer(0, 1_000_000), default: 0, flagOption: 'cost', cliOption: '--cost <n>', help: 'added to the path cost of this target' },
     allow: { type: siteOrPeer, list: true, default: [], flagOption: 'allow', cliOption: '--allow <site>', help: 'only clients at this site (name or peer id) may reach it; repeat for more', defaultHelp: 'every member' },
     e2e: { type: boolean, default: false, flagOption: 'e2e', cliOption: '--e2e', help: 'encrypt its tunnels end to end, so transit sites see ciphertext only' },
+    weight: { type: integer(1, 1000), default: 1, flagOption: 'weight', cliOption: '--weight <n>', help: 'share of new connections among targets of equal cost' },
     name: { type: name, optional: true, cliOption: '--name <name>', help: 'name to delete it by', defaultHelp: 'the routing key' }
   }
 })

@@ -70,6 +70,8 @@ export interface Target {
   ownCost: number
   /** It takes tunnels for the key end-to-end encrypted only. */
   e2e: boolean
+  /** Summed weight of its healthy connectors for the key (≥ 1). */
+  weight: number
 }
 
 export interface LinkStateOptions {
@@ -295,9 +297,14 @@ export class LinkStateEngine<N extends Neighbour> {
           list = []
           byKey.set(service.routingKey, list)
         }
-        list.push({ id: ad.origin, site: ad.site, pathCost, ownCost: service.cost, e2e: service.e2e === true })
+        list.push({ id: ad.origin, site: ad.site, pathCost, ownCost: service.cost, e2e: service.e2e === true, weight: advertisedWeight(service) })
       }
     }
     this.targetsByKey = byKey
   }
+}
+
+/** An earlier release advertises no weight: each of its connectors counts 1. */
+function advertisedWeight (s: ServiceAd): number {
+  return Math.max(1, (s.weight ?? 0) > 0 ? s.weight ?? 0 : s.connectors)
 }

@@ -15,6 +15,8 @@ export interface ServiceAd {
   cost: number
   /** Tunnels for this key must be end-to-end encrypted. */
   e2e?: boolean
+  /** Summed weight of the origin's healthy connectors; 0 or absent (an earlier release): `connectors`. */
+  weight?: number
 }
 
 /** Feature bits an advertisement's origin supports. */

@@ -49,7 +49,7 @@ export async function dialTcp (host: string, port: number, timeoutMs: number): P
 
 /**
  * The connectors of this site. Several connectors for one routing key are
- * balanced by their cost plus the connections open to each, and a connector
+ * balanced by their cost plus the connections open to each over its weight, and a connector
  * whose workload refuses is skipped for the next one.
  */
 export class LocalConnectors {
@@ -127,20 +127,20 @@ export class LocalConnectors {
 
   /**
    * What this site advertises: per key, how many healthy connectors, the
-   * lowest cost among them, and whether tunnels must be end-to-end encrypted
+   * lowest cost among them, their summed weight, and whether tunnels must be end-to-end encrypted
    * (any of them asks for it: an encrypted tunnel may reach any connector).
    */
-  summary (): Array<{ routingKey: string, connectors: number, cost: number, e2e: boolean }> {
+  summary (): Array<{ routingKey: string, connectors: number, cost: number, weight: number, e2e: boolean }> {
     const out = []
     for (const [routingKey, list] of this.byKey) {
       const healthy = list.filter(c => c.healthy)
-      if (healthy.length > 0) out.push({ routingKey, connectors: healthy.length, cost: Math.min(...healthy.map(c => c.cost)), e2e: healthy.some(c => c.e2e) })
+      if (healthy.length > 0) out.push({ routingKey, connectors: healthy.length, cost: Math.min(...healthy.map(c => c.cost)), weight: healthy.reduce((sum, c) => sum + (c.weight ?? 1), 0), e2e: healthy.some(c => c.e2e) })
     }
     return out.sort((a, b) => a.routingKey < b.routingKey ? -1 : 1)
   }
 
-  list (): Array<ConnectorConfig & { name: string, healthy: boolean }> {
-    return [...this.byKey.values()].flat().map(({ name, routingKey, host, port, cost, allow, e2e, healthy }) => ({ name, routingKey, host, port, cost, allow, e2e, healthy }))
+  list (): Array<ConnectorConfig & { name: string, weight: number, healthy: boolean }> {
+    return [...this.byKey.values()].flat().map(({ name, routingKey, host, port, cost, allow, e2e, weight, healthy }) => ({ name, routingKey, host, port, cost, allow, e2e, weight: weight ?? 1, healthy }))
   }
 
   /**
@@ -157,7 +157,7 @@ export class LocalConnectors {
     if (list.length === 0) throw new ConnectorDeniedError([...new Set(refusals)].join('; '))
     // Healthy connectors first; an unhealthy one is still tried last, it may be back.
     const rank = (cs: ConnectorState[]): ReturnType<typeof rankTargets<ConnectorState>> =>
-      rankTargets(cs.map(c => ({ id: `${c.host}:${c.port}`, pathCost: 0, ownCost: c.cost, open: c.open, value: c })), this.rotation)
+      rankTargets(cs.map(c => ({ id: `${c.host}:${c.port}`, pathCost: 0, ownCost: c.cost, open: c.open, weight: c.weight ?? 1, value: c })), this.rotation)
     const ranked = [...rank(list.filter(c => c.healthy)), ...rank(list.filter(c => !c.healthy))]
     this.rotation++
     const failures: string[] = []

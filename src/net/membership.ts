@@ -20,13 +20,15 @@ export function grantProof (secret: Uint8Array, holder: string, issuer: string):
   return createHmac('sha256', secret).update(`${PROOF_LABEL}\n${holder}\n${issuer}`).digest()
 }
 
-async function writeAtomic (path: string, text: string, mode: number): Promise<void> {
+/** Writes a data-dir file whole or not at all (a temporary file, then a rename). */
+export async function writeAtomic (path: string, text: string, mode: number): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`
   await writeFile(tmp, text, { mode })
   await rename(tmp, path)
 }
 
-async function readText (path: string): Promise<string | undefined> {
+/** A data-dir file's text, or undefined when it does not exist. */
+export async function readText (path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8')
   } catch (err) {

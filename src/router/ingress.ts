@@ -58,13 +58,14 @@ export interface TargetInfo {
 }
 
 export interface ClientListener {
-  readonly config: { name?: string, routingKey: string, maxConnections: number, trust: readonly string[] }
+  readonly config: { name?: string, routingKey: string, maxConnections: number, trust: readonly string[], fallback?: readonly string[] }
   readonly openConnections: number
 }
 
 /**
- * Client connections at this site's listeners: for each one, rank the
- * targets by perceived cost (path + own cost + open connections), try them
+ * Client connections at this site's listeners: for each one, pick the key
+ * (its own, or a fallback while its own has no usable target), rank the
+ * targets by perceived cost (path + own cost + open connections / weight), try them
  * best first, and splice the client to a local connector or a tunnel. A
  * target that fails before any byte reached a workload is skipped and the
  * next one tried, with the client's first bytes replayed; so the client sees
@@ -77,6 +78,8 @@ export class Ingress {
   readonly bytesByKey = new Map<string, { in: number, out: number }>()
   /** Per routing key, per target: until when (monotonic ms) it is left out because it answered DENIED. */
   private readonly deniedBy = new Map<string, Map<string, number>>()
+  /** Per listener: the key its last new connection was routed by (to log a change once). */
+  private readonly lastActive = new WeakMap<ClientListener, string>()
   private rotation = 0
 
   constructor (private readonly deps: IngressDeps) {}
@@ -86,13 +89,31 @@ export class Ingress {
     const open = this.openByTarget.get(routingKey)
     const denied = this.deniedBy.get(routingKey)
     const now = denied === undefined ? 0 : this.deps.now()
-    return this.deps.targets(routingKey).map(t => ({ id: t.id, pathCost: t.pathCost, ownCost: t.ownCost, open: open?.get(t.id) ?? 0, value: { site: t.site, e2e: t.e2e, denied: (denied?.get(t.id) ?? 0) > now } }))
+    return this.deps.targets(routingKey).map(t => ({ id: t.id, pathCost: t.pathCost, ownCost: t.ownCost, open: open?.get(t.id) ?? 0, weight: t.weight, value: { site: t.site, e2e: t.e2e, denied: (denied?.get(t.id) ?? 0) > now } }))
   }
 
   /** Targets in the order the next client connection would try them: those the listener trusts and that did not deny this site lately. */
   rank (routingKey: string, trust: readonly string[] = []): Array<Candidate<TargetInfo>> {
-    const usable = this.candidates(routingKey).filter(c => !c.value.denied && (trust.length === 0 || this.deps.trusts(trust, c.id)))
-    return rankTargets(usable, this.rotation++).slice(0, MAX_TARGET_ATTEMPTS)
+    return rankTargets(this.usable(routingKey, trust), this.rotation++).slice(0, MAX_TARGET_ATTEMPTS)
+  }
+
+  private usable (routingKey: string, trust: readonly string[]): Array<Candidate<TargetInfo>> {
+    return this.candidates(routingKey).filter(c => !c.value.denied && (trust.length === 0 || this.deps.trusts(trust, c.id)))
+  }
+
+  /**
+   * The key a listener's new connections go to: its own while that has a usable
+   * target, else the first `fallback` key that has one; its own when none has.
+   * Logs once when it changes.
+   */
+  activeKey (listener: ClientListener): string {
+    const own = listener.config.routingKey
+    const trust = listener.config.trust
+    const active = [own, ...(listener.config.fallback ?? [])].find(k => this.usable(k, trust).length > 0) ?? own
+    const last = this.lastActive.get(listener) ?? own
+    if (active !== last) this.deps.log.info({ key: own, from: last, to: active }, active === own ? 'listener back on its own routing key' : 'listener falls back to another routing key')
+    this.lastActive.set(listener, active)
+    return active
   }
 
   private rememberDenial (routingKey: string, target: string): void {
@@ -132,9 +153,10 @@ export class Ingress {
 
   /** A client connected to a listener (its socket paused, allowing half-open). */
   async onClient (socket: Socket, listener: ClientListener): Promise<void> {
-    const key = listener.config.routingKey
     const { deps } = this
     socket.on('error', () => {})
+    // The listener's own key until the active one is chosen (flow records carry the key used).
+    let key = listener.config.routingKey
     const startedAtMs = deps.now()
     const tried: FlowAttempt[] = []
     const client = { listener: listener.config.name, clientAddress: socket.remoteAddress, clientPort: socket.remotePort }
@@ -149,6 +171,8 @@ export class Ingress {
       socket.resetAndDestroy()
       return
     }
+    // Chosen once per connection: an open connection stays on its key when the active key changes.
+    key = this.activeKey(listener)
     connectionId = deps.newConnectionId()
     const log = deps.log.child({ conn: connectionId, key })
     const trust = listener.config.trust

@@ -1,5 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { readText, writeAtomic } from '../net/membership.js'
 
 export const SITE_PINS_FILE = 'site-pins'
 
@@ -35,12 +35,7 @@ export class SitePins {
 
   static async load (dataDir: string, onConflict: (c: NameConflict) => void = () => {}, onWriteError: (err: Error) => void = () => {}): Promise<SitePins> {
     const p = new SitePins(join(dataDir, SITE_PINS_FILE), onConflict, onWriteError)
-    let text = ''
-    try {
-      text = await readFile(p.path, 'utf8')
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-    }
+    const text = await readText(p.path) ?? ''
     for (const raw of text.split('\n')) {
       const line = raw.replace(/#.*/, '').trim()
       if (line === '') continue
@@ -101,10 +96,6 @@ export class SitePins {
     const text = '# Site names and the identity each is bound to at this site (first seen holds it).\n' +
       '# One per line: site, peer id, pinned at (unix ms), how. Revoking a peer frees its names.\n' +
       this.list().map(p => `${p.site} ${p.peerId} ${p.pinnedAt} ${p.how}`).join('\n') + '\n'
-    this.writes = this.writes.then(async () => {
-      const tmp = `${this.path}.tmp-${process.pid}`
-      await writeFile(tmp, text, { mode: 0o600 })
-      await rename(tmp, this.path)
-    }).catch(this.onWriteError)
+    this.writes = this.writes.then(async () => await writeAtomic(this.path, text, 0o600)).catch(this.onWriteError)
   }
 }

@@ -65,7 +65,7 @@ export function projectStatus (s: StatusInput): RouterStatus {
   const services = s.services
     .map(({ routingKey, candidates }) => ({
       routingKey,
-      targets: candidates.map(t => ({ site: t.value.site, peerId: t.id, cost: t.pathCost + t.ownCost, openConnections: t.open, e2e: t.value.e2e, denied: t.value.denied })).sort(byCostThenPeer)
+      targets: candidates.map(t => ({ site: t.value.site, peerId: t.id, cost: t.pathCost + t.ownCost, openConnections: t.open, weight: t.weight ?? 1, e2e: t.value.e2e, denied: t.value.denied })).sort(byCostThenPeer)
     }))
     .filter(svc => svc.targets.length > 0)
     .sort((a, b) => a.routingKey < b.routingKey ? -1 : 1)

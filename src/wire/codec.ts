@@ -1,7 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { portmesh as pb } from './pb/configure.js'
-import { WireError } from './errors.js'
-import { MAX_LINKS_PER_AD, MAX_SERVICES_PER_AD, MAX_SITE_NAME_LENGTH } from './constants.js'
+import { decodeWith, WireError } from './errors.js'
+import { MAX_ADVERTISED_WEIGHT, MAX_LINKS_PER_AD, MAX_SERVICES_PER_AD, MAX_SITE_NAME_LENGTH } from './constants.js'
 import type { Advertisement } from '../core/types.js'
 
 /**
@@ -12,15 +12,6 @@ import type { Advertisement } from '../core/types.js'
 
 const ROUTING_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/
 const PEER_ID_MAX_LENGTH = 128
-
-function decodeWith<T> (what: string, fn: () => T): T {
-  try {
-    return fn()
-  } catch (err) {
-    if (err instanceof WireError) throw err
-    throw new WireError(`malformed ${what}: ${(err as Error).message}`)
-  }
-}
 
 /**
  * Peer ids already checked: every tunnel header names two, nearly always the
@@ -134,7 +125,7 @@ export function encodeAdvertisementBody (ad: Advertisement): Uint8Array {
     seq: ad.seq,
     site: ad.site,
     links: ad.links.map(l => ({ peer: l.peer, cost: l.cost })),
-    services: ad.services.map(s => ({ routingKey: s.routingKey, connectors: s.connectors, cost: s.cost, e2e: s.e2e === true })),
+    services: ad.services.map(s => ({ routingKey: s.routingKey, connectors: s.connectors, cost: s.cost, e2e: s.e2e === true, weight: s.weight ?? 0 })),
     features: ad.features ?? 0
   }).finish()
 }
@@ -160,7 +151,10 @@ export function decodeAdvertisementBody (bytes: Uint8Array): Advertisement {
       services: m.services.map(s => {
         const routingKey = s.routingKey ?? ''
         if (!ROUTING_KEY.test(routingKey)) throw new WireError('advertised routing key is invalid')
-        return { routingKey, connectors: s.connectors ?? 0, cost: s.cost ?? 0, e2e: s.e2e === true }
+        const weight = s.weight ?? 0
+        // 1,000 connectors of the largest weight (1,000): beyond it the ranking's integer arithmetic would lose exactness.
+        if (weight > MAX_ADVERTISED_WEIGHT) throw new WireError(`advertised weight ${weight} above ${MAX_ADVERTISED_WEIGHT}`)
+        return { routingKey, connectors: s.connectors ?? 0, cost: s.cost ?? 0, e2e: s.e2e === true, weight }
       }),
       features: m.features ?? 0
     }

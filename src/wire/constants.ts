@@ -12,3 +12,4 @@ export const MAX_JOIN_MESSAGE_BYTES = 1024
 export const MAX_LINKS_PER_AD = 1024
 export const MAX_SERVICES_PER_AD = 4096
 export const MAX_SITE_NAME_LENGTH = 63
+export const MAX_ADVERTISED_WEIGHT = 1_000_000

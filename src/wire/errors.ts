@@ -7,3 +7,13 @@ export class WireError extends Error {
 export class ProtocolTimeoutError extends Error {
   override name = 'ProtocolTimeoutError'
 }
+
+/** Runs a decoder; anything it throws that is not already a WireError becomes one, naming `what`. */
+export function decodeWith<T> (what: string, fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if (err instanceof WireError) throw err
+    throw new WireError(`malformed ${what}: ${(err as Error).message}`)
+  }
+}

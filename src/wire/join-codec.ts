@@ -1,5 +1,5 @@
 import { portmesh as pb } from './pb/configure.js'
-import { WireError } from './errors.js'
+import { decodeWith, WireError } from './errors.js'
 import { MAX_SITE_NAME_LENGTH } from './constants.js'
 
 /**
@@ -27,15 +27,6 @@ export interface JoinResponse {
 /** Grant ids are 16 bytes and proofs 32 today; anything past this is not ours. */
 const MAX_GRANT_FIELD_BYTES = 64
 const MAX_REFUSAL_LENGTH = 200
-
-function decodeWith<T> (what: string, fn: () => T): T {
-  try {
-    return fn()
-  } catch (err) {
-    if (err instanceof WireError) throw err
-    throw new WireError(`malformed ${what}: ${(err as Error).message}`)
-  }
-}
 
 export function encodeJoinRequest (req: JoinRequest): Uint8Array {
   return pb.JoinRequest.encode(req).finish()

@@ -87,8 +87,8 @@ test('the identity is created once and reused; status prints tables and JSON', a
   assert.equal(text.code, 0)
   assert.match(text.stdout, /^Site west/)
   assert.match(text.stdout, /Links\n\s+NAME\s+SITE\s+STATE\s+COST.*\n\s+east\s+east\s+up\s+1/)
-  assert.match(text.stdout, /Services\n\s+ROUTING KEY\s+TARGET\s+COST\s+OPEN\s+NOTE\n\s+db\s+east\s+1\s+0\s+-/)
-  assert.match(text.stdout, /Listeners\n\s+NAME\s+ROUTING KEY\s+ADDRESS\s+OPEN\s+SERVED BY\s+UNTRUSTED\n\s+db\s+db\s+\S+\s+0\s+every member\s+-/)
+  assert.match(text.stdout, /Services\n\s+ROUTING KEY\s+TARGET\s+COST\s+WEIGHT\s+OPEN\s+NOTE\n\s+db\s+east\s+1\s+1\s+0\s+-/)
+  assert.match(text.stdout, /Listeners\n\s+NAME\s+ROUTING KEY\s+ADDRESS\s+OPEN\s+SERVED BY\s+UNTRUSTED\s+ACTIVE KEY\n\s+db\s+db\s+\S+\s+0\s+every member\s+-\s+db/)
 })
 
 test('a link to the wrong /p2p/ peer id is refused', async (t) => {

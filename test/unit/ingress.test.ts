@@ -26,22 +26,27 @@ interface Bed {
   port: number
   /** Remote targets in the order the ingress tried to open tunnels to them. */
   tried: string[]
+  /** The routing key of each tunnel opened, in order. */
+  keys: string[]
   counts: string[]
+  listener: Listener
   close: () => Promise<void>
 }
 
-async function bed (targets: Target[], tunnel: (destination: string, firstBytes: Buffer) => Error, maxConnections = 100, trust: string[] = []): Promise<Bed> {
+async function bed (targets: Target[] | ((key: string) => Target[]), tunnel: (destination: string, firstBytes: Buffer) => Error, maxConnections = 100, trust: string[] = [], fallback: string[] = []): Promise<Bed> {
   const workload: TestServer = await echoServer()
   const connectors = new LocalConnectors(1000)
   connectors.add({ name: KEY, routingKey: KEY, host: '127.0.0.1', port: workload.port, cost: 0, allow: [], e2e: false })
   const tried: string[] = []
+  const keys: string[] = []
   const counts: string[] = []
   const deps: IngressDeps = {
     selfId: SELF,
-    targets: () => targets,
+    targets: (key) => typeof targets === 'function' ? targets(key) : targets,
     connectLocal: async (key) => await connectors.connect(key),
-    openTunnel: async (_key, destination, _id, head) => {
+    openTunnel: async (key, destination, _id, head) => {
       tried.push(destination)
+      keys.push(key)
       // As openTunnel does over a responsive link: the first bytes go into the tunnel, then it is refused or lost.
       await head.firstBytes()
       const sent: Buffer[] = []
@@ -60,18 +65,20 @@ async function bed (targets: Target[], tunnel: (destination: string, firstBytes:
     newConnectionId: (() => { let n = 0; return () => ++n })()
   }
   const ingress = new Ingress(deps)
-  const listener = new Listener({ name: KEY, routingKey: KEY, host: '127.0.0.1', port: 0, maxConnections, trust }, (socket, l) => { void ingress.onClient(socket, l) })
+  const listener = new Listener({ name: KEY, routingKey: KEY, host: '127.0.0.1', port: 0, maxConnections, trust, fallback }, (socket, l) => { void ingress.onClient(socket, l) })
   await listener.start()
   return {
     ingress,
     port: listener.boundPort,
     tried,
+    keys,
     counts,
+    listener,
     close: async () => { listener.close(); await workload.close() }
   }
 }
 
-const target = (id: string, pathCost: number, ownCost = 0): Target => ({ id, site: id, pathCost, ownCost, e2e: false })
+const target = (id: string, pathCost: number, ownCost = 0, weight = 1): Target => ({ id, site: id, pathCost, ownCost, e2e: false, weight })
 
 test('targets are tried best first; each refusal moves on, and the client\'s first bytes reach the target that accepts', async () => {
   // a (cost 1) and b (cost 2) refuse; this site's own connector (cost 3) takes the connection.
@@ -188,4 +195,51 @@ test('a listener with trust never tries a target outside it, however cheap', asy
   } finally {
     await b.close()
   }
+})
+
+test('a listener with fallback keys: new connections go to its own key while it has a usable target, else to the first fallback that has one', async () => {
+  // Per key, the targets the link-state engine would give; the test switches them.
+  const byKey = new Map<string, Target[]>([[KEY, [target('primary', 1)]], ['replica', [target('replica', 1)]], ['dr', [target('dr', 1)]]])
+  const b = await bed((key) => byKey.get(key) ?? [], (d) => new TunnelRefusedError(StatusCode.NO_ROUTE, `${d} refuses`), 100, ['primary', 'dr'], ['replica', 'dr'])
+  const connectOnce = async (): Promise<void> => {
+    const n = b.tried.length
+    const client = await dial(b.port)
+    client.write('x')
+    await closed(client)
+    await waitFor('a tunnel attempt', () => b.tried.length > n)
+  }
+  try {
+    assert.equal(b.ingress.activeKey(b.listener), KEY)
+    await connectOnce()
+    assert.deepEqual(b.keys, [KEY])
+    byKey.set(KEY, [])
+    // 'replica' has a target, but not one this listener trusts: 'dr' is the first usable fallback.
+    assert.equal(b.ingress.activeKey(b.listener), 'dr')
+    await connectOnce()
+    assert.deepEqual(b.keys, [KEY, 'dr'])
+    byKey.set('replica', [target('replica', 1), target('primary', 9)])
+    assert.equal(b.ingress.activeKey(b.listener), 'replica')
+    byKey.set(KEY, [target('primary', 1)])
+    await connectOnce()
+    assert.deepEqual(b.keys, [KEY, 'dr', KEY])
+    // No key has a usable target: its own key (and the client gets "no target").
+    for (const k of byKey.keys()) byKey.set(k, [])
+    assert.equal(b.ingress.activeKey(b.listener), KEY)
+  } finally {
+    await b.close()
+  }
+})
+
+test('the active key change is logged once per change, however often it is asked', () => {
+  const lines: string[] = []
+  const log = pino({ level: 'info' }, { write: (line: string) => { lines.push((JSON.parse(line) as { msg: string, to: string }).to) } })
+  let primaryUp = true
+  const ingress = new Ingress({ selfId: SELF, targets: (key: string) => key === KEY ? (primaryUp ? [target('p', 1)] : []) : [target('r', 1)], trusts: () => true, now: () => 0, log } as unknown as IngressDeps)
+  const listener = { config: { routingKey: KEY, maxConnections: 10, trust: [], fallback: ['replica'] }, openConnections: 0 }
+  for (let i = 0; i < 3; i++) ingress.activeKey(listener)
+  primaryUp = false
+  for (let i = 0; i < 3; i++) assert.equal(ingress.activeKey(listener), 'replica')
+  primaryUp = true
+  for (let i = 0; i < 3; i++) assert.equal(ingress.activeKey(listener), KEY)
+  assert.deepEqual(lines, ['replica', KEY])
 })

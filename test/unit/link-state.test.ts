@@ -194,6 +194,22 @@ test('targets(key): reachable routers offering the key with a connector, this on
   assert.deepEqual(view('db'), [])
 })
 
+test('a target\'s weight is the advertised summed weight; an earlier release advertises none: one per connector', async () => {
+  const mesh = drawMesh(`
+    A --1-- B --1-- C
+  `)
+  const offers: Record<string, ServiceAd[]> = {
+    B: [{ routingKey: 'web', connectors: 2, cost: 0, weight: 7 }],
+    C: [{ routingKey: 'web', connectors: 3, cost: 0 }] // no weight field: 3 connectors of weight 1
+  }
+  const e = engine('A', { services: [{ routingKey: 'web', connectors: 1, cost: 0, weight: 0 }] })
+  const b = neighbour('B', 1)
+  e.linkUp(b)
+  for (const a of mesh) if (a.origin !== 'A') await e.receive(b, fakeSign({ ...a, services: offers[a.origin] ?? [] }), 0)
+  await e.originate(0)
+  assert.deepEqual(e.targets('web').map(t => `${t.id} weight ${t.weight}`).sort(), ['A weight 1', 'B weight 7', 'C weight 3'])
+})
+
 test('withdraw: the next own advertisement has no links and no services', async () => {
   const e = engine('A', { services: [service('web')] })
   e.linkUp(neighbour('B'))

@@ -43,7 +43,7 @@ const input = (over: Partial<StatusInput> = {}): StatusInput => ({
   routes: new Map([['E', { destination: 'E', cost: 2, nextHop: 'E', hops: 1 }], ['D', { destination: 'D', cost: 2, nextHop: 'E', hops: 2 }]]),
   siteOf: (peer) => ({ E: 'east', D: 'dc', F: 'far-site' } as Record<string, string>)[peer] ?? '',
   services: [
-    { routingKey: 'web', candidates: [{ id: 'E', pathCost: 2, ownCost: 1, open: 4, value: { site: 'east', e2e: true, denied: false } }, { id: 'D', pathCost: 2, ownCost: 0, open: 0, value: { site: 'dc', e2e: false, denied: true } }] },
+    { routingKey: 'web', candidates: [{ id: 'E', pathCost: 2, ownCost: 1, open: 4, weight: 3, value: { site: 'east', e2e: true, denied: false } }, { id: 'D', pathCost: 2, ownCost: 0, open: 0, value: { site: 'dc', e2e: false, denied: true } }] },
     { routingKey: 'db', candidates: [{ id: 'W', pathCost: 0, ownCost: 0, open: 1, value: { site: 'west', e2e: false, denied: false } }] },
     { routingKey: 'gone', candidates: [] }
   ],
@@ -64,8 +64,8 @@ test('status projection: links from sessions then dialers not up, routes and tar
   assert.deepEqual(s.routers.map(r => [r.peerId, r.site, r.cost, r.nextHop, r.hops]), [['D', 'dc', 2, 'E', 2], ['E', 'east', 2, 'E', 1]])
   assert.deepEqual(s.services.map(x => x.routingKey), ['db', 'web'], 'keys sorted; a key without targets is left out')
   assert.deepEqual(s.services[1].targets, [
-    { site: 'dc', peerId: 'D', cost: 2, openConnections: 0, e2e: false, denied: true },
-    { site: 'east', peerId: 'E', cost: 3, openConnections: 4, e2e: true, denied: false }
+    { site: 'dc', peerId: 'D', cost: 2, openConnections: 0, weight: 1, e2e: false, denied: true },
+    { site: 'east', peerId: 'E', cost: 3, openConnections: 4, weight: 3, e2e: true, denied: false }
   ])
   assert.equal(s.openPipes, 5)
   assert.equal(s.links[0].rttMs, 1)

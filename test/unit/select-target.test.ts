@@ -48,3 +48,27 @@ test('the ranking lists every target, best first, for re-forwarding', () => {
   assert.deepEqual(rankTargets([c('c', 3), c('a', 1), c('b', 2)], 7).map(t => t.id), ['a', 'b', 'c'])
   assert.deepEqual(rankTargets([], 0), [])
 })
+
+const w = (id: string, pathCost: number, weight: number, ownCost = 0): Candidate<string> => ({ id, pathCost, ownCost, open: 0, weight, value: id })
+
+test('held connections are shared by weight at equal cost; a cost-9999 backup gets none', () => {
+  const got = distribute([w('heavy', 2, 3), w('light', 2, 1), w('backup', 2, 1, 9999)], 200)
+  assert.equal(got.backup, undefined)
+  assert.ok(Math.abs(got.heavy - 150) <= 20 && Math.abs(got.light - 50) <= 20, JSON.stringify(got))
+  assert.equal(got.heavy + got.light, 200)
+})
+
+test('short connections are shared by weight too (rotation weighted)', () => {
+  const got: Record<string, number> = {}
+  for (let i = 0; i < 400; i++) {
+    const best = rankTargets([w('heavy', 1, 3), w('light', 1, 1)], i)[0].id
+    got[best] = (got[best] ?? 0) + 1
+  }
+  assert.deepEqual(got, { heavy: 300, light: 100 })
+})
+
+test('weighted costs tie exactly: 0 + 4/3 equals 1 + 1/3', () => {
+  const a = { ...w('a', 0, 3), open: 4 }
+  const b = { ...w('b', 1, 3), open: 1 }
+  assert.deepEqual(new Set([0, 1, 2, 3, 4, 5].map(r => rankTargets([a, b], r)[0].id)), new Set(['a', 'b']))
+})

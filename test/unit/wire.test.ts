@@ -27,7 +27,7 @@ test('an oversized frame is refused from its length prefix alone', () => {
 test('messages round-trip', () => {
   const hello = { version: 1, site: 'west', epoch: 1795752520, configuredCost: 5 }
   assert.deepEqual(decodeControl(encodeControl({ hello })), { hello })
-  const ad = { origin: PEER, epoch: 7, seq: 123456789012, site: 'east', links: [{ peer: PEER, cost: 3 }], services: [{ routingKey: 'db', connectors: 2, cost: 1, e2e: true }], features: 1 }
+  const ad = { origin: PEER, epoch: 7, seq: 123456789012, site: 'east', links: [{ peer: PEER, cost: 3 }], services: [{ routingKey: 'db', connectors: 2, cost: 1, e2e: true, weight: 7 }], features: 1 }
   assert.deepEqual(decodeAdvertisementBody(encodeAdvertisementBody(ad)), ad)
   const header = { routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 42, ingress: PEER, issuedAt: 1_795_752_520_123, nonce: new Uint8Array(16).fill(7), originProof: new Uint8Array(64).fill(9), e2eKey: new Uint8Array(32).fill(3), wantDestinationProof: true }
   const decoded = decodeTunnelHeader(encodeTunnelHeader(header))
@@ -51,7 +51,8 @@ test('invalid messages are refused with WireError, never another exception', () 
     () => decodeControl(new Uint8Array(0)),
     () => decodeControl(new Uint8Array([0x0a, 0xff])),
     () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [{ peer: PEER, cost: 0 }], services: [] })),
-    () => decodeAdvertisementBody(new Uint8Array([0xff, 0xff, 0xff]))
+    () => decodeAdvertisementBody(new Uint8Array([0xff, 0xff, 0xff])),
+    () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [], services: [{ routingKey: 'db', connectors: 1, cost: 0, weight: 1_000_001 }] }))
   ]
   for (const fn of bad) assert.throws(fn, WireError)
   // Random garbage: WireError or a valid message, nothing else.

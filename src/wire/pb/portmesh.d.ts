@@ -113,6 +113,9 @@ export namespace portmesh {
         /** ServiceAd e2e. */
         e2e: boolean;
 
+        /** ServiceAd weight. */
+        weight: number;
+
         /**
          * Creates a new ServiceAd instance using the specified properties.
          * @param [properties] Properties to set
@@ -163,6 +166,9 @@ export namespace portmesh {
 
             /** ServiceAd e2e */
             e2e?: (boolean|null);
+
+            /** ServiceAd weight */
+            weight?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -212,6 +212,7 @@ export const portmesh = $root.portmesh = (() => {
          * @property {number|null} [connectors] ServiceAd connectors
          * @property {number|null} [cost] ServiceAd cost
          * @property {boolean|null} [e2e] ServiceAd e2e
+         * @property {number|null} [weight] ServiceAd weight
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -276,6 +277,14 @@ export const portmesh = $root.portmesh = (() => {
         ServiceAd.prototype.e2e = false;
 
         /**
+         * ServiceAd weight.
+         * @member {number} weight
+         * @memberof portmesh.ServiceAd
+         * @instance
+         */
+        ServiceAd.prototype.weight = 0;
+
+        /**
          * Creates a new ServiceAd instance using the specified properties.
          * @function create
          * @memberof portmesh.ServiceAd
@@ -315,6 +324,8 @@ export const portmesh = $root.portmesh = (() => {
                 w.uint32(/* id 3, wireType 0 =*/24).uint32(m.cost);
             if (m.e2e != null && $Object.hasOwnProperty.call(m, "e2e") && m.e2e !== false)
                 w.uint32(/* id 4, wireType 0 =*/32).bool(m.e2e);
+            if (m.weight != null && $Object.hasOwnProperty.call(m, "weight") && m.weight !== 0)
+                w.uint32(/* id 5, wireType 0 =*/40).uint32(m.weight);
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -393,6 +404,15 @@ export const portmesh = $root.portmesh = (() => {
                             m.e2e = v;
                         else
                             delete m.e2e;
+                        continue;
+                    }
+                case 5: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.weight = v;
+                        else
+                            delete m.weight;
                         continue;
                     }
                 }
