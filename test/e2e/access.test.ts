@@ -48,8 +48,9 @@ test('allow: the allowed site reaches the connector; another member and an impos
 
   assert.equal(await outcome(westPort), 'db at east')
   const delivered = (): number => logLines(east, 'tunnel delivered to connector').length
+  // The router logs the delivery just after it answers: wait for the line.
+  await waitFor('east logs the delivery to west', () => delivered() === 1)
   const before = delivered()
-  assert.equal(before, 1)
   assert.equal(await outcome(northPort), 'closed')
   await waitFor('east logs the denial with the caller', () => logLines(east, 'tunnel denied').find(l => l.callerPeer === north.peerId))
   const line = logLines(east, 'tunnel denied').find(l => l.callerPeer === north.peerId)
@@ -102,8 +103,8 @@ test('trust: a listener never reaches an untrusted provider of its key (200 conn
     held.push(s)
   }
   // Every client heard east; the rogue's router handed no tunnel to its workload (its own probes aside).
+  await waitFor('east logs 200 deliveries', () => logLines(east, 'tunnel delivered to connector').length === 200)
   assert.equal(logLines(rogue, 'tunnel delivered to connector').length, 0)
-  assert.equal(logLines(east, 'tunnel delivered to connector').length, 200)
   for (const s of held) s.destroy()
 })
 

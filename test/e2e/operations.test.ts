@@ -38,7 +38,7 @@ test('links, listeners and connectors made with the CLI apply at once, survive a
   assert.deepEqual(links.map(l => [l.name, l.site, l.state, l.cost]), [['east', 'east', 'up', 3]])
   assert.match((await portmesh(west, 'routes')).stdout, /SITE\s+COST\s+HOPS\s+NEXT HOP\n\s+east\s+3\s+1\s+east/)
   assert.match((await portmesh(west, 'listener', 'status')).stdout, new RegExp(`db\\s+db\\s+127\\.0\\.0\\.1:${port}\\s+0`))
-  assert.match((await portmesh(east, 'connector', 'status')).stdout, new RegExp(`db\\s+db\\s+127\\.0\\.0\\.1:${db.port}\\s+0\\s+ok`))
+  assert.match((await portmesh(east, 'connector', 'status')).stdout, new RegExp(`db\\s+db\\s+127\\.0\\.0\\.1:${db.port}\\s+0\\s+1\\s+ok\\s+every member\\s+no`))
 
   // Both restart: everything made through the API is back.
   await east.restart()
