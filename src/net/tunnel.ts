@@ -251,7 +251,8 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
     } catch (err) {
       const code = err instanceof TunnelRefusedError ? err.code : StatusCode.CONNECT_FAILED
       const message = err instanceof TunnelRefusedError ? err.reason : (err as Error).message
-      log.info({ err: message }, 'tunnel refused at destination')
+      // A denial is logged by the host, once per caller and key per interval; a line per tunnel would let a caller flood the log.
+      if (code !== StatusCode.DENIED) log.info({ err: message }, 'tunnel refused at destination')
       flow({ result: code === StatusCode.DENIED ? 'denied' : 'refused', status: statusName(code), reason: message })
       refuse(stream, code, message)
       return
