@@ -1,18 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Socket } from 'node:net'
-import { closed, dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
+import { closed, countAnswers, dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
 import { configArgs, freePort, Mesh, Site } from '../helpers/site.js'
 import { waitFor } from '../helpers/wait.js'
-
-async function countAnswers (port: number, n: number): Promise<Record<string, number>> {
-  const got: Record<string, number> = {}
-  for (let i = 0; i < n; i++) {
-    const name = await whoAnswers(port)
-    got[name] = (got[name] ?? 0) + 1
-  }
-  return got
-}
 
 test('two equal-cost targets share 100 concurrent held connections', async (t) => {
   //        +--1-- a  (svc)

@@ -1,18 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Socket } from 'node:net'
-import { dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
+import { countAnswers, dial, namedServer, readLine } from '../helpers/tcp.js'
 import { freePort, Mesh, Site } from '../helpers/site.js'
 import { waitFor } from '../helpers/wait.js'
-
-async function countAnswers (port: number, n: number): Promise<Record<string, number>> {
-  const got: Record<string, number> = {}
-  for (let i = 0; i < n; i++) {
-    const name = await whoAnswers(port)
-    got[name] = (got[name] ?? 0) + 1
-  }
-  return got
-}
 
 test('connector weights 3 and 1 at equal cost share 200 held connections 75/25; a cost-9999 backup gets none', async (t) => {
   //        +--1-- heavy  (svc, weight=3)

@@ -103,6 +103,16 @@ export async function whoAnswers (port: number, host = '127.0.0.1'): Promise<str
   }
 }
 
+/** `n` sequential connections to `port`: how many times each workload name answered. */
+export async function countAnswers (port: number, n: number): Promise<Record<string, number>> {
+  const got: Record<string, number> = {}
+  for (let i = 0; i < n; i++) {
+    const name = await whoAnswers(port)
+    got[name] = (got[name] ?? 0) + 1
+  }
+  return got
+}
+
 /**
  * Sends `bytes` random bytes through an echo path and checks that exactly the
  * same bytes come back (SHA-256 both ways), reading and writing at once.
