@@ -102,7 +102,10 @@ export class Router implements TunnelHost, ApiRouter {
       activity: (peer, i, o) => this.links.activity(peer, i, o),
       track: (pipe, reset, ends) => this.track(pipe, reset, ends),
       count: (e) => {
-        if ('carried' in e) this.metrics.connections.inc({ routing_key: e.carried })
+        if ('carried' in e) {
+          this.metrics.connections.inc({ routing_key: e.carried })
+          this.metrics.flowsOpened.inc(this.metrics.sitePairs.labels(this.site, e.target, e.carried))
+        }
         else if ('failed' in e) this.metrics.connectionFailures.inc({ routing_key: e.failed, reason: e.reason })
         else this.metrics.reforwards.inc({ routing_key: e.reforwarded, reason: e.reason })
       },
@@ -346,7 +349,16 @@ export class Router implements TunnelHost, ApiRouter {
       ...(side === 'destination' ? { targetSite: this.site, targetPeer: this.selfId } : {})
     }
     this.flows.push(record)
+    if (side === 'ingress') this.countSitePair(record)
     if (this.accessLog !== undefined && (side === 'destination' || record.targetPeer === this.selfId)) this.accessLog.info(record, 'access')
+  }
+
+  /** The site-pair metrics of a finished connection at this site's listener (its opening was counted when it was carried). */
+  private countSitePair (r: FlowRecord): void {
+    const labels = this.metrics.sitePairs.labels(this.site, r.targetSite ?? 'none', r.key)
+    if (r.bytesIn > 0) this.metrics.flowBytes.inc({ ...labels, direction: 'in' }, r.bytesIn)
+    if (r.bytesOut > 0) this.metrics.flowBytes.inc({ ...labels, direction: 'out' }, r.bytesOut)
+    if (r.result !== 'closed') this.metrics.flowFailures.inc({ ...labels, reason: (r.status ?? r.result).toLowerCase() })
   }
 
   track (pipe: Promise<SpliceResult>, reset: () => void, ends?: readonly string[]): void {

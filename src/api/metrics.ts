@@ -9,6 +9,36 @@ import { libp2pPatchStates } from '../net/libp2p-patches/index.js'
  * state (links, routers, open connections) are read from the router's status
  * at scrape time, so they can never drift from what `status` shows.
  */
+/** Site-pair label sets kept at most; past it a new pair is counted under `_other`. */
+export const SITE_PAIR_LABEL_SETS_MAX = 1000
+export const OTHER_LABEL = '_other'
+
+type SitePairLabels = { source_site: string, destination_site: string, routing_key: string }
+
+/**
+ * Bounds the cardinality of the site-pair metrics: the first `max` distinct
+ * (source site, destination site, routing key) sets keep their labels; any
+ * later one is folded into one `_other` set, and each fold is counted, so a
+ * mesh with many sites or keys cannot blow up a Prometheus server.
+ */
+export class LabelSetCap {
+  private readonly seen = new Set<string>()
+  folded = 0
+
+  constructor (private readonly max = SITE_PAIR_LABEL_SETS_MAX) {}
+
+  labels (source: string, destination: string, key: string): SitePairLabels {
+    const id = `${source}\n${destination}\n${key}`
+    if (this.seen.has(id)) return { source_site: source, destination_site: destination, routing_key: key }
+    if (this.seen.size >= this.max) {
+      this.folded++
+      return { source_site: OTHER_LABEL, destination_site: OTHER_LABEL, routing_key: OTHER_LABEL }
+    }
+    this.seen.add(id)
+    return { source_site: source, destination_site: destination, routing_key: key }
+  }
+}
+
 export interface MetricsSource {
   status (): RouterStatus
   keyBytes (): Map<string, { in: number, out: number }>
@@ -24,6 +54,10 @@ export class Metrics {
   readonly reforwards: Counter<'routing_key' | 'reason'>
   readonly routeComputations: Histogram
   readonly tunnelsDenied: Counter<'routing_key' | 'reason'>
+  readonly flowsOpened: Counter<keyof SitePairLabels>
+  readonly flowBytes: Counter<keyof SitePairLabels | 'direction'>
+  readonly flowFailures: Counter<keyof SitePairLabels | 'reason'>
+  readonly sitePairs = new LabelSetCap()
 
   constructor (source: MetricsSource) {
     const registers = [this.registry]
@@ -34,6 +68,13 @@ export class Metrics {
     this.advertisementsSent = new Counter({ name: 'portmesh_advertisements_sent_total', help: 'Link-state advertisements sent to neighbours', registers })
     this.advertisementsReceived = new Counter({ name: 'portmesh_advertisements_received_total', help: 'Link-state advertisements received, by what became of them', labelNames: ['result'], registers })
     this.tunnelsDenied = new Counter({ name: 'portmesh_tunnels_denied_total', help: 'Tunnels this site refused as their destination because of who opened them (revoked, unproven, not allowed, replayed, ...)', labelNames: ['routing_key', 'reason'], registers })
+    const pair = ['source_site', 'destination_site', 'routing_key'] as const
+    this.flowsOpened = new Counter({ name: 'portmesh_flows_opened_total', help: 'Client connections this site\'s listeners carried, by source (this) site, destination site and routing key', labelNames: pair, registers })
+    this.flowBytes = new Counter({ name: 'portmesh_flow_bytes_total', help: 'Bytes of finished client connections by site pair (direction in: from the client)', labelNames: [...pair, 'direction'], registers })
+    this.flowFailures = new Counter({ name: 'portmesh_flow_failures_total', help: 'Client connections that ended refused, denied or reset, by site pair (destination "none": no target)', labelNames: [...pair, 'reason'], registers })
+    const sitePairs = this.sitePairs
+    // eslint-disable-next-line no-new
+    new Counter({ name: 'portmesh_flow_label_sets_over_cap_total', help: `Site-pair label sets folded into "${OTHER_LABEL}" because ${SITE_PAIR_LABEL_SETS_MAX} were in use`, registers, collect () { this.reset(); this.inc(sitePairs.folded) } })
     this.routeComputations = new Histogram({ name: 'portmesh_route_computation_seconds', help: 'Time to compute routes from the link-state database', buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers })
 
     // Every state gauge is refreshed from one status snapshot per scrape.

@@ -38,7 +38,7 @@ export interface IngressDeps {
   /** Registers a running pipe, so shutdown can reset what is still open; `ends`: the remote site it reaches. */
   track: (pipe: Promise<SpliceResult>, reset: () => void, ends?: readonly string[]) => void
   /** A connection was carried (`carried`), or failed with `reason`; a target was skipped with `reforwarded`. */
-  count: (event: { carried: string } | { failed: string, reason: string } | { reforwarded: string, reason: string }) => void
+  count: (event: { carried: string, target: string } | { failed: string, reason: string } | { reforwarded: string, reason: string }) => void
   /** Open connections changed (status readers listen). */
   changed: () => void
   /** Logs a refusal at most once per key per interval, so a flood costs one line. */
@@ -232,7 +232,7 @@ export class Ingress {
         continue
       }
       log.debug({ target: target.value.site, cost: target.pathCost }, 'client connected')
-      deps.count({ carried: key })
+      deps.count({ carried: key, target: target.value.site })
       deps.changed()
       void result.then((r) => {
         this.countOpen(key, target.id, -1)

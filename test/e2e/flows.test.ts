@@ -45,6 +45,13 @@ before(async () => {
 
 after(async () => { await mesh.stop() })
 
+/** One sample of a site's /metrics, by its full name with labels; 0 when absent. */
+async function metric (site: Site, series: string): Promise<number> {
+  const text = await (await site.api('GET', '/metrics')).text()
+  const line = text.split('\n').find(l => l.startsWith(series + ' '))
+  return line === undefined ? 0 : Number(line.slice(series.length + 1))
+}
+
 async function flows (site: Site, query = ''): Promise<FlowRecord[]> {
   const res = await site.api('GET', `/v1/flows${query}`)
   assert.equal(res.status, 200)
@@ -98,6 +105,13 @@ test('a transfer across two sites is recorded at both ends with the bytes each w
   assert.ok((await flows(east, '?site=west')).some(r => r.connectionId === atWest.connectionId))
   assert.equal((await flows(west, `?key=digest&since=${Date.parse(atWest.end) + 60_000}`)).length, 0)
   assert.equal((await west.api('GET', '/v1/flows?since=soon')).status, 400)
+
+  // Metrics by site pair, at the ingress: one flow opened west → east for digest, and its bytes each way.
+  const pair = 'source_site="west",destination_site="east",routing_key="digest"'
+  assert.equal(await metric(west, `portmesh_flows_opened_total{${pair}}`), 1)
+  assert.equal(await metric(west, `portmesh_flow_bytes_total{${pair},direction="in"}`), UP)
+  assert.equal(await metric(west, `portmesh_flow_bytes_total{${pair},direction="out"}`), DOWN)
+  assert.equal(await metric(west, 'portmesh_flow_label_sets_over_cap_total'), 0)
 })
 
 test('refused connections: a connector port closed (CONNECT_FAILED, from east) and no target at all (NO_TARGET)', async () => {
@@ -114,6 +128,8 @@ test('refused connections: a connector port closed (CONNECT_FAILED, from east) a
   await refusedAt(nonePort)
   const none = await waitFor('west\'s no-target record', async () => (await flows(west, '?key=none')).at(-1))
   assert.deepEqual([none.result, none.status, none.targetSite], ['refused', 'NO_TARGET', undefined])
+  assert.equal(await metric(west, 'portmesh_flow_failures_total{source_site="west",destination_site="east",routing_key="dead",reason="connect_failed"}'), 1)
+  assert.equal(await metric(west, 'portmesh_flow_failures_total{source_site="west",destination_site="none",routing_key="none",reason="no_target"}'), 1)
 })
 
 test('?follow delivers a record for a new connection as Server-Sent Events', async () => {
