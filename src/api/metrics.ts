@@ -73,7 +73,6 @@ export class Metrics {
     this.flowBytes = new Counter({ name: 'portmesh_flow_bytes_total', help: 'Bytes of finished client connections by site pair (direction in: from the client)', labelNames: [...pair, 'direction'], registers })
     this.flowFailures = new Counter({ name: 'portmesh_flow_failures_total', help: 'Client connections that ended refused, denied or reset, by site pair (destination "none": no target)', labelNames: [...pair, 'reason'], registers })
     const sitePairs = this.sitePairs
-    // eslint-disable-next-line no-new
     new Counter({ name: 'portmesh_flow_label_sets_over_cap_total', help: `Site-pair label sets folded into "${OTHER_LABEL}" because ${SITE_PAIR_LABEL_SETS_MAX} were in use`, registers, collect () { this.reset(); this.inc(sitePairs.folded) } })
     this.routeComputations = new Histogram({ name: 'portmesh_route_computation_seconds', help: 'Time to compute routes from the link-state database', buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers })
 
