@@ -128,7 +128,7 @@ export class Router implements TunnelHost, ApiRouter {
     for (const p of this.authorized.list()) this.pins.observe(p.site, p.peerId, 'joined')
     this.access = new TunnelAccess({
       advertisement: (peer) => this.routing.engine.lsdb.get(peer)?.ad,
-      isRevoked: (peer) => this.revoked.has(peer),
+      isRevoked: (peer) => this.isRevoked(peer),
       legacyRoutersPresent: () => this.legacyRoutersPresent,
       pins: this.pins,
       verifier: new OriginVerifier(),

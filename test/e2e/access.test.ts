@@ -135,10 +135,7 @@ test('a transit site that rewrites tunnel requests cannot make the destination a
   // Through the transit as it records: west is let in, and the transit keeps west's header.
   assert.equal(await outcome(westPort), 'db at east')
   // Counted per reason in east's metrics (the log says it once per caller per interval).
-  const denials = async (key: string, reason: string): Promise<number> => {
-    const text = await (await fetch(`${east.apiUrl}/metrics`, { headers: east.apiHeaders })).text()
-    return Number(new RegExp(`^portmesh_tunnels_denied_total\\{routing_key="${key}",reason="${reason}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0)
-  }
+  const denials = async (key: string, reason: string): Promise<number> => await east.metric(`portmesh_tunnels_denied_total{routing_key="${key}",reason="${reason}"}`) ?? 0
 
   // north's request, relabelled as west's (north's proof kept): the signature no longer matches.
   mode(`claim ${west.peerId}`)

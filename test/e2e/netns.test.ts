@@ -54,10 +54,7 @@ test('a cable flapping ten times in ten seconds converges to the right routes wi
   const converged = (s: Awaited<ReturnType<Site['status']>>): boolean =>
     s.routers.map(r => `${r.site}:${r.cost}`).sort().join(',') === 'a:1,b:2'
   await west.waitStatus('routes to a and b', converged)
-  const sent = async (site: Site): Promise<number> => {
-    const text = await (await fetch(`${site.apiUrl}/metrics`, { headers: site.apiHeaders })).text()
-    return Number(/^portmesh_advertisements_sent_total (\d+)/m.exec(text)?.[1] ?? NaN)
-  }
+  const sent = async (site: Site): Promise<number> => await site.metric('portmesh_advertisements_sent_total') ?? NaN
   const before = await Promise.all([west, a, b].map(sent))
   for (let i = 0; i < 10; i++) {
     bed.cable('a', false)

@@ -162,6 +162,13 @@ export class Site {
     return (await res.json() as { token: string }).token
   }
 
+  /** One sample of this site's /metrics, by its name with labels exactly as exposed (`name{a="x",b="y"}`); undefined when absent. */
+  async metric (series: string): Promise<number | undefined> {
+    const text = await (await this.api('GET', '/metrics')).text()
+    const line = text.split('\n').find(l => l.startsWith(series + ' '))
+    return line === undefined ? undefined : Number(line.slice(series.length + 1))
+  }
+
   async status (): Promise<RouterStatus> {
     return await (await this.api('GET', '/v1/status')).json() as RouterStatus
   }
