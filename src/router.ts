@@ -15,7 +15,7 @@ import { OriginVerifier, TunnelSigner } from './net/origin-proof.js'
 import { handleTunnelStream, newConnectionId, openTunnel, TunnelRefusedError, type DeliveredConnection, type OriginAdmission, type TunnelCaller, type TunnelHost } from './net/tunnel.js'
 import { StatusCode, type TunnelHeader } from './wire/codec.js'
 import { FEATURE_ORIGIN_PROOF } from './core/types.js'
-import { FlowRing, type FlowEnd, type FlowRecord } from './core/flow-ring.js'
+import { FlowRing, type FlowEnd, type FlowFilter, type FlowRecord, type MeshFlows } from './core/flow-ring.js'
 import { JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './wire/constants.js'
 import { encodeToken } from './wire/token.js'
 import { Metrics } from './api/metrics.js'
@@ -23,6 +23,7 @@ import { ResourceError, type ApiRouter, type Revocation, type RouterStatus } fro
 import { TunnelAccess } from './router/access.js'
 import { Ingress } from './router/ingress.js'
 import { Links } from './router/links.js'
+import { MeshFlowQueries } from './router/mesh-flows.js'
 import { Resources } from './router/resources.js'
 import { resolveRevokeTarget, type KnownPeer } from './router/revocation.js'
 import { Routing } from './router/routing.js'
@@ -62,6 +63,7 @@ export class Router implements TunnelHost, ApiRouter {
   /** A reachable router of an earlier release (no origin proofs) is in the mesh. */
   private legacyRoutersPresent = false
   private access!: TunnelAccess
+  private meshFlows!: MeshFlowQueries
   private readonly ticker: Ticker
   private readonly routing: Routing
   private readonly links: Links
@@ -137,6 +139,20 @@ export class Router implements TunnelHost, ApiRouter {
         this.metrics.tunnelsDenied.inc({ routing_key: key, reason })
         this.gate.logRefusal(`denied:${caller.peer}:${key}`, { callerPeer: caller.peer, callerSite: caller.site, key, reason, detail }, 'tunnel denied')
       }
+    })
+    this.meshFlows = new MeshFlowQueries({
+      selfId: this.selfId,
+      site: this.site,
+      ring: this.flows,
+      readers: config.flows.readers,
+      pinned: this.access.pinned,
+      isRevoked: (peer) => this.isRevoked(peer),
+      reachable: () => [...this.routing.engine.lsdb.advertisements()]
+        .filter(ad => ad.origin !== this.selfId && this.routing.engine.pathCostTo(ad.origin) !== undefined)
+        .map(ad => ({ peer: ad.origin, site: ad.site, features: ad.features ?? 0 })),
+      pairs: () => [],
+      host: this,
+      hopLimit: config.hopLimit
     })
     // Names are bound on first sight: every verified advertisement's site name is offered to the pins.
     this.events.on('change', (kind: string) => {
@@ -326,6 +342,15 @@ export class Router implements TunnelHost, ApiRouter {
 
   flowEnded (f: FlowEnd): void {
     this.recordFlow('destination', f)
+  }
+
+  flowQuery (peer: string): ReturnType<MeshFlowQueries['flowQuery']> {
+    return this.meshFlows.flowQuery(peer)
+  }
+
+  /** `flows --mesh`: this site's records and those of every reachable member that shares them with it. */
+  async meshFlowRecords (filter: FlowFilter): Promise<MeshFlows> {
+    return await this.meshFlows.ask(filter)
   }
 
   /**

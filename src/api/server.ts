@@ -188,6 +188,7 @@ export class AdminApi {
           const query = new URL(req.url ?? '/', 'http://x').searchParams
           const filter = flowFilter(query)
           if (query.has('follow') && query.get('follow') !== 'false') this.followFlows(req, res, filter)
+          else if (query.has('mesh') && query.get('mesh') !== 'false') send(res, 200, await this.router.meshFlowRecords(filter))
           else send(res, 200, { flows: this.router.flows.query(filter) })
           return
         }

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events'
 import type { ConnectorConfig, LinkConfig, ListenerConfig } from '../config/config.js'
-import type { FlowFilter, FlowRecord } from '../core/flow-ring.js'
+import type { FlowFilter, FlowRecord, MeshFlows } from '../core/flow-ring.js'
 
 /**
  * What the admin API, the metrics and the CLI see of a router: its status
@@ -92,6 +92,8 @@ export interface ApiRouter {
   linkBytes (): Map<string, { in: number, out: number }>
   /** Finished connections at this site (both as ingress and as destination), newest last. */
   readonly flows: { query (f: FlowFilter): FlowRecord[], follow (fn: (r: FlowRecord) => void): () => void }
+  /** `GET /v1/flows?mesh`: this site's records and every reachable member's that shares them with it. */
+  meshFlowRecords (f: FlowFilter): Promise<MeshFlows>
 }
 
 export interface TokenView { id: string, expiresAt: string, usesLeft: number, redeemedBy: string[] }

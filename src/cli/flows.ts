@@ -1,4 +1,4 @@
-import type { FlowRecord } from '../core/flow-ring.js'
+import type { FlowRecord, MeshFlows } from '../core/flow-ring.js'
 import { ApiError, callApi, withApi, type ApiOptions, type ApiTarget } from './api-client.js'
 import { table } from './status.js'
 
@@ -9,6 +9,7 @@ export interface FlowsOptions extends ApiOptions {
   limit?: string
   json?: boolean
   follow?: boolean
+  mesh?: boolean
 }
 
 const HEADER = ['START', 'KEY', 'CLIENT', 'FROM', 'TO', 'IN', 'OUT', 'MS', 'RESULT']
@@ -31,16 +32,65 @@ export function formatFlows (flows: FlowRecord[]): string {
   return table(HEADER, flows.map(flowRow))
 }
 
+const MESH_HEADER = ['START', 'KEY', 'CLIENT', 'FROM', 'TO', 'CONNECTOR', 'IN', 'OUT', 'MS', 'RESULT']
+
+/**
+ * One row per connection: the ingress's record and the destination's of the
+ * same connection (same ingress, same id) are merged; the ingress knows the
+ * client, the destination the connector. Bytes and result are the ingress's
+ * when it answered (what the client saw), else the destination's.
+ */
+export function mergeMeshFlows (flows: FlowRecord[]): FlowRecord[] {
+  const open = new Map<string, number>()
+  const rows: FlowRecord[] = []
+  for (const r of flows) {
+    const id = `${r.ingressPeer}/${r.connectionId}`
+    const at = open.get(id)
+    const other = at === undefined ? undefined : rows[at]
+    if (at === undefined || other === undefined || other.side === r.side) {
+      open.set(id, rows.length)
+      rows.push(r)
+      continue
+    }
+    const [ingress, destination] = r.side === 'ingress' ? [r, other] : [other, r]
+    rows[at] = { ...destination, ...ingress, connector: destination.connector, targetSite: ingress.targetSite ?? destination.targetSite }
+    open.delete(id)
+  }
+  return rows
+}
+
+export function formatMeshFlows (mesh: MeshFlows): string {
+  const rows = mergeMeshFlows(mesh.flows).map(r => {
+    const [start, key, client, from, to, bytesIn, bytesOut, ms, result] = flowRow(r)
+    return [start, key, client, from, to, r.connector ?? '-', bytesIn, bytesOut, ms, result]
+  })
+  const sites = mesh.sites.map(s => {
+    const what = s.state === 'answered' ? `${s.records} record${s.records === 1 ? '' : 's'}${s.truncated ? ' (the newest; more matched)' : ''}` : `${s.state}: ${s.message ?? ''}`
+    return `  ${s.site}: ${what}\n`
+  })
+  return table(MESH_HEADER, rows) + '\nsites asked:\n' + sites.join('')
+}
+
 export async function flowsCommand (opts: FlowsOptions): Promise<number> {
   const q = new URLSearchParams()
   if (opts.key !== undefined) q.set('key', opts.key)
   if (opts.site !== undefined) q.set('site', opts.site)
   if (opts.since !== undefined) q.set('since', sinceParam(opts.since))
   if (opts.limit !== undefined) q.set('limit', opts.limit)
+  if (opts.mesh === true && opts.follow === true) {
+    process.stderr.write('portmesh: --mesh asks every member once; it does not combine with --follow\n')
+    return 2
+  }
   return await withApi(opts, async (api) => {
     if (opts.follow === true) {
       q.set('follow', '')
       await follow(api, `/v1/flows?${q.toString()}`, opts.json === true)
+      return
+    }
+    if (opts.mesh === true) {
+      q.set('mesh', '')
+      const mesh = await callApi<MeshFlows>(api, 'GET', `/v1/flows?${q.toString()}`)
+      process.stdout.write(opts.json === true ? JSON.stringify(mesh, null, 2) + '\n' : formatMeshFlows(mesh))
       return
     }
     const { flows } = await callApi<{ flows: FlowRecord[] }>(api, 'GET', `/v1/flows?${q.toString()}`)

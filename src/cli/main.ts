@@ -36,6 +36,7 @@ program.command('run')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default: info)')
   .addOption(new Option('--log-format <format>', 'log format (default: pretty on a terminal, else json)').choices(['json', 'pretty']))
   .option('--flow-ring <n>', 'flow records kept for `portmesh flows` (default: 10000)')
+  .option('--flow-reader <site|peer-id|*>', 'a member that may read this site\'s flow records over the mesh (`flows --mesh`), repeatable; * for every member (default: none)', collect)
   .option('--access-log <file>', 'write one JSON line per connection delivered or refused here to this file')
   .action(async (opts) => {
     // Exit explicitly once the router has stopped: a natural exit waits for
@@ -78,6 +79,7 @@ withApiOptions(program.command('flows').description('finished connections at thi
   .option('--limit <n>', 'at most the newest n')
   .option('--json', 'print JSON')
   .option('--follow', 'keep printing connections as they finish')
+  .option('--mesh', 'ask every reachable member too (those that share their records with this site: flows.readers), one row per connection')
   .action(async (opts) => { process.exitCode = await flowsCommand(opts) })
 
 program.command('version').description('print the version').action(() => { process.stdout.write(`portmesh ${VERSION}\n`) })

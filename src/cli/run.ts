@@ -25,6 +25,7 @@ export interface RunOptions {
   logLevel?: string
   logFormat?: LogFormat
   flowRing?: string
+  flowReader?: string[]
   accessLog?: string
 }
 
@@ -47,6 +48,7 @@ export async function runCommand (opts: RunOptions): Promise<number> {
       livenessTimeoutMs: opts.livenessTimeout,
       logLevel: opts.logLevel,
       flowRing: opts.flowRing,
+      flowReaders: opts.flowReader,
       accessLog: opts.accessLog
     })
   } catch (err) {

@@ -1,7 +1,7 @@
 import { ConfigError } from './errors.js'
 import { DEFAULT_FLOW_RING_SIZE } from '../core/flow-ring.js'
 import { CONNECTOR, LINK, LISTENER, type ConnectorConfig, type LinkConfig, type ListenerConfig } from './resource-schemas.js'
-import { isObj, parseHostPort, parseInteger, parseList, parseMultiaddr, parseString, rejectUnknown, type Obj } from './values.js'
+import { isObj, parseHostPort, parseInteger, parseList, parseMultiaddr, parseSiteOrPeer, parseString, rejectUnknown, type Obj } from './values.js'
 
 // Resources and value parsers live beside this file; everything that imported them from here still can.
 export type { ConnectorConfig, LinkConfig, ListenerConfig } from './resource-schemas.js'
@@ -48,8 +48,12 @@ export interface RouterConfig {
   logLevel: string
   /** Bearer token from --api-token (mandatory off loopback); without it the data dir's api-token is used. */
   apiToken?: string
-  /** Flow records kept (newest last): `ringSize` of them, about 1 KB of memory each. */
-  flows: { ringSize: number }
+  /**
+   * Flow records kept (newest last): `ringSize` of them, about 1 KB of memory
+   * each. `readers`: members that may read them over the mesh (`flows --mesh`):
+   * site names, peer ids, or '*' for every member; none by default.
+   */
+  flows: { ringSize: number, readers: string[] }
   /** A file that gets one JSON line per connection delivered or refused here (the destination's side); none: no access log. */
   accessLog?: string
 }
@@ -97,14 +101,24 @@ export interface FlagSettings {
   /** The admin API bearer token (already read from its file). */
   apiToken?: string
   flowRing?: string
+  /** --flow-reader, repeatable. */
+  flowReaders?: string[]
   accessLog?: string
 }
 
-function flowsFromFile (v: unknown): { ringSize: number } {
-  if (v === undefined || v === null) return { ringSize: DEFAULT_FLOW_RING_SIZE }
+/** A `flows.readers` entry: '*' (every member), a site name or a peer id. */
+function parseFlowReader (v: unknown, field: string): string {
+  return v === '*' ? '*' : parseSiteOrPeer(v, field)
+}
+
+function flowsFromFile (v: unknown): { ringSize: number, readers: string[] } {
+  if (v === undefined || v === null) return { ringSize: DEFAULT_FLOW_RING_SIZE, readers: [] }
   if (!isObj(v)) throw new ConfigError('flows', 'must be a mapping')
-  rejectUnknown(v, ['ringSize'], 'flows')
-  return { ringSize: v.ringSize === undefined ? DEFAULT_FLOW_RING_SIZE : parseInteger(v.ringSize, 'flows.ringSize', 1, MAX_FLOW_RING_SIZE) }
+  rejectUnknown(v, ['ringSize', 'readers'], 'flows')
+  return {
+    ringSize: v.ringSize === undefined ? DEFAULT_FLOW_RING_SIZE : parseInteger(v.ringSize, 'flows.ringSize', 1, MAX_FLOW_RING_SIZE),
+    readers: v.readers === undefined ? [] : parseList(typeof v.readers === 'string' ? [v.readers] : v.readers, 'flows.readers', parseFlowReader)
+  }
 }
 
 function limitsFromFile (v: unknown): LimitsConfig {
@@ -188,6 +202,7 @@ export function buildConfig (file: unknown, flags: FlagSettings, defaultSite: st
 
   const flows = flowsFromFile(f.flows)
   if (flags.flowRing !== undefined) flows.ringSize = parseInteger(flags.flowRing, '--flow-ring', 1, MAX_FLOW_RING_SIZE)
+  if (flags.flowReaders !== undefined && flags.flowReaders.length > 0) flows.readers = flags.flowReaders.map((r, i) => parseFlowReader(r, `--flow-reader[${i}]`))
   const accessLog = flags.accessLog !== undefined ? parseString(flags.accessLog, '--access-log') : f.accessLog !== undefined ? parseString(f.accessLog, 'accessLog') : undefined
 
   return {

@@ -123,3 +123,30 @@ export type FlowEnd = Omit<FlowRecord, 'side' | 'start' | 'end' | 'durationMs' |
   /** Known at the destination (from the tunnel header); the ingress is this site. */
   ingressPeer?: string
 }
+
+/** What an ingress carried to one target for one key, since it started: cumulative bytes and the connections open now. */
+export interface SitePairCount {
+  toPeer: string
+  toSite: string
+  key: string
+  bytesIn: number
+  bytesOut: number
+  open: number
+}
+
+/** What one site answered to `flows --mesh`. */
+export interface MeshSiteAnswer {
+  site: string
+  peerId: string
+  /** answered; refused (not shared with us, with the reason); unsupported (an earlier release); failed (no answer: the error). */
+  state: 'answered' | 'refused' | 'unsupported' | 'failed'
+  message?: string
+  records: number
+  truncated: boolean
+}
+
+export interface MeshFlows {
+  flows: Array<FlowRecord & { reportedBy: string }>
+  pairs: Array<SitePairCount & { fromPeer: string, fromSite: string }>
+  sites: MeshSiteAnswer[]
+}

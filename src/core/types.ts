@@ -21,6 +21,8 @@ export interface ServiceAd {
 
 /** Feature bits an advertisement's origin supports. */
 export const FEATURE_ORIGIN_PROOF = 1
+/** It answers mesh queries for its flow records (`portmesh flows --mesh`). */
+export const FEATURE_MESH_QUERY = 2
 
 /** What one router originates about itself; newer (epoch, seq) replaces older. */
 export interface Advertisement {

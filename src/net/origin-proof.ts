@@ -28,11 +28,17 @@ export const REPLAY_GUARD_MAX_ENTRIES = 250_000
 const ORIGIN_LABEL = 'portmesh-tunnel-origin-v1'
 const DESTINATION_LABEL = 'portmesh-tunnel-destination-v1'
 
-type OriginFields = Pick<TunnelHeader, 'routingKey' | 'destination' | 'ingress' | 'connectionId' | 'issuedAt' | 'nonce' | 'e2eKey' | 'wantDestinationProof'>
+type OriginFields = Pick<TunnelHeader, 'routingKey' | 'destination' | 'ingress' | 'connectionId' | 'issuedAt' | 'nonce' | 'e2eKey' | 'wantDestinationProof'> & Partial<Pick<TunnelHeader, 'query'>>
 
-/** The exact bytes the ingress signs. Text fields are validated (no newline can occur); the nonce is fixed-size, the e2e key last. */
+/**
+ * The exact bytes the ingress signs. Text fields are validated (no newline can
+ * occur); the nonce is fixed-size, the e2e key last. A query adds a line, so a
+ * client connection's bytes are those of the previous release and a transit
+ * site cannot turn one kind of tunnel into the other.
+ */
 export function originProofBytes (h: OriginFields): Buffer {
-  const text = `${ORIGIN_LABEL}\n${h.routingKey}\n${h.destination}\n${h.ingress}\n${h.connectionId}\n${h.issuedAt}\n${h.wantDestinationProof ? 1 : 0}\n`
+  const query = h.query !== undefined && h.query !== 0 ? `query ${h.query}\n` : ''
+  const text = `${ORIGIN_LABEL}\n${h.routingKey}\n${h.destination}\n${h.ingress}\n${h.connectionId}\n${h.issuedAt}\n${h.wantDestinationProof ? 1 : 0}\n${query}`
   return Buffer.concat([Buffer.from(text), h.nonce, h.e2eKey])
 }
 

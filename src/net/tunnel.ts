@@ -13,7 +13,9 @@ import { ProtocolRefusedError } from './libp2p-patches/index.js'
 import { destinationProofBytes, proveOrigin, verifiedBy, type TunnelSigner } from './origin-proof.js'
 import { deriveSessionKeys, newEphemeral, sealedEndpoint, type SessionKeys } from './e2e.js'
 import { createHash } from 'node:crypto'
-import type { FlowEnd } from '../core/flow-ring.js'
+import type { FlowEnd, FlowFilter } from '../core/flow-ring.js'
+import type { FlowAnswer } from '../wire/flow-codec.js'
+import { serveFlows } from './query-answer.js'
 
 /**
  * Tunnel protocol. The ingress opens a stream to the next hop and sends a
@@ -69,6 +71,12 @@ export interface TunnelHost {
   track (pipe: Promise<SpliceResult>, reset: () => void, ends?: readonly string[]): void
   /** A tunnel that ended here, at its destination (delivered, refused or denied): its flow record. Monotonic times are performance.now(). */
   flowEnded? (flow: FlowEnd): void
+  /**
+   * A mesh query for this site's flow records from a proven member: the
+   * answer for a filter, or why this site does not share them with `peer`.
+   * Absent: queries are refused.
+   */
+  flowQuery? (peer: string): { answer: (filter: FlowFilter) => FlowAnswer } | { refused: string }
 }
 
 export type OriginAdmission = { ok: true, proven: boolean } | { ok: false, reason: string }
@@ -87,6 +95,8 @@ export interface TunnelOptions {
   proveDestination?: boolean
   /** End-to-end encryption (the target's service asks for it); implies proveDestination. */
   e2e?: boolean
+  /** A mesh query (mesh-query.ts) instead of a client connection. */
+  query?: number
 }
 
 /**
@@ -133,7 +143,12 @@ export class TunnelLostError extends Error {
   override name = 'TunnelLostError'
 }
 
-let nextConnectionId = 1
+/**
+ * Connection ids start at a random point: the two ends' flow records of one
+ * connection are matched by (ingress, id), and an ingress that restarts must
+ * not reuse the ids its destinations still remember.
+ */
+let nextConnectionId = Math.floor(Math.random() * 2 ** 48) + 1
 
 export function newConnectionId (): number {
   return nextConnectionId++
@@ -162,7 +177,7 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
     throw new TunnelRefusedError(StatusCode.NO_ROUTE, `cannot open a stream to the next hop: ${(err as Error).message}`)
   }
   const ephemeral = e2e ? newEphemeral() : undefined
-  const header = proveOrigin<TunnelHeader>(host.signer, { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: ephemeral?.publicKey ?? new Uint8Array(0), wantDestinationProof, originProof: new Uint8Array(0) }, host.wallClock())
+  const header = proveOrigin<TunnelHeader>(host.signer, { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: ephemeral?.publicKey ?? new Uint8Array(0), wantDestinationProof, query: options.query ?? 0, originProof: new Uint8Array(0) }, host.wallClock())
   stream.send(encodeFrame(encodeTunnelHeader(header)))
   if (early) head.attach((chunk) => { stream.send(chunk) })
   try {
@@ -240,6 +255,10 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
       host.flowEnded?.({ connectionId: header.connectionId, startedAtMs, key: header.routingKey, ingressPeer: header.ingress, bytesIn: 0, bytesOut: 0, ...end })
     }
     const admission = host.admitOrigin(header, from)
+    if ((header.query ?? 0) !== 0) {
+      answerQuery(host, stream, rest, header, admission, log)
+      return
+    }
     if (!admission.ok) {
       flow({ result: 'denied', status: 'DENIED', reason: admission.reason })
       refuse(stream, StatusCode.DENIED, admission.reason)
@@ -318,6 +337,23 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
   )
   host.track(result, () => { stream.abort(new Error('router stopping')); out.abort(new Error('router stopping')) }, [header.ingress, header.destination])
   void result.then((r) => log.debug({ ...r, via: nextPeer }, 'transit tunnel closed'))
+}
+
+/** Destination side of a mesh query: never a connector, and only for a proven member this site shares with. */
+function answerQuery (host: TunnelHost, stream: Stream, rest: Uint8Array, header: TunnelHeader, admission: OriginAdmission, log: Logger): void {
+  const decision = !admission.ok
+    ? { refused: admission.reason }
+    : !admission.proven
+        ? { refused: 'a query needs a proven origin' }
+        : host.flowQuery?.(header.ingress) ?? { refused: 'this site answers no queries' }
+  if ('refused' in decision) {
+    log.info({ reason: decision.refused }, 'flow query refused')
+    refuse(stream, StatusCode.DENIED, decision.refused)
+    return
+  }
+  const destinationProof = host.signer.sign(destinationProofBytes(host.selfId, header.originProof, StatusCode.OK, new Uint8Array(0)))
+  stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { destinationProof })))
+  void serveFlows(stream, rest, decision.answer, log)
 }
 
 /** Destination side: the tunnel stream joined to the workload's socket. */

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { LinkStateEngine, type Step } from '../core/link-state.js'
-import { FEATURE_ORIGIN_PROOF, type ServiceAd } from '../core/types.js'
+import { FEATURE_MESH_QUERY, FEATURE_ORIGIN_PROOF, type ServiceAd } from '../core/types.js'
 import type { Metrics } from '../api/metrics.js'
 import type { LinkSession } from '../net/link-session.js'
 import { advertisementCodec } from '../wire/advertisement.js'
@@ -48,8 +48,8 @@ export class Routing {
       epoch: o.epoch,
       maxAgeMs: o.maxAgeMs,
       refreshIntervalMs: o.refreshIntervalMs,
-      // This release signs its tunnel headers; destinations then refuse unsigned ones claiming to be it.
-      features: FEATURE_ORIGIN_PROOF,
+      // This release signs its tunnel headers (destinations then refuse unsigned ones claiming to be it) and answers flow queries.
+      features: FEATURE_ORIGIN_PROOF | FEATURE_MESH_QUERY,
       timeRouteComputation: (compute) => {
         const end = metrics.routeComputations.startTimer()
         compute()

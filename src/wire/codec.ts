@@ -66,7 +66,12 @@ export interface TunnelHeader {
   /** The ingress's ephemeral X25519 key for end-to-end encryption; empty without. */
   e2eKey: Uint8Array
   wantDestinationProof: boolean
+  /** 0 or absent: a client connection; QUERY_FLOWS: a mesh query for the destination's flow records. */
+  query?: number
 }
+
+/** TunnelHeader.query: the destination answers with its flow records (`portmesh flows --mesh`). */
+export const QUERY_FLOWS = 1
 
 export interface TunnelStatus {
   code: StatusCode
@@ -79,6 +84,11 @@ const EMPTY = new Uint8Array(0)
 export const ORIGIN_NONCE_BYTES = 16
 export const ED25519_SIGNATURE_BYTES = 64
 export const X25519_KEY_BYTES = 32
+
+function checkQuery (query: number): number {
+  if (query !== 0 && query !== QUERY_FLOWS) throw new WireError(`tunnel header asks for an unknown query ${query}`)
+  return query
+}
 
 function checkLength (bytes: Uint8Array, allowed: number, field: string): Uint8Array {
   if (bytes.length !== 0 && bytes.length !== allowed) throw new WireError(`${field} must be ${allowed} bytes`)
@@ -200,7 +210,8 @@ export function decodeTunnelHeader (bytes: Uint8Array): TunnelHeader {
       nonce: checkLength(h.nonce ?? EMPTY, ORIGIN_NONCE_BYTES, 'tunnel nonce'),
       originProof: checkLength(h.originProof ?? EMPTY, ED25519_SIGNATURE_BYTES, 'tunnel origin proof'),
       e2eKey: checkLength(h.e2eKey ?? EMPTY, X25519_KEY_BYTES, 'tunnel e2e key'),
-      wantDestinationProof: h.wantDestinationProof === true
+      wantDestinationProof: h.wantDestinationProof === true,
+      query: checkQuery(h.query ?? 0)
     }
   })
 }

@@ -102,7 +102,7 @@ test('a wrong value in the file names the field', () => {
 
 test('flows.ringSize and accessLog: defaults, file, flags over the file, bad values named', () => {
   const d = buildConfig(undefined, {}, 'h')
-  assert.deepEqual(d.flows, { ringSize: 10_000 })
+  assert.deepEqual(d.flows, { ringSize: 10_000, readers: [] })
   assert.equal(d.accessLog, undefined)
   const f = buildConfig(parse('flows:\n  ringSize: 5\naccessLog: /var/log/pm.log\n'), {}, 'h')
   assert.deepEqual([f.flows.ringSize, f.accessLog], [5, '/var/log/pm.log'])
@@ -110,5 +110,10 @@ test('flows.ringSize and accessLog: defaults, file, flags over the file, bad val
   assert.deepEqual([o.flows.ringSize, o.accessLog], [7, 'a.log'])
   fails(() => buildConfig(parse('flows:\n  ringSize: 0\n'), {}, 'h'), 'flows.ringSize', /between 1 and/)
   fails(() => buildConfig(parse('flows:\n  size: 5\n'), {}, 'h'), 'flows.size', /unknown|not a setting|known/i)
+  // Who may read them over the mesh: nobody by default; site names, peer ids or '*'; flags over the file.
+  assert.deepEqual(buildConfig(parse('flows:\n  readers: [west, "*"]\n'), {}, 'h').flows.readers, ['west', '*'])
+  assert.deepEqual(buildConfig(parse('flows:\n  readers: west\n'), { flowReaders: ['east'] }, 'h').flows.readers, ['east'])
+  fails(() => buildConfig(parse('flows:\n  readers: ["no spaces"]\n'), {}, 'h'), 'flows.readers[0]', /site name .* or a peer id/)
+  fails(() => buildConfig(undefined, { flowReaders: ['west', '12D3KooW' + 'a'.repeat(44)] }, 'h'), '--flow-reader[1]', /not a valid one/)
   fails(() => buildConfig(undefined, { flowRing: 'many' }, 'h'), '--flow-ring', /whole number/)
 })

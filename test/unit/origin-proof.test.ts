@@ -44,12 +44,19 @@ test('origin proof: changing any signed field, or claiming another ingress, brea
     ['issued at', { ...header, issuedAt: header.issuedAt + 1 }],
     ['nonce', { ...header, nonce: new Uint8Array(16) }],
     ['e2e key', { ...header, e2eKey: new Uint8Array(32).fill(1) }],
-    ['wants a signed answer', { ...header, wantDestinationProof: true }]
+    ['wants a signed answer', { ...header, wantDestinationProof: true }],
+    // A transit site cannot turn a client connection into a flow query.
+    ['query', { ...header, query: 1 }]
   ]
   for (const [what, h] of altered) {
     const r = new OriginVerifier().check(h, NOW)
     assert.equal(r.ok ? 'ok' : r.reason, 'bad-signature', what)
   }
+  // Nor a flow query into a client connection.
+  const { header: query } = await signedHeader({ query: 1 })
+  assert.deepEqual(new OriginVerifier().check(query, NOW), { ok: true })
+  const unquery = new OriginVerifier().check({ ...query, query: 0 }, NOW)
+  assert.equal(unquery.ok ? 'ok' : unquery.reason, 'bad-signature')
   // The hop limit is not signed: transit hops decrement it.
   assert.deepEqual(new OriginVerifier().check({ ...header, hopLimit: 3 } as TunnelHeader, NOW), { ok: true })
 })

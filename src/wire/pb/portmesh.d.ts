@@ -751,6 +751,9 @@ export namespace portmesh {
         /** TunnelHeader wantDestinationProof. */
         wantDestinationProof: boolean;
 
+        /** TunnelHeader query. */
+        query: number;
+
         /**
          * Creates a new TunnelHeader instance using the specified properties.
          * @param [properties] Properties to set
@@ -820,12 +823,567 @@ export namespace portmesh {
             /** TunnelHeader wantDestinationProof */
             wantDestinationProof?: (boolean|null);
 
+            /** TunnelHeader query */
+            query?: (number|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
         /** Shape of a TunnelHeader. */
         type $Shape = portmesh.TunnelHeader.$Properties;
+    }
+
+    /**
+     * Properties of a FlowQuery.
+     * @deprecated Use portmesh.FlowQuery.$Properties instead.
+     */
+    interface IFlowQuery extends portmesh.FlowQuery.$Properties {
+    }
+
+    /** Represents a FlowQuery. */
+    class FlowQuery {
+
+        /**
+         * Constructs a new FlowQuery.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.FlowQuery.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** FlowQuery key. */
+        key: string;
+
+        /** FlowQuery site. */
+        site: string;
+
+        /** FlowQuery sinceMs. */
+        sinceMs: number;
+
+        /** FlowQuery limit. */
+        limit: number;
+
+        /**
+         * Creates a new FlowQuery instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns FlowQuery instance
+         */
+        static create(properties: portmesh.FlowQuery.$Shape): portmesh.FlowQuery & portmesh.FlowQuery.$Shape;
+        static create(properties?: portmesh.FlowQuery.$Properties): portmesh.FlowQuery;
+
+        /**
+         * Encodes the specified FlowQuery message. Does not implicitly {@link portmesh.FlowQuery.verify|verify} messages.
+         * @param m FlowQuery message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.FlowQuery.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a FlowQuery message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.FlowQuery & portmesh.FlowQuery.$Shape} FlowQuery
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.FlowQuery & portmesh.FlowQuery.$Shape;
+
+        /**
+         * Gets the type url for FlowQuery
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace FlowQuery {
+
+        /** Properties of a FlowQuery. */
+        interface $Properties {
+
+            /** FlowQuery key */
+            key?: (string|null);
+
+            /** FlowQuery site */
+            site?: (string|null);
+
+            /** FlowQuery sinceMs */
+            sinceMs?: (number|null);
+
+            /** FlowQuery limit */
+            limit?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a FlowQuery. */
+        type $Shape = portmesh.FlowQuery.$Properties;
+    }
+
+    /**
+     * Properties of a FlowAttemptMsg.
+     * @deprecated Use portmesh.FlowAttemptMsg.$Properties instead.
+     */
+    interface IFlowAttemptMsg extends portmesh.FlowAttemptMsg.$Properties {
+    }
+
+    /** Represents a FlowAttemptMsg. */
+    class FlowAttemptMsg {
+
+        /**
+         * Constructs a new FlowAttemptMsg.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.FlowAttemptMsg.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** FlowAttemptMsg site. */
+        site: string;
+
+        /** FlowAttemptMsg peerId. */
+        peerId: string;
+
+        /** FlowAttemptMsg status. */
+        status: string;
+
+        /** FlowAttemptMsg reason. */
+        reason: string;
+
+        /**
+         * Creates a new FlowAttemptMsg instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns FlowAttemptMsg instance
+         */
+        static create(properties: portmesh.FlowAttemptMsg.$Shape): portmesh.FlowAttemptMsg & portmesh.FlowAttemptMsg.$Shape;
+        static create(properties?: portmesh.FlowAttemptMsg.$Properties): portmesh.FlowAttemptMsg;
+
+        /**
+         * Encodes the specified FlowAttemptMsg message. Does not implicitly {@link portmesh.FlowAttemptMsg.verify|verify} messages.
+         * @param m FlowAttemptMsg message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.FlowAttemptMsg.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a FlowAttemptMsg message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.FlowAttemptMsg & portmesh.FlowAttemptMsg.$Shape} FlowAttemptMsg
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.FlowAttemptMsg & portmesh.FlowAttemptMsg.$Shape;
+
+        /**
+         * Gets the type url for FlowAttemptMsg
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace FlowAttemptMsg {
+
+        /** Properties of a FlowAttemptMsg. */
+        interface $Properties {
+
+            /** FlowAttemptMsg site */
+            site?: (string|null);
+
+            /** FlowAttemptMsg peerId */
+            peerId?: (string|null);
+
+            /** FlowAttemptMsg status */
+            status?: (string|null);
+
+            /** FlowAttemptMsg reason */
+            reason?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a FlowAttemptMsg. */
+        type $Shape = portmesh.FlowAttemptMsg.$Properties;
+    }
+
+    /**
+     * Properties of a FlowRecordMsg.
+     * @deprecated Use portmesh.FlowRecordMsg.$Properties instead.
+     */
+    interface IFlowRecordMsg extends portmesh.FlowRecordMsg.$Properties {
+    }
+
+    /** Represents a FlowRecordMsg. */
+    class FlowRecordMsg {
+
+        /**
+         * Constructs a new FlowRecordMsg.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.FlowRecordMsg.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** FlowRecordMsg destination. */
+        destination: boolean;
+
+        /** FlowRecordMsg connectionId. */
+        connectionId: number;
+
+        /** FlowRecordMsg startMs. */
+        startMs: number;
+
+        /** FlowRecordMsg endMs. */
+        endMs: number;
+
+        /** FlowRecordMsg durationMs. */
+        durationMs: number;
+
+        /** FlowRecordMsg key. */
+        key: string;
+
+        /** FlowRecordMsg listener. */
+        listener: string;
+
+        /** FlowRecordMsg clientAddress. */
+        clientAddress: string;
+
+        /** FlowRecordMsg clientPort. */
+        clientPort: number;
+
+        /** FlowRecordMsg ingressSite. */
+        ingressSite: string;
+
+        /** FlowRecordMsg ingressPeer. */
+        ingressPeer: string;
+
+        /** FlowRecordMsg targetSite. */
+        targetSite: string;
+
+        /** FlowRecordMsg targetPeer. */
+        targetPeer: string;
+
+        /** FlowRecordMsg connector. */
+        connector: string;
+
+        /** FlowRecordMsg bytesIn. */
+        bytesIn: number;
+
+        /** FlowRecordMsg bytesOut. */
+        bytesOut: number;
+
+        /** FlowRecordMsg result. */
+        result: string;
+
+        /** FlowRecordMsg status. */
+        status: string;
+
+        /** FlowRecordMsg reason. */
+        reason: string;
+
+        /** FlowRecordMsg reforwarded. */
+        reforwarded: portmesh.FlowAttemptMsg.$Properties[];
+
+        /**
+         * Creates a new FlowRecordMsg instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns FlowRecordMsg instance
+         */
+        static create(properties: portmesh.FlowRecordMsg.$Shape): portmesh.FlowRecordMsg & portmesh.FlowRecordMsg.$Shape;
+        static create(properties?: portmesh.FlowRecordMsg.$Properties): portmesh.FlowRecordMsg;
+
+        /**
+         * Encodes the specified FlowRecordMsg message. Does not implicitly {@link portmesh.FlowRecordMsg.verify|verify} messages.
+         * @param m FlowRecordMsg message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.FlowRecordMsg.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a FlowRecordMsg message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.FlowRecordMsg & portmesh.FlowRecordMsg.$Shape} FlowRecordMsg
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.FlowRecordMsg & portmesh.FlowRecordMsg.$Shape;
+
+        /**
+         * Gets the type url for FlowRecordMsg
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace FlowRecordMsg {
+
+        /** Properties of a FlowRecordMsg. */
+        interface $Properties {
+
+            /** FlowRecordMsg destination */
+            destination?: (boolean|null);
+
+            /** FlowRecordMsg connectionId */
+            connectionId?: (number|null);
+
+            /** FlowRecordMsg startMs */
+            startMs?: (number|null);
+
+            /** FlowRecordMsg endMs */
+            endMs?: (number|null);
+
+            /** FlowRecordMsg durationMs */
+            durationMs?: (number|null);
+
+            /** FlowRecordMsg key */
+            key?: (string|null);
+
+            /** FlowRecordMsg listener */
+            listener?: (string|null);
+
+            /** FlowRecordMsg clientAddress */
+            clientAddress?: (string|null);
+
+            /** FlowRecordMsg clientPort */
+            clientPort?: (number|null);
+
+            /** FlowRecordMsg ingressSite */
+            ingressSite?: (string|null);
+
+            /** FlowRecordMsg ingressPeer */
+            ingressPeer?: (string|null);
+
+            /** FlowRecordMsg targetSite */
+            targetSite?: (string|null);
+
+            /** FlowRecordMsg targetPeer */
+            targetPeer?: (string|null);
+
+            /** FlowRecordMsg connector */
+            connector?: (string|null);
+
+            /** FlowRecordMsg bytesIn */
+            bytesIn?: (number|null);
+
+            /** FlowRecordMsg bytesOut */
+            bytesOut?: (number|null);
+
+            /** FlowRecordMsg result */
+            result?: (string|null);
+
+            /** FlowRecordMsg status */
+            status?: (string|null);
+
+            /** FlowRecordMsg reason */
+            reason?: (string|null);
+
+            /** FlowRecordMsg reforwarded */
+            reforwarded?: (portmesh.FlowAttemptMsg.$Properties[]|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a FlowRecordMsg. */
+        type $Shape = portmesh.FlowRecordMsg.$Properties;
+    }
+
+    /**
+     * Properties of a SitePairMsg.
+     * @deprecated Use portmesh.SitePairMsg.$Properties instead.
+     */
+    interface ISitePairMsg extends portmesh.SitePairMsg.$Properties {
+    }
+
+    /** Represents a SitePairMsg. */
+    class SitePairMsg {
+
+        /**
+         * Constructs a new SitePairMsg.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.SitePairMsg.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** SitePairMsg toPeer. */
+        toPeer: string;
+
+        /** SitePairMsg toSite. */
+        toSite: string;
+
+        /** SitePairMsg key. */
+        key: string;
+
+        /** SitePairMsg bytesIn. */
+        bytesIn: number;
+
+        /** SitePairMsg bytesOut. */
+        bytesOut: number;
+
+        /** SitePairMsg open. */
+        open: number;
+
+        /**
+         * Creates a new SitePairMsg instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns SitePairMsg instance
+         */
+        static create(properties: portmesh.SitePairMsg.$Shape): portmesh.SitePairMsg & portmesh.SitePairMsg.$Shape;
+        static create(properties?: portmesh.SitePairMsg.$Properties): portmesh.SitePairMsg;
+
+        /**
+         * Encodes the specified SitePairMsg message. Does not implicitly {@link portmesh.SitePairMsg.verify|verify} messages.
+         * @param m SitePairMsg message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.SitePairMsg.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a SitePairMsg message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.SitePairMsg & portmesh.SitePairMsg.$Shape} SitePairMsg
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.SitePairMsg & portmesh.SitePairMsg.$Shape;
+
+        /**
+         * Gets the type url for SitePairMsg
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace SitePairMsg {
+
+        /** Properties of a SitePairMsg. */
+        interface $Properties {
+
+            /** SitePairMsg toPeer */
+            toPeer?: (string|null);
+
+            /** SitePairMsg toSite */
+            toSite?: (string|null);
+
+            /** SitePairMsg key */
+            key?: (string|null);
+
+            /** SitePairMsg bytesIn */
+            bytesIn?: (number|null);
+
+            /** SitePairMsg bytesOut */
+            bytesOut?: (number|null);
+
+            /** SitePairMsg open */
+            open?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a SitePairMsg. */
+        type $Shape = portmesh.SitePairMsg.$Properties;
+    }
+
+    /**
+     * Properties of a FlowAnswer.
+     * @deprecated Use portmesh.FlowAnswer.$Properties instead.
+     */
+    interface IFlowAnswer extends portmesh.FlowAnswer.$Properties {
+    }
+
+    /** Represents a FlowAnswer. */
+    class FlowAnswer {
+
+        /**
+         * Constructs a new FlowAnswer.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.FlowAnswer.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** FlowAnswer records. */
+        records: portmesh.FlowRecordMsg.$Properties[];
+
+        /** FlowAnswer truncated. */
+        truncated: boolean;
+
+        /** FlowAnswer pairs. */
+        pairs: portmesh.SitePairMsg.$Properties[];
+
+        /**
+         * Creates a new FlowAnswer instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns FlowAnswer instance
+         */
+        static create(properties: portmesh.FlowAnswer.$Shape): portmesh.FlowAnswer & portmesh.FlowAnswer.$Shape;
+        static create(properties?: portmesh.FlowAnswer.$Properties): portmesh.FlowAnswer;
+
+        /**
+         * Encodes the specified FlowAnswer message. Does not implicitly {@link portmesh.FlowAnswer.verify|verify} messages.
+         * @param m FlowAnswer message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.FlowAnswer.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a FlowAnswer message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.FlowAnswer & portmesh.FlowAnswer.$Shape} FlowAnswer
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.FlowAnswer & portmesh.FlowAnswer.$Shape;
+
+        /**
+         * Gets the type url for FlowAnswer
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace FlowAnswer {
+
+        /** Properties of a FlowAnswer. */
+        interface $Properties {
+
+            /** FlowAnswer records */
+            records?: (portmesh.FlowRecordMsg.$Properties[]|null);
+
+            /** FlowAnswer truncated */
+            truncated?: (boolean|null);
+
+            /** FlowAnswer pairs */
+            pairs?: (portmesh.SitePairMsg.$Properties[]|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a FlowAnswer. */
+        type $Shape = portmesh.FlowAnswer.$Properties;
     }
 
     /**

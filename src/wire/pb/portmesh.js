@@ -1739,6 +1739,7 @@ export const portmesh = $root.portmesh = (() => {
          * @property {Uint8Array|null} [originProof] TunnelHeader originProof
          * @property {Uint8Array|null} [e2eKey] TunnelHeader e2eKey
          * @property {boolean|null} [wantDestinationProof] TunnelHeader wantDestinationProof
+         * @property {number|null} [query] TunnelHeader query
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1851,6 +1852,14 @@ export const portmesh = $root.portmesh = (() => {
         TunnelHeader.prototype.wantDestinationProof = false;
 
         /**
+         * TunnelHeader query.
+         * @member {number} query
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.query = 0;
+
+        /**
          * Creates a new TunnelHeader instance using the specified properties.
          * @function create
          * @memberof portmesh.TunnelHeader
@@ -1902,6 +1911,8 @@ export const portmesh = $root.portmesh = (() => {
                 w.uint32(/* id 9, wireType 2 =*/74).bytes(m.e2eKey);
             if (m.wantDestinationProof != null && $Object.hasOwnProperty.call(m, "wantDestinationProof") && m.wantDestinationProof !== false)
                 w.uint32(/* id 10, wireType 0 =*/80).bool(m.wantDestinationProof);
+            if (m.query != null && $Object.hasOwnProperty.call(m, "query") && m.query !== 0)
+                w.uint32(/* id 11, wireType 0 =*/88).uint32(m.query);
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -2036,6 +2047,15 @@ export const portmesh = $root.portmesh = (() => {
                             delete m.wantDestinationProof;
                         continue;
                     }
+                case 11: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.query = v;
+                        else
+                            delete m.query;
+                        continue;
+                    }
                 }
                 r.skipType(u, q, t);
                 if (!r.discardUnknown) {
@@ -2068,6 +2088,1482 @@ export const portmesh = $root.portmesh = (() => {
         };
 
         return TunnelHeader;
+    })();
+
+    portmesh.FlowQuery = (function() {
+
+        /**
+         * Properties of a FlowQuery.
+         * @typedef {Object} portmesh.FlowQuery.$Properties
+         * @property {string|null} [key] FlowQuery key
+         * @property {string|null} [site] FlowQuery site
+         * @property {number|null} [sinceMs] FlowQuery sinceMs
+         * @property {number|null} [limit] FlowQuery limit
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a FlowQuery.
+         * @memberof portmesh
+         * @interface IFlowQuery
+         * @augments portmesh.FlowQuery.$Properties
+         * @deprecated Use portmesh.FlowQuery.$Properties instead.
+         */
+
+        /**
+         * Shape of a FlowQuery.
+         * @typedef {portmesh.FlowQuery.$Properties} portmesh.FlowQuery.$Shape
+         */
+
+        /**
+         * Constructs a new FlowQuery.
+         * @memberof portmesh
+         * @classdesc Represents a FlowQuery.
+         * @constructor
+         * @param {portmesh.FlowQuery.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const FlowQuery = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * FlowQuery key.
+         * @member {string} key
+         * @memberof portmesh.FlowQuery
+         * @instance
+         */
+        FlowQuery.prototype.key = "";
+
+        /**
+         * FlowQuery site.
+         * @member {string} site
+         * @memberof portmesh.FlowQuery
+         * @instance
+         */
+        FlowQuery.prototype.site = "";
+
+        /**
+         * FlowQuery sinceMs.
+         * @member {number} sinceMs
+         * @memberof portmesh.FlowQuery
+         * @instance
+         */
+        FlowQuery.prototype.sinceMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * FlowQuery limit.
+         * @member {number} limit
+         * @memberof portmesh.FlowQuery
+         * @instance
+         */
+        FlowQuery.prototype.limit = 0;
+
+        /**
+         * Creates a new FlowQuery instance using the specified properties.
+         * @function create
+         * @memberof portmesh.FlowQuery
+         * @static
+         * @param {portmesh.FlowQuery.$Properties=} [properties] Properties to set
+         * @returns {portmesh.FlowQuery} FlowQuery instance
+         * @type {{
+         *   (properties: portmesh.FlowQuery.$Shape): portmesh.FlowQuery & portmesh.FlowQuery.$Shape;
+         *   (properties?: portmesh.FlowQuery.$Properties): portmesh.FlowQuery;
+         * }}
+         */
+        FlowQuery.create = function(properties) {
+            return new FlowQuery(properties);
+        };
+
+        /**
+         * Encodes the specified FlowQuery message. Does not implicitly {@link portmesh.FlowQuery.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.FlowQuery
+         * @static
+         * @param {portmesh.FlowQuery.$Properties} m FlowQuery message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        FlowQuery.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.key != null && $Object.hasOwnProperty.call(m, "key") && m.key !== "")
+                w.uint32(/* id 1, wireType 2 =*/10).string(m.key);
+            if (m.site != null && $Object.hasOwnProperty.call(m, "site") && m.site !== "")
+                w.uint32(/* id 2, wireType 2 =*/18).string(m.site);
+            if (m.sinceMs != null && $Object.hasOwnProperty.call(m, "sinceMs") && (typeof m.sinceMs === "object" ? m.sinceMs.low || m.sinceMs.high : m.sinceMs !== 0))
+                w.uint32(/* id 3, wireType 0 =*/24).uint64(m.sinceMs);
+            if (m.limit != null && $Object.hasOwnProperty.call(m, "limit") && m.limit !== 0)
+                w.uint32(/* id 4, wireType 0 =*/32).uint32(m.limit);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a FlowQuery message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.FlowQuery
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.FlowQuery & portmesh.FlowQuery.$Shape} FlowQuery
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        FlowQuery.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.FlowQuery();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.key = v;
+                        else
+                            delete m.key;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.site = v;
+                        else
+                            delete m.site;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.sinceMs = v;
+                        else
+                            delete m.sinceMs;
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.limit = v;
+                        else
+                            delete m.limit;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for FlowQuery
+         * @function getTypeUrl
+         * @memberof portmesh.FlowQuery
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        FlowQuery.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.FlowQuery";
+        };
+
+        return FlowQuery;
+    })();
+
+    portmesh.FlowAttemptMsg = (function() {
+
+        /**
+         * Properties of a FlowAttemptMsg.
+         * @typedef {Object} portmesh.FlowAttemptMsg.$Properties
+         * @property {string|null} [site] FlowAttemptMsg site
+         * @property {string|null} [peerId] FlowAttemptMsg peerId
+         * @property {string|null} [status] FlowAttemptMsg status
+         * @property {string|null} [reason] FlowAttemptMsg reason
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a FlowAttemptMsg.
+         * @memberof portmesh
+         * @interface IFlowAttemptMsg
+         * @augments portmesh.FlowAttemptMsg.$Properties
+         * @deprecated Use portmesh.FlowAttemptMsg.$Properties instead.
+         */
+
+        /**
+         * Shape of a FlowAttemptMsg.
+         * @typedef {portmesh.FlowAttemptMsg.$Properties} portmesh.FlowAttemptMsg.$Shape
+         */
+
+        /**
+         * Constructs a new FlowAttemptMsg.
+         * @memberof portmesh
+         * @classdesc Represents a FlowAttemptMsg.
+         * @constructor
+         * @param {portmesh.FlowAttemptMsg.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const FlowAttemptMsg = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * FlowAttemptMsg site.
+         * @member {string} site
+         * @memberof portmesh.FlowAttemptMsg
+         * @instance
+         */
+        FlowAttemptMsg.prototype.site = "";
+
+        /**
+         * FlowAttemptMsg peerId.
+         * @member {string} peerId
+         * @memberof portmesh.FlowAttemptMsg
+         * @instance
+         */
+        FlowAttemptMsg.prototype.peerId = "";
+
+        /**
+         * FlowAttemptMsg status.
+         * @member {string} status
+         * @memberof portmesh.FlowAttemptMsg
+         * @instance
+         */
+        FlowAttemptMsg.prototype.status = "";
+
+        /**
+         * FlowAttemptMsg reason.
+         * @member {string} reason
+         * @memberof portmesh.FlowAttemptMsg
+         * @instance
+         */
+        FlowAttemptMsg.prototype.reason = "";
+
+        /**
+         * Creates a new FlowAttemptMsg instance using the specified properties.
+         * @function create
+         * @memberof portmesh.FlowAttemptMsg
+         * @static
+         * @param {portmesh.FlowAttemptMsg.$Properties=} [properties] Properties to set
+         * @returns {portmesh.FlowAttemptMsg} FlowAttemptMsg instance
+         * @type {{
+         *   (properties: portmesh.FlowAttemptMsg.$Shape): portmesh.FlowAttemptMsg & portmesh.FlowAttemptMsg.$Shape;
+         *   (properties?: portmesh.FlowAttemptMsg.$Properties): portmesh.FlowAttemptMsg;
+         * }}
+         */
+        FlowAttemptMsg.create = function(properties) {
+            return new FlowAttemptMsg(properties);
+        };
+
+        /**
+         * Encodes the specified FlowAttemptMsg message. Does not implicitly {@link portmesh.FlowAttemptMsg.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.FlowAttemptMsg
+         * @static
+         * @param {portmesh.FlowAttemptMsg.$Properties} m FlowAttemptMsg message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        FlowAttemptMsg.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.site != null && $Object.hasOwnProperty.call(m, "site") && m.site !== "")
+                w.uint32(/* id 1, wireType 2 =*/10).string(m.site);
+            if (m.peerId != null && $Object.hasOwnProperty.call(m, "peerId") && m.peerId !== "")
+                w.uint32(/* id 2, wireType 2 =*/18).string(m.peerId);
+            if (m.status != null && $Object.hasOwnProperty.call(m, "status") && m.status !== "")
+                w.uint32(/* id 3, wireType 2 =*/26).string(m.status);
+            if (m.reason != null && $Object.hasOwnProperty.call(m, "reason") && m.reason !== "")
+                w.uint32(/* id 4, wireType 2 =*/34).string(m.reason);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a FlowAttemptMsg message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.FlowAttemptMsg
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.FlowAttemptMsg & portmesh.FlowAttemptMsg.$Shape} FlowAttemptMsg
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        FlowAttemptMsg.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.FlowAttemptMsg();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.site = v;
+                        else
+                            delete m.site;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.peerId = v;
+                        else
+                            delete m.peerId;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.status = v;
+                        else
+                            delete m.status;
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.reason = v;
+                        else
+                            delete m.reason;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for FlowAttemptMsg
+         * @function getTypeUrl
+         * @memberof portmesh.FlowAttemptMsg
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        FlowAttemptMsg.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.FlowAttemptMsg";
+        };
+
+        return FlowAttemptMsg;
+    })();
+
+    portmesh.FlowRecordMsg = (function() {
+
+        /**
+         * Properties of a FlowRecordMsg.
+         * @typedef {Object} portmesh.FlowRecordMsg.$Properties
+         * @property {boolean|null} [destination] FlowRecordMsg destination
+         * @property {number|null} [connectionId] FlowRecordMsg connectionId
+         * @property {number|null} [startMs] FlowRecordMsg startMs
+         * @property {number|null} [endMs] FlowRecordMsg endMs
+         * @property {number|null} [durationMs] FlowRecordMsg durationMs
+         * @property {string|null} [key] FlowRecordMsg key
+         * @property {string|null} [listener] FlowRecordMsg listener
+         * @property {string|null} [clientAddress] FlowRecordMsg clientAddress
+         * @property {number|null} [clientPort] FlowRecordMsg clientPort
+         * @property {string|null} [ingressSite] FlowRecordMsg ingressSite
+         * @property {string|null} [ingressPeer] FlowRecordMsg ingressPeer
+         * @property {string|null} [targetSite] FlowRecordMsg targetSite
+         * @property {string|null} [targetPeer] FlowRecordMsg targetPeer
+         * @property {string|null} [connector] FlowRecordMsg connector
+         * @property {number|null} [bytesIn] FlowRecordMsg bytesIn
+         * @property {number|null} [bytesOut] FlowRecordMsg bytesOut
+         * @property {string|null} [result] FlowRecordMsg result
+         * @property {string|null} [status] FlowRecordMsg status
+         * @property {string|null} [reason] FlowRecordMsg reason
+         * @property {Array.<portmesh.FlowAttemptMsg.$Properties>|null} [reforwarded] FlowRecordMsg reforwarded
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a FlowRecordMsg.
+         * @memberof portmesh
+         * @interface IFlowRecordMsg
+         * @augments portmesh.FlowRecordMsg.$Properties
+         * @deprecated Use portmesh.FlowRecordMsg.$Properties instead.
+         */
+
+        /**
+         * Shape of a FlowRecordMsg.
+         * @typedef {portmesh.FlowRecordMsg.$Properties} portmesh.FlowRecordMsg.$Shape
+         */
+
+        /**
+         * Constructs a new FlowRecordMsg.
+         * @memberof portmesh
+         * @classdesc Represents a FlowRecordMsg.
+         * @constructor
+         * @param {portmesh.FlowRecordMsg.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const FlowRecordMsg = function (p) {
+            this.reforwarded = [];
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * FlowRecordMsg destination.
+         * @member {boolean} destination
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.destination = false;
+
+        /**
+         * FlowRecordMsg connectionId.
+         * @member {number} connectionId
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.connectionId = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * FlowRecordMsg startMs.
+         * @member {number} startMs
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.startMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * FlowRecordMsg endMs.
+         * @member {number} endMs
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.endMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * FlowRecordMsg durationMs.
+         * @member {number} durationMs
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.durationMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * FlowRecordMsg key.
+         * @member {string} key
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.key = "";
+
+        /**
+         * FlowRecordMsg listener.
+         * @member {string} listener
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.listener = "";
+
+        /**
+         * FlowRecordMsg clientAddress.
+         * @member {string} clientAddress
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.clientAddress = "";
+
+        /**
+         * FlowRecordMsg clientPort.
+         * @member {number} clientPort
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.clientPort = 0;
+
+        /**
+         * FlowRecordMsg ingressSite.
+         * @member {string} ingressSite
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.ingressSite = "";
+
+        /**
+         * FlowRecordMsg ingressPeer.
+         * @member {string} ingressPeer
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.ingressPeer = "";
+
+        /**
+         * FlowRecordMsg targetSite.
+         * @member {string} targetSite
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.targetSite = "";
+
+        /**
+         * FlowRecordMsg targetPeer.
+         * @member {string} targetPeer
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.targetPeer = "";
+
+        /**
+         * FlowRecordMsg connector.
+         * @member {string} connector
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.connector = "";
+
+        /**
+         * FlowRecordMsg bytesIn.
+         * @member {number} bytesIn
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.bytesIn = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * FlowRecordMsg bytesOut.
+         * @member {number} bytesOut
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.bytesOut = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * FlowRecordMsg result.
+         * @member {string} result
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.result = "";
+
+        /**
+         * FlowRecordMsg status.
+         * @member {string} status
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.status = "";
+
+        /**
+         * FlowRecordMsg reason.
+         * @member {string} reason
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.reason = "";
+
+        /**
+         * FlowRecordMsg reforwarded.
+         * @member {Array.<portmesh.FlowAttemptMsg.$Properties>} reforwarded
+         * @memberof portmesh.FlowRecordMsg
+         * @instance
+         */
+        FlowRecordMsg.prototype.reforwarded = $util.emptyArray;
+
+        /**
+         * Creates a new FlowRecordMsg instance using the specified properties.
+         * @function create
+         * @memberof portmesh.FlowRecordMsg
+         * @static
+         * @param {portmesh.FlowRecordMsg.$Properties=} [properties] Properties to set
+         * @returns {portmesh.FlowRecordMsg} FlowRecordMsg instance
+         * @type {{
+         *   (properties: portmesh.FlowRecordMsg.$Shape): portmesh.FlowRecordMsg & portmesh.FlowRecordMsg.$Shape;
+         *   (properties?: portmesh.FlowRecordMsg.$Properties): portmesh.FlowRecordMsg;
+         * }}
+         */
+        FlowRecordMsg.create = function(properties) {
+            return new FlowRecordMsg(properties);
+        };
+
+        /**
+         * Encodes the specified FlowRecordMsg message. Does not implicitly {@link portmesh.FlowRecordMsg.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.FlowRecordMsg
+         * @static
+         * @param {portmesh.FlowRecordMsg.$Properties} m FlowRecordMsg message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        FlowRecordMsg.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.destination != null && $Object.hasOwnProperty.call(m, "destination") && m.destination !== false)
+                w.uint32(/* id 1, wireType 0 =*/8).bool(m.destination);
+            if (m.connectionId != null && $Object.hasOwnProperty.call(m, "connectionId") && (typeof m.connectionId === "object" ? m.connectionId.low || m.connectionId.high : m.connectionId !== 0))
+                w.uint32(/* id 2, wireType 0 =*/16).uint64(m.connectionId);
+            if (m.startMs != null && $Object.hasOwnProperty.call(m, "startMs") && (typeof m.startMs === "object" ? m.startMs.low || m.startMs.high : m.startMs !== 0))
+                w.uint32(/* id 3, wireType 0 =*/24).uint64(m.startMs);
+            if (m.endMs != null && $Object.hasOwnProperty.call(m, "endMs") && (typeof m.endMs === "object" ? m.endMs.low || m.endMs.high : m.endMs !== 0))
+                w.uint32(/* id 4, wireType 0 =*/32).uint64(m.endMs);
+            if (m.durationMs != null && $Object.hasOwnProperty.call(m, "durationMs") && (typeof m.durationMs === "object" ? m.durationMs.low || m.durationMs.high : m.durationMs !== 0))
+                w.uint32(/* id 5, wireType 0 =*/40).uint64(m.durationMs);
+            if (m.key != null && $Object.hasOwnProperty.call(m, "key") && m.key !== "")
+                w.uint32(/* id 6, wireType 2 =*/50).string(m.key);
+            if (m.listener != null && $Object.hasOwnProperty.call(m, "listener") && m.listener !== "")
+                w.uint32(/* id 7, wireType 2 =*/58).string(m.listener);
+            if (m.clientAddress != null && $Object.hasOwnProperty.call(m, "clientAddress") && m.clientAddress !== "")
+                w.uint32(/* id 8, wireType 2 =*/66).string(m.clientAddress);
+            if (m.clientPort != null && $Object.hasOwnProperty.call(m, "clientPort") && m.clientPort !== 0)
+                w.uint32(/* id 9, wireType 0 =*/72).uint32(m.clientPort);
+            if (m.ingressSite != null && $Object.hasOwnProperty.call(m, "ingressSite") && m.ingressSite !== "")
+                w.uint32(/* id 10, wireType 2 =*/82).string(m.ingressSite);
+            if (m.ingressPeer != null && $Object.hasOwnProperty.call(m, "ingressPeer") && m.ingressPeer !== "")
+                w.uint32(/* id 11, wireType 2 =*/90).string(m.ingressPeer);
+            if (m.targetSite != null && $Object.hasOwnProperty.call(m, "targetSite") && m.targetSite !== "")
+                w.uint32(/* id 12, wireType 2 =*/98).string(m.targetSite);
+            if (m.targetPeer != null && $Object.hasOwnProperty.call(m, "targetPeer") && m.targetPeer !== "")
+                w.uint32(/* id 13, wireType 2 =*/106).string(m.targetPeer);
+            if (m.connector != null && $Object.hasOwnProperty.call(m, "connector") && m.connector !== "")
+                w.uint32(/* id 14, wireType 2 =*/114).string(m.connector);
+            if (m.bytesIn != null && $Object.hasOwnProperty.call(m, "bytesIn") && (typeof m.bytesIn === "object" ? m.bytesIn.low || m.bytesIn.high : m.bytesIn !== 0))
+                w.uint32(/* id 15, wireType 0 =*/120).uint64(m.bytesIn);
+            if (m.bytesOut != null && $Object.hasOwnProperty.call(m, "bytesOut") && (typeof m.bytesOut === "object" ? m.bytesOut.low || m.bytesOut.high : m.bytesOut !== 0))
+                w.uint32(/* id 16, wireType 0 =*/128).uint64(m.bytesOut);
+            if (m.result != null && $Object.hasOwnProperty.call(m, "result") && m.result !== "")
+                w.uint32(/* id 17, wireType 2 =*/138).string(m.result);
+            if (m.status != null && $Object.hasOwnProperty.call(m, "status") && m.status !== "")
+                w.uint32(/* id 18, wireType 2 =*/146).string(m.status);
+            if (m.reason != null && $Object.hasOwnProperty.call(m, "reason") && m.reason !== "")
+                w.uint32(/* id 19, wireType 2 =*/154).string(m.reason);
+            if (m.reforwarded != null && m.reforwarded.length) {
+                for (var i = 0; i < m.reforwarded.length; ++i)
+                    $root.portmesh.FlowAttemptMsg.encode(m.reforwarded[i], w.uint32(/* id 20, wireType 2 =*/162).fork(), q + 1).ldelim();
+            }
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a FlowRecordMsg message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.FlowRecordMsg
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.FlowRecordMsg & portmesh.FlowRecordMsg.$Shape} FlowRecordMsg
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        FlowRecordMsg.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.FlowRecordMsg();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.bool())
+                            m.destination = v;
+                        else
+                            delete m.destination;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.connectionId = v;
+                        else
+                            delete m.connectionId;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.startMs = v;
+                        else
+                            delete m.startMs;
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.endMs = v;
+                        else
+                            delete m.endMs;
+                        continue;
+                    }
+                case 5: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.durationMs = v;
+                        else
+                            delete m.durationMs;
+                        continue;
+                    }
+                case 6: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.key = v;
+                        else
+                            delete m.key;
+                        continue;
+                    }
+                case 7: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.listener = v;
+                        else
+                            delete m.listener;
+                        continue;
+                    }
+                case 8: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.clientAddress = v;
+                        else
+                            delete m.clientAddress;
+                        continue;
+                    }
+                case 9: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.clientPort = v;
+                        else
+                            delete m.clientPort;
+                        continue;
+                    }
+                case 10: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.ingressSite = v;
+                        else
+                            delete m.ingressSite;
+                        continue;
+                    }
+                case 11: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.ingressPeer = v;
+                        else
+                            delete m.ingressPeer;
+                        continue;
+                    }
+                case 12: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.targetSite = v;
+                        else
+                            delete m.targetSite;
+                        continue;
+                    }
+                case 13: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.targetPeer = v;
+                        else
+                            delete m.targetPeer;
+                        continue;
+                    }
+                case 14: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.connector = v;
+                        else
+                            delete m.connector;
+                        continue;
+                    }
+                case 15: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.bytesIn = v;
+                        else
+                            delete m.bytesIn;
+                        continue;
+                    }
+                case 16: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.bytesOut = v;
+                        else
+                            delete m.bytesOut;
+                        continue;
+                    }
+                case 17: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.result = v;
+                        else
+                            delete m.result;
+                        continue;
+                    }
+                case 18: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.status = v;
+                        else
+                            delete m.status;
+                        continue;
+                    }
+                case 19: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.reason = v;
+                        else
+                            delete m.reason;
+                        continue;
+                    }
+                case 20: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.reforwarded && m.reforwarded.length))
+                            m.reforwarded = [];
+                        m.reforwarded.push($root.portmesh.FlowAttemptMsg.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for FlowRecordMsg
+         * @function getTypeUrl
+         * @memberof portmesh.FlowRecordMsg
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        FlowRecordMsg.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.FlowRecordMsg";
+        };
+
+        return FlowRecordMsg;
+    })();
+
+    portmesh.SitePairMsg = (function() {
+
+        /**
+         * Properties of a SitePairMsg.
+         * @typedef {Object} portmesh.SitePairMsg.$Properties
+         * @property {string|null} [toPeer] SitePairMsg toPeer
+         * @property {string|null} [toSite] SitePairMsg toSite
+         * @property {string|null} [key] SitePairMsg key
+         * @property {number|null} [bytesIn] SitePairMsg bytesIn
+         * @property {number|null} [bytesOut] SitePairMsg bytesOut
+         * @property {number|null} [open] SitePairMsg open
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a SitePairMsg.
+         * @memberof portmesh
+         * @interface ISitePairMsg
+         * @augments portmesh.SitePairMsg.$Properties
+         * @deprecated Use portmesh.SitePairMsg.$Properties instead.
+         */
+
+        /**
+         * Shape of a SitePairMsg.
+         * @typedef {portmesh.SitePairMsg.$Properties} portmesh.SitePairMsg.$Shape
+         */
+
+        /**
+         * Constructs a new SitePairMsg.
+         * @memberof portmesh
+         * @classdesc Represents a SitePairMsg.
+         * @constructor
+         * @param {portmesh.SitePairMsg.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const SitePairMsg = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * SitePairMsg toPeer.
+         * @member {string} toPeer
+         * @memberof portmesh.SitePairMsg
+         * @instance
+         */
+        SitePairMsg.prototype.toPeer = "";
+
+        /**
+         * SitePairMsg toSite.
+         * @member {string} toSite
+         * @memberof portmesh.SitePairMsg
+         * @instance
+         */
+        SitePairMsg.prototype.toSite = "";
+
+        /**
+         * SitePairMsg key.
+         * @member {string} key
+         * @memberof portmesh.SitePairMsg
+         * @instance
+         */
+        SitePairMsg.prototype.key = "";
+
+        /**
+         * SitePairMsg bytesIn.
+         * @member {number} bytesIn
+         * @memberof portmesh.SitePairMsg
+         * @instance
+         */
+        SitePairMsg.prototype.bytesIn = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * SitePairMsg bytesOut.
+         * @member {number} bytesOut
+         * @memberof portmesh.SitePairMsg
+         * @instance
+         */
+        SitePairMsg.prototype.bytesOut = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * SitePairMsg open.
+         * @member {number} open
+         * @memberof portmesh.SitePairMsg
+         * @instance
+         */
+        SitePairMsg.prototype.open = 0;
+
+        /**
+         * Creates a new SitePairMsg instance using the specified properties.
+         * @function create
+         * @memberof portmesh.SitePairMsg
+         * @static
+         * @param {portmesh.SitePairMsg.$Properties=} [properties] Properties to set
+         * @returns {portmesh.SitePairMsg} SitePairMsg instance
+         * @type {{
+         *   (properties: portmesh.SitePairMsg.$Shape): portmesh.SitePairMsg & portmesh.SitePairMsg.$Shape;
+         *   (properties?: portmesh.SitePairMsg.$Properties): portmesh.SitePairMsg;
+         * }}
+         */
+        SitePairMsg.create = function(properties) {
+            return new SitePairMsg(properties);
+        };
+
+        /**
+         * Encodes the specified SitePairMsg message. Does not implicitly {@link portmesh.SitePairMsg.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.SitePairMsg
+         * @static
+         * @param {portmesh.SitePairMsg.$Properties} m SitePairMsg message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        SitePairMsg.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.toPeer != null && $Object.hasOwnProperty.call(m, "toPeer") && m.toPeer !== "")
+                w.uint32(/* id 1, wireType 2 =*/10).string(m.toPeer);
+            if (m.toSite != null && $Object.hasOwnProperty.call(m, "toSite") && m.toSite !== "")
+                w.uint32(/* id 2, wireType 2 =*/18).string(m.toSite);
+            if (m.key != null && $Object.hasOwnProperty.call(m, "key") && m.key !== "")
+                w.uint32(/* id 3, wireType 2 =*/26).string(m.key);
+            if (m.bytesIn != null && $Object.hasOwnProperty.call(m, "bytesIn") && (typeof m.bytesIn === "object" ? m.bytesIn.low || m.bytesIn.high : m.bytesIn !== 0))
+                w.uint32(/* id 4, wireType 0 =*/32).uint64(m.bytesIn);
+            if (m.bytesOut != null && $Object.hasOwnProperty.call(m, "bytesOut") && (typeof m.bytesOut === "object" ? m.bytesOut.low || m.bytesOut.high : m.bytesOut !== 0))
+                w.uint32(/* id 5, wireType 0 =*/40).uint64(m.bytesOut);
+            if (m.open != null && $Object.hasOwnProperty.call(m, "open") && m.open !== 0)
+                w.uint32(/* id 6, wireType 0 =*/48).uint32(m.open);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a SitePairMsg message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.SitePairMsg
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.SitePairMsg & portmesh.SitePairMsg.$Shape} SitePairMsg
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        SitePairMsg.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.SitePairMsg();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.toPeer = v;
+                        else
+                            delete m.toPeer;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.toSite = v;
+                        else
+                            delete m.toSite;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.key = v;
+                        else
+                            delete m.key;
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.bytesIn = v;
+                        else
+                            delete m.bytesIn;
+                        continue;
+                    }
+                case 5: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.bytesOut = v;
+                        else
+                            delete m.bytesOut;
+                        continue;
+                    }
+                case 6: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.open = v;
+                        else
+                            delete m.open;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for SitePairMsg
+         * @function getTypeUrl
+         * @memberof portmesh.SitePairMsg
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        SitePairMsg.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.SitePairMsg";
+        };
+
+        return SitePairMsg;
+    })();
+
+    portmesh.FlowAnswer = (function() {
+
+        /**
+         * Properties of a FlowAnswer.
+         * @typedef {Object} portmesh.FlowAnswer.$Properties
+         * @property {Array.<portmesh.FlowRecordMsg.$Properties>|null} [records] FlowAnswer records
+         * @property {boolean|null} [truncated] FlowAnswer truncated
+         * @property {Array.<portmesh.SitePairMsg.$Properties>|null} [pairs] FlowAnswer pairs
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a FlowAnswer.
+         * @memberof portmesh
+         * @interface IFlowAnswer
+         * @augments portmesh.FlowAnswer.$Properties
+         * @deprecated Use portmesh.FlowAnswer.$Properties instead.
+         */
+
+        /**
+         * Shape of a FlowAnswer.
+         * @typedef {portmesh.FlowAnswer.$Properties} portmesh.FlowAnswer.$Shape
+         */
+
+        /**
+         * Constructs a new FlowAnswer.
+         * @memberof portmesh
+         * @classdesc Represents a FlowAnswer.
+         * @constructor
+         * @param {portmesh.FlowAnswer.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const FlowAnswer = function (p) {
+            this.records = [];
+            this.pairs = [];
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * FlowAnswer records.
+         * @member {Array.<portmesh.FlowRecordMsg.$Properties>} records
+         * @memberof portmesh.FlowAnswer
+         * @instance
+         */
+        FlowAnswer.prototype.records = $util.emptyArray;
+
+        /**
+         * FlowAnswer truncated.
+         * @member {boolean} truncated
+         * @memberof portmesh.FlowAnswer
+         * @instance
+         */
+        FlowAnswer.prototype.truncated = false;
+
+        /**
+         * FlowAnswer pairs.
+         * @member {Array.<portmesh.SitePairMsg.$Properties>} pairs
+         * @memberof portmesh.FlowAnswer
+         * @instance
+         */
+        FlowAnswer.prototype.pairs = $util.emptyArray;
+
+        /**
+         * Creates a new FlowAnswer instance using the specified properties.
+         * @function create
+         * @memberof portmesh.FlowAnswer
+         * @static
+         * @param {portmesh.FlowAnswer.$Properties=} [properties] Properties to set
+         * @returns {portmesh.FlowAnswer} FlowAnswer instance
+         * @type {{
+         *   (properties: portmesh.FlowAnswer.$Shape): portmesh.FlowAnswer & portmesh.FlowAnswer.$Shape;
+         *   (properties?: portmesh.FlowAnswer.$Properties): portmesh.FlowAnswer;
+         * }}
+         */
+        FlowAnswer.create = function(properties) {
+            return new FlowAnswer(properties);
+        };
+
+        /**
+         * Encodes the specified FlowAnswer message. Does not implicitly {@link portmesh.FlowAnswer.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.FlowAnswer
+         * @static
+         * @param {portmesh.FlowAnswer.$Properties} m FlowAnswer message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        FlowAnswer.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.records != null && m.records.length) {
+                for (var i = 0; i < m.records.length; ++i)
+                    $root.portmesh.FlowRecordMsg.encode(m.records[i], w.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
+            }
+            if (m.truncated != null && $Object.hasOwnProperty.call(m, "truncated") && m.truncated !== false)
+                w.uint32(/* id 2, wireType 0 =*/16).bool(m.truncated);
+            if (m.pairs != null && m.pairs.length) {
+                for (var i = 0; i < m.pairs.length; ++i)
+                    $root.portmesh.SitePairMsg.encode(m.pairs[i], w.uint32(/* id 3, wireType 2 =*/26).fork(), q + 1).ldelim();
+            }
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a FlowAnswer message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.FlowAnswer
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.FlowAnswer & portmesh.FlowAnswer.$Shape} FlowAnswer
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        FlowAnswer.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.FlowAnswer();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.records && m.records.length))
+                            m.records = [];
+                        m.records.push($root.portmesh.FlowRecordMsg.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.bool())
+                            m.truncated = v;
+                        else
+                            delete m.truncated;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.pairs && m.pairs.length))
+                            m.pairs = [];
+                        m.pairs.push($root.portmesh.SitePairMsg.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for FlowAnswer
+         * @function getTypeUrl
+         * @memberof portmesh.FlowAnswer
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        FlowAnswer.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.FlowAnswer";
+        };
+
+        return FlowAnswer;
     })();
 
     portmesh.TunnelStatus = (function() {
