@@ -359,6 +359,9 @@ export class Router implements TunnelHost, ApiRouter {
    * Both ends' clocks are performance.now(), as the ticker's.
    */
   private recordFlow (side: FlowRecord['side'], f: FlowEnd): void {
+    if (side === 'ingress') this.countSitePair(f)
+    // Flow records off (a ring of 0) and no access log: none is built.
+    if (this.flows.size === 0 && this.accessLog === undefined) return
     const { startedAtMs, ingressPeer, ...rest } = f
     const endMs = Date.now()
     const durationMs = Math.max(0, Math.round(performance.now() - startedAtMs))
@@ -374,12 +377,11 @@ export class Router implements TunnelHost, ApiRouter {
       ...(side === 'destination' ? { targetSite: this.site, targetPeer: this.selfId } : {})
     }
     this.flows.push(record)
-    if (side === 'ingress') this.countSitePair(record)
     if (this.accessLog !== undefined && (side === 'destination' || record.targetPeer === this.selfId)) this.accessLog.info(record, 'access')
   }
 
   /** The site-pair metrics of a finished connection at this site's listener (its opening was counted when it was carried). */
-  private countSitePair (r: FlowRecord): void {
+  private countSitePair (r: FlowEnd): void {
     const labels = this.metrics.sitePairs.labels(this.site, r.targetSite ?? 'none', r.key)
     if (r.bytesIn > 0) this.metrics.flowBytes.inc({ ...labels, direction: 'in' }, r.bytesIn)
     if (r.bytesOut > 0) this.metrics.flowBytes.inc({ ...labels, direction: 'out' }, r.bytesOut)

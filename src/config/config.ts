@@ -50,7 +50,8 @@ export interface RouterConfig {
   apiToken?: string
   /**
    * Flow records kept (newest last): `ringSize` of them, about 1 KB of memory
-   * each. `readers`: members that may read them over the mesh (`flows --mesh`):
+   * each; 0 turns flow records off (none kept, followed or answered to the
+   * mesh, and none built unless the access log needs them). `readers`: members that may read them over the mesh (`flows --mesh`):
    * site names, peer ids, or '*' for every member; none by default.
    */
   flows: { ringSize: number, readers: string[] }
@@ -116,7 +117,7 @@ function flowsFromFile (v: unknown): { ringSize: number, readers: string[] } {
   if (!isObj(v)) throw new ConfigError('flows', 'must be a mapping')
   rejectUnknown(v, ['ringSize', 'readers'], 'flows')
   return {
-    ringSize: v.ringSize === undefined ? DEFAULT_FLOW_RING_SIZE : parseInteger(v.ringSize, 'flows.ringSize', 1, MAX_FLOW_RING_SIZE),
+    ringSize: v.ringSize === undefined ? DEFAULT_FLOW_RING_SIZE : parseInteger(v.ringSize, 'flows.ringSize', 0, MAX_FLOW_RING_SIZE),
     readers: v.readers === undefined ? [] : parseList(typeof v.readers === 'string' ? [v.readers] : v.readers, 'flows.readers', parseFlowReader)
   }
 }
@@ -201,7 +202,7 @@ export function buildConfig (file: unknown, flags: FlagSettings, defaultSite: st
   })
 
   const flows = flowsFromFile(f.flows)
-  if (flags.flowRing !== undefined) flows.ringSize = parseInteger(flags.flowRing, '--flow-ring', 1, MAX_FLOW_RING_SIZE)
+  if (flags.flowRing !== undefined) flows.ringSize = parseInteger(flags.flowRing, '--flow-ring', 0, MAX_FLOW_RING_SIZE)
   if (flags.flowReaders !== undefined && flags.flowReaders.length > 0) flows.readers = flags.flowReaders.map((r, i) => parseFlowReader(r, `--flow-reader[${i}]`))
   const accessLog = flags.accessLog !== undefined ? parseString(flags.accessLog, '--access-log') : f.accessLog !== undefined ? parseString(f.accessLog, 'accessLog') : undefined
 

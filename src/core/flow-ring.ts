@@ -67,7 +67,7 @@ export function matchesFlow (r: FlowRecord, f: FlowFilter): boolean {
 
 export const DEFAULT_FLOW_RING_SIZE = 10_000
 
-/** A fixed-size ring: pushing into a full ring overwrites the oldest record. */
+/** A fixed-size ring: pushing into a full ring overwrites the oldest record. Size 0: flow records are off. */
 export class FlowRing {
   private readonly slots: Array<FlowRecord | undefined>
   /** Index the next record goes to. */
@@ -76,7 +76,7 @@ export class FlowRing {
   private readonly followers = new Set<(r: FlowRecord) => void>()
 
   constructor (readonly size: number = DEFAULT_FLOW_RING_SIZE) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`flow ring size must be a whole number >= 1, got ${size}`)
+    if (!Number.isInteger(size) || size < 0) throw new RangeError(`flow ring size must be a whole number >= 0, got ${size}`)
     this.slots = new Array<FlowRecord | undefined>(size)
   }
 
@@ -84,7 +84,9 @@ export class FlowRing {
     return this.count
   }
 
+  /** Keeps the record and hands it to the followers (a ring of size 0: records are off, neither). */
   push (r: FlowRecord): void {
+    if (this.size === 0) return
     this.slots[this.next] = r
     this.next = (this.next + 1) % this.size
     if (this.count < this.size) this.count++

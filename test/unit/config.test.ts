@@ -108,7 +108,8 @@ test('flows.ringSize and accessLog: defaults, file, flags over the file, bad val
   assert.deepEqual([f.flows.ringSize, f.accessLog], [5, '/var/log/pm.log'])
   const o = buildConfig(parse('flows:\n  ringSize: 5\n'), { flowRing: '7', accessLog: 'a.log' }, 'h')
   assert.deepEqual([o.flows.ringSize, o.accessLog], [7, 'a.log'])
-  fails(() => buildConfig(parse('flows:\n  ringSize: 0\n'), {}, 'h'), 'flows.ringSize', /between 1 and/)
+  fails(() => buildConfig(parse('flows:\n  ringSize: -1\n'), {}, 'h'), 'flows.ringSize', /between 0 and/)
+  assert.equal(buildConfig(parse('flows:\n  ringSize: 0\n'), {}, 'h').flows.ringSize, 0)
   fails(() => buildConfig(parse('flows:\n  size: 5\n'), {}, 'h'), 'flows.size', /unknown|not a setting|known/i)
   // Who may read them over the mesh: nobody by default; site names, peer ids or '*'; flags over the file.
   assert.deepEqual(buildConfig(parse('flows:\n  readers: [west, "*"]\n'), {}, 'h').flows.readers, ['west', '*'])

@@ -32,7 +32,13 @@ test('the ring keeps the newest `size` records, oldest first', () => {
     assert.equal(ring.length, Math.min(i + 1, 3))
   }
   assert.deepEqual(ring.query().map(r => r.connectionId), pushed.slice(-3).map(r => r.connectionId))
-  assert.throws(() => new FlowRing(0), RangeError)
+  assert.throws(() => new FlowRing(-1), RangeError)
+  // Size 0: flow records are off; nothing kept, nothing followed.
+  const off = new FlowRing(0)
+  let followed = 0
+  off.follow(() => { followed++ })
+  off.push(pushed[0])
+  assert.deepEqual([off.length, off.query().length, followed], [0, 0, 0])
 })
 
 test('filters: key, site at either end (name or peer id), since, limit (the newest)', () => {
