@@ -14,7 +14,9 @@
  * - connection setup: BENCH_CONNECTIONS (1,000) sequential connect → 1-byte
  *   echo → close, p50 and p99, after BENCH_SETUP_WARMUP (500) per path.
  * - connection rate: BENCH_RATE_CLIENTS (50) clients for BENCH_RATE_S (10) s
- *   through 1 hop.
+ *   through 1 hop. Setup and rate also through "portmesh 1 hop, flow records
+ *   off" (the same build with --flow-ring 0 at both ends: what flow records
+ *   cost), the paths alternating within each run.
  * - concurrency: BENCH_HELD (10,000) connections opened once through 1 hop,
  *   then held for BENCH_RUNS windows of BENCH_HOLD_S (10) s, each echoing 16
  *   bytes every BENCH_HELD_PERIOD_MS (10,000): failures, echo p99, router RSS
@@ -23,8 +25,8 @@
  *   convergence simulation (converge.ts) on SIM_ROUTERS (200) routers.
  * - security: the CPU cost of one tunnel's origin proof (sign at the ingress,
  *   verify at the destination), in this process.
- * BENCH_BASELINE=DIR adds "portmesh 1 hop (baseline)" to the throughput and
- * setup rows: the same chain run by another checkout's build (DIR/dist/src/cli/main.js,
+ * BENCH_BASELINE=DIR adds "portmesh 1 hop (baseline)" to the throughput,
+ * setup and rate rows: the same chain run by another checkout's build (DIR/dist/src/cli/main.js,
  * e.g. the previous release), for a same-run before/after.
  * BENCH_ONLY=throughput,setup,rate,held,routes,converge,security runs some sections.
  * Results: bench-results/latest.json. About 5 minutes with the defaults.
@@ -169,21 +171,26 @@ async function setupRows (paths: Path[]): Promise<void> {
   for (const [p, o] of out) rows.push({ name: `setup p50, ${p.name}`, unit: 'ms', runs: o.p50 }, { name: `setup p99, ${p.name}`, unit: 'ms', runs: o.p99 })
 }
 
-async function rateRow (port: number, ingress: Site, egress: Site): Promise<void> {
-  const r: Row = { name: `connection rate, portmesh 1 hop, ${RATE_CLIENTS} clients`, unit: 'conn/s', runs: [] }
-  const refusals = (): number => egress.stdout.split('refusing tunnel streams over the per-peer limit').length - 1
-  let failed = 0
-  const refusedBefore = refusals()
+interface RatePath { name: string, port: number, ingress: Site, egress: Site }
+
+/** Connection rate through each path, the paths alternating within every run (A/B in the same minutes). */
+async function rateRows (paths: RatePath[]): Promise<void> {
+  const refusals = (egress: Site): number => egress.stdout.split('refusing tunnel streams over the per-peer limit').length - 1
+  const state = paths.map(p => ({ p, row: { name: `connection rate, ${p.name}, ${RATE_CLIENTS} clients`, unit: 'conn/s', runs: [] } as Row, failed: 0, refusedBefore: refusals(p.egress) }))
   for (let i = 0; i < RUNS; i++) {
-    const res = await connectionRate(port, RATE_CLIENTS, RATE_S)
-    r.runs.push(res.perSecond)
-    failed += res.failed
-    log(`  ${r.name}: ${res.perSecond.toFixed(0)}/s, ${res.failed} failed`)
-    await waitPipesClosed([ingress, egress])
+    for (const s of state) {
+      const res = await connectionRate(s.p.port, RATE_CLIENTS, RATE_S)
+      s.row.runs.push(res.perSecond)
+      s.failed += res.failed
+      log(`  ${s.row.name}: ${res.perSecond.toFixed(0)}/s, ${res.failed} failed`)
+      await waitPipesClosed([s.p.ingress, s.p.egress])
+    }
   }
-  const refused = refusals() - refusedBefore
-  r.note = `${failed} failed in ${RUNS} runs` + (refused > 0 ? `; the egress router logged 'refusing tunnel streams over the per-peer limit' ${refused} time(s) (limit: limits.newTunnelsPerSecondPerPeer, 2,000/s by default, bursts to 4,000): the rate is capped by that limit` : '; no per-peer limit refusals logged')
-  rows.push(r)
+  for (const s of state) {
+    const refused = refusals(s.p.egress) - s.refusedBefore
+    s.row.note = `${s.failed} failed in ${RUNS} runs` + (refused > 0 ? `; the egress router logged 'refusing tunnel streams over the per-peer limit' ${refused} time(s) (limit: limits.newTunnelsPerSecondPerPeer, 2,000/s by default, bursts to 4,000): the rate is capped by that limit` : '; no per-peer limit refusals logged')
+    rows.push(s.row)
+  }
 }
 
 async function waitPipesClosed (sites: Site[]): Promise<void> {
@@ -286,6 +293,7 @@ async function main (): Promise<void> {
     let east: Site | undefined
     let iperfViaMesh = 0
     let chainCpu: CpuProbe[] = []
+    const ratePaths: RatePath[] = []
     if (needMesh) {
       // A chain: east has the workloads; westN reaches them over N hops.
       //   client → west3 ── west2 ── west1 ── east → sink / echo
@@ -330,6 +338,14 @@ async function main (): Promise<void> {
       const hop1e2e: Path = { name: 'portmesh 1 hop e2e', sink: west1.listenerPort('sink-e2e', west1Status), echo: west1.listenerPort('echo-e2e', west1Status), cpu: [cpu(west1), cpu(east), sinkCpu] }
       paths.push(same, hop1, hop1e2e, hop2, hop3)
       setupPaths.push(hop1, hop1e2e, hop2)
+      ratePaths.push({ name: 'portmesh 1 hop', port: hop1.echo, ingress: west1, egress: east })
+      // The same build with flow records off at both ends: what records cost per connection.
+      const offEast = await Site.start(mesh, 'east-records-off', { connectors: [`echo=127.0.0.1:${workloads.echo}`], args: [...quiet, '--flow-ring', '0'] })
+      const offWest = await Site.start(mesh, 'west-records-off', { links: [await offEast.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: [...quiet, '--flow-ring', '0'] })
+      await offWest.waitTargets('echo', ['east-records-off'])
+      const off: Path = { name: 'portmesh 1 hop, flow records off', sink: 0, echo: await via(offWest, 'echo'), cpu: [] }
+      setupPaths.push(off)
+      ratePaths.push({ name: off.name, port: off.echo, ingress: offWest, egress: offEast })
       if (BASELINE !== undefined) {
         const cli = join(BASELINE, 'dist/src/cli/main.js')
         const baseEast = await Site.start(mesh, 'east-baseline', { cli, connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args: quiet })
@@ -338,6 +354,7 @@ async function main (): Promise<void> {
         const base = await pm('portmesh 1 hop (baseline)', baseWest, [baseWest, baseEast])
         paths.push(base)
         setupPaths.push(base)
+        ratePaths.push({ name: base.name, port: base.echo, ingress: baseWest, egress: baseEast })
         notes.push(`baseline build: ${BASELINE} (${spawnSync('git', ['-C', BASELINE, 'log', '-1', '--format=%h %s'], { encoding: 'utf8' }).stdout.trim().slice(0, 80)})`)
       }
     }
@@ -350,10 +367,7 @@ async function main (): Promise<void> {
       })
     }
     if (SECTIONS.has('setup')) await section('connection setup', async () => await setupRows(setupPaths))
-    if (SECTIONS.has('rate') && west1 !== undefined && east !== undefined) {
-      const [ingress, egress] = [west1, east]
-      await section('connection rate', async () => await rateRow(hop1Echo, ingress, egress))
-    }
+    if (SECTIONS.has('rate') && ratePaths.length > 0) await section('connection rate', async () => await rateRows(ratePaths))
     if (SECTIONS.has('held') && west1 !== undefined && east !== undefined) {
       const [ingress, egress] = [west1, east]
       await section('held connections', async () => await heldRows(hop1Echo, ingress, egress))
