@@ -13,7 +13,6 @@ import { previousReleaseCli } from '../helpers/previous-release.js'
 const mesh = new Mesh()
 let newSite: Site, oldSite: Site, tOld: Site, tNew: Site
 let atNew: TestServer, atOld: TestServer, atOld2: TestServer
-let old2: Site
 /** At `old`, for the key old2 serves (old2 is linked to t-new only). */
 let oldToOld2: number
 /** Listener ports: at `new` for the key `old` serves, and the reverse. */
@@ -29,7 +28,7 @@ before(async () => {
   oldSite = await Site.start(mesh, 'old', { cli: previous, connectors: [`svc-old=127.0.0.1:${atOld.port}`], listeners: [`svc-new=127.0.0.1:${oldToNew}`, `svc-old2=127.0.0.1:${oldToOld2}`] })
   tOld = await Site.start(mesh, 't-old', { cli: previous, links: [`${await oldSite.token()},cost=1`] })
   tNew = await Site.start(mesh, 't-new', { links: [`${await oldSite.token()},cost=5`] })
-  old2 = await Site.start(mesh, 'old2', { cli: previous, links: [`${await tNew.token()},cost=1`], connectors: [`svc-old2=127.0.0.1:${atOld2.port}`] })
+  await Site.start(mesh, 'old2', { cli: previous, links: [`${await tNew.token()},cost=1`], connectors: [`svc-old2=127.0.0.1:${atOld2.port}`] })
   newSite = await Site.start(mesh, 'new', { links: [`${await tOld.token()},cost=1`, `${await tNew.token()},cost=5`], connectors: [`svc-new=127.0.0.1:${atNew.port}`], listeners: [`svc-old=127.0.0.1:${newToOld}`] })
   await newSite.waitTargets('svc-old', ['old'])
   await oldSite.waitTargets('svc-new', ['new'])

@@ -23,8 +23,8 @@ export function previousReleaseCli (): string {
   if (existsSync(cli)) return cli
   try {
     execFileSync('git', ['-C', ROOT, 'cat-file', '-e', `${PREVIOUS_RELEASE}^{commit}`], { stdio: 'ignore' })
-  } catch {
-    throw new Error(`the previous release (${PREVIOUS_RELEASE.slice(0, 7)}) is not in this clone's history: run 'git fetch --unshallow' (a shallow clone cannot build it)`)
+  } catch (err) {
+    throw new Error(`the previous release (${PREVIOUS_RELEASE.slice(0, 7)}) is not in this clone's history: run 'git fetch --unshallow' (a shallow clone cannot build it)`, { cause: err })
   }
   mkdirSync(join(ROOT, '.cache', 'previous-release'), { recursive: true })
   const work = mkdtempSync(join(ROOT, '.cache', 'previous-release', 'build-'))
@@ -37,7 +37,7 @@ export function previousReleaseCli (): string {
     rmSync(work, { recursive: true, force: true })
     // Another process built it meanwhile.
     if (existsSync(cli)) return cli
-    throw new Error(`cannot build the previous release (${PREVIOUS_RELEASE.slice(0, 7)}): ${(err as Error).message}`)
+    throw new Error(`cannot build the previous release (${PREVIOUS_RELEASE.slice(0, 7)}): ${(err as Error).message}`, { cause: err })
   }
   return cli
 }
