@@ -23,6 +23,8 @@ export interface ServiceAd {
 export const FEATURE_ORIGIN_PROOF = 1
 /** It answers mesh queries for its flow records (`portmesh flows --mesh`). */
 export const FEATURE_MESH_QUERY = 2
+/** It keeps and resumes tunnels whose path broke (an end), and carries resumes (a transit). */
+export const FEATURE_RESUME = 4
 
 /** What one router originates about itself; newer (epoch, seq) replaces older. */
 export interface Advertisement {

@@ -28,23 +28,26 @@ export const REPLAY_GUARD_MAX_ENTRIES = 250_000
 const ORIGIN_LABEL = 'portmesh-tunnel-origin-v1'
 const DESTINATION_LABEL = 'portmesh-tunnel-destination-v1'
 
-type OriginFields = Pick<TunnelHeader, 'routingKey' | 'destination' | 'ingress' | 'connectionId' | 'issuedAt' | 'nonce' | 'e2eKey' | 'wantDestinationProof'> & Partial<Pick<TunnelHeader, 'query'>>
+type OriginFields = Pick<TunnelHeader, 'routingKey' | 'destination' | 'ingress' | 'connectionId' | 'issuedAt' | 'nonce' | 'e2eKey' | 'wantDestinationProof'> & Partial<Pick<TunnelHeader, 'query' | 'resumable' | 'resume' | 'received'>>
 
 /**
  * The exact bytes the ingress signs. Text fields are validated (no newline can
- * occur); the nonce is fixed-size, the e2e key last. A query adds a line, so a
- * client connection's bytes are those of the previous release and a transit
- * site cannot turn one kind of tunnel into the other.
+ * occur); the nonce is fixed-size, the e2e key last. A query and the resume
+ * fields add lines only when set, so a plain connection's bytes are those of
+ * the previous release, and a transit site can neither turn one kind of
+ * tunnel into another nor change what a resume says it holds.
  */
 export function originProofBytes (h: OriginFields): Buffer {
   const query = h.query !== undefined && h.query !== 0 ? `query ${h.query}\n` : ''
-  const text = `${ORIGIN_LABEL}\n${h.routingKey}\n${h.destination}\n${h.ingress}\n${h.connectionId}\n${h.issuedAt}\n${h.wantDestinationProof ? 1 : 0}\n${query}`
+  const resume = h.resumable === true || h.resume === true ? `resume ${h.resumable === true ? 1 : 0} ${h.resume === true ? 1 : 0} ${h.received ?? 0}\n` : ''
+  const text = `${ORIGIN_LABEL}\n${h.routingKey}\n${h.destination}\n${h.ingress}\n${h.connectionId}\n${h.issuedAt}\n${h.wantDestinationProof ? 1 : 0}\n${query}${resume}`
   return Buffer.concat([Buffer.from(text), h.nonce, h.e2eKey])
 }
 
-/** The exact bytes the destination signs for its answer. */
-export function destinationProofBytes (destination: string, originProof: Uint8Array, code: StatusCode, e2eKey: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from(`${DESTINATION_LABEL}\n${destination}\n${code}\n`), originProof, e2eKey])
+/** The exact bytes the destination signs for its answer (the resume fields only when set). */
+export function destinationProofBytes (destination: string, originProof: Uint8Array, code: StatusCode, e2eKey: Uint8Array, resume?: { resumable: boolean, received: number }): Buffer {
+  const extra = resume !== undefined && (resume.resumable || resume.received > 0) ? `resume ${resume.resumable ? 1 : 0} ${resume.received}\n` : ''
+  return Buffer.concat([Buffer.from(`${DESTINATION_LABEL}\n${destination}\n${code}\n${extra}`), originProof, e2eKey])
 }
 
 /** Signs with this router's identity key. The node key object is built once (libp2p's sign imports the key on every call). */

@@ -68,6 +68,11 @@ export interface TunnelHeader {
   wantDestinationProof: boolean
   /** 0 or absent: a client connection; QUERY_FLOWS: a mesh query for the destination's flow records. */
   query?: number
+  /** The ingress offers to resume this tunnel over another path if it breaks. */
+  resumable?: boolean
+  /** This header reopens connection `connectionId` of this ingress; `received`: the destination's bytes the ingress holds. */
+  resume?: boolean
+  received?: number
 }
 
 /** TunnelHeader.query: the destination answers with its flow records (`portmesh flows --mesh`). */
@@ -78,6 +83,10 @@ export interface TunnelStatus {
   message: string
   e2eKey: Uint8Array
   destinationProof: Uint8Array
+  /** The destination keeps the connection for a resume if the path breaks. */
+  resumable: boolean
+  /** Answering a resume: the ingress's bytes the destination holds. */
+  received: number
 }
 
 const EMPTY = new Uint8Array(0)
@@ -211,13 +220,16 @@ export function decodeTunnelHeader (bytes: Uint8Array): TunnelHeader {
       originProof: checkLength(h.originProof ?? EMPTY, ED25519_SIGNATURE_BYTES, 'tunnel origin proof'),
       e2eKey: checkLength(h.e2eKey ?? EMPTY, X25519_KEY_BYTES, 'tunnel e2e key'),
       wantDestinationProof: h.wantDestinationProof === true,
-      query: checkQuery(h.query ?? 0)
+      query: checkQuery(h.query ?? 0),
+      resumable: h.resumable === true,
+      resume: h.resume === true,
+      received: checkSafeInt(Object.hasOwn(h, 'received') ? h.received : 0, 'tunnel received')
     }
   })
 }
 
-export function encodeTunnelStatus (code: StatusCode, message = '', extra?: { e2eKey?: Uint8Array, destinationProof?: Uint8Array }): Uint8Array {
-  return pb.TunnelStatus.encode({ code, message: message.slice(0, 200), e2eKey: extra?.e2eKey, destinationProof: extra?.destinationProof }).finish()
+export function encodeTunnelStatus (code: StatusCode, message = '', extra?: { e2eKey?: Uint8Array, destinationProof?: Uint8Array, resumable?: boolean, received?: number }): Uint8Array {
+  return pb.TunnelStatus.encode({ code, message: message.slice(0, 200), e2eKey: extra?.e2eKey, destinationProof: extra?.destinationProof, resumable: extra?.resumable, received: extra?.received }).finish()
 }
 
 export function decodeTunnelStatus (bytes: Uint8Array): TunnelStatus {
@@ -228,7 +240,9 @@ export function decodeTunnelStatus (bytes: Uint8Array): TunnelStatus {
       code: s.code,
       message: s.message,
       e2eKey: checkLength(s.e2eKey ?? EMPTY, X25519_KEY_BYTES, 'tunnel status e2e key'),
-      destinationProof: checkLength(s.destinationProof ?? EMPTY, ED25519_SIGNATURE_BYTES, 'tunnel status destination proof')
+      destinationProof: checkLength(s.destinationProof ?? EMPTY, ED25519_SIGNATURE_BYTES, 'tunnel status destination proof'),
+      resumable: s.resumable === true,
+      received: checkSafeInt(Object.hasOwn(s, 'received') ? s.received : 0, 'tunnel status received')
     }
   })
 }

@@ -57,6 +57,13 @@ test('origin proof: changing any signed field, or claiming another ingress, brea
   assert.deepEqual(new OriginVerifier().check(query, NOW), { ok: true })
   const unquery = new OriginVerifier().check({ ...query, query: 0 }, NOW)
   assert.equal(unquery.ok ? 'ok' : unquery.reason, 'bad-signature')
+  // Nor what a resume says the ingress holds, nor a plain tunnel into a resume.
+  const { header: resume } = await signedHeader({ resumable: true, resume: true, received: 5 })
+  assert.deepEqual(new OriginVerifier().check(resume, NOW), { ok: true })
+  for (const [what, h] of [['received', { ...resume, received: 6 }], ['resume flag', { ...resume, resume: false }], ['resumable', { ...header, resumable: true }]] as Array<[string, TunnelHeader]>) {
+    const r = new OriginVerifier().check(h, NOW)
+    assert.equal(r.ok ? 'ok' : r.reason, 'bad-signature', what)
+  }
   // The hop limit is not signed: transit hops decrement it.
   assert.deepEqual(new OriginVerifier().check({ ...header, hopLimit: 3 } as TunnelHeader, NOW), { ok: true })
 })

@@ -754,6 +754,15 @@ export namespace portmesh {
         /** TunnelHeader query. */
         query: number;
 
+        /** TunnelHeader resumable. */
+        resumable: boolean;
+
+        /** TunnelHeader resume. */
+        resume: boolean;
+
+        /** TunnelHeader received. */
+        received: number;
+
         /**
          * Creates a new TunnelHeader instance using the specified properties.
          * @param [properties] Properties to set
@@ -825,6 +834,15 @@ export namespace portmesh {
 
             /** TunnelHeader query */
             query?: (number|null);
+
+            /** TunnelHeader resumable */
+            resumable?: (boolean|null);
+
+            /** TunnelHeader resume */
+            resume?: (boolean|null);
+
+            /** TunnelHeader received */
+            received?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1417,6 +1435,12 @@ export namespace portmesh {
         /** TunnelStatus destinationProof. */
         destinationProof: Uint8Array;
 
+        /** TunnelStatus resumable. */
+        resumable: boolean;
+
+        /** TunnelStatus received. */
+        received: number;
+
         /**
          * Creates a new TunnelStatus instance using the specified properties.
          * @param [properties] Properties to set
@@ -1467,6 +1491,12 @@ export namespace portmesh {
 
             /** TunnelStatus destinationProof */
             destinationProof?: (Uint8Array|null);
+
+            /** TunnelStatus resumable */
+            resumable?: (boolean|null);
+
+            /** TunnelStatus received */
+            received?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

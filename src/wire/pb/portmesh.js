@@ -1740,6 +1740,9 @@ export const portmesh = $root.portmesh = (() => {
          * @property {Uint8Array|null} [e2eKey] TunnelHeader e2eKey
          * @property {boolean|null} [wantDestinationProof] TunnelHeader wantDestinationProof
          * @property {number|null} [query] TunnelHeader query
+         * @property {boolean|null} [resumable] TunnelHeader resumable
+         * @property {boolean|null} [resume] TunnelHeader resume
+         * @property {number|null} [received] TunnelHeader received
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1860,6 +1863,30 @@ export const portmesh = $root.portmesh = (() => {
         TunnelHeader.prototype.query = 0;
 
         /**
+         * TunnelHeader resumable.
+         * @member {boolean} resumable
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.resumable = false;
+
+        /**
+         * TunnelHeader resume.
+         * @member {boolean} resume
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.resume = false;
+
+        /**
+         * TunnelHeader received.
+         * @member {number} received
+         * @memberof portmesh.TunnelHeader
+         * @instance
+         */
+        TunnelHeader.prototype.received = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
          * Creates a new TunnelHeader instance using the specified properties.
          * @function create
          * @memberof portmesh.TunnelHeader
@@ -1913,6 +1940,12 @@ export const portmesh = $root.portmesh = (() => {
                 w.uint32(/* id 10, wireType 0 =*/80).bool(m.wantDestinationProof);
             if (m.query != null && $Object.hasOwnProperty.call(m, "query") && m.query !== 0)
                 w.uint32(/* id 11, wireType 0 =*/88).uint32(m.query);
+            if (m.resumable != null && $Object.hasOwnProperty.call(m, "resumable") && m.resumable !== false)
+                w.uint32(/* id 12, wireType 0 =*/96).bool(m.resumable);
+            if (m.resume != null && $Object.hasOwnProperty.call(m, "resume") && m.resume !== false)
+                w.uint32(/* id 13, wireType 0 =*/104).bool(m.resume);
+            if (m.received != null && $Object.hasOwnProperty.call(m, "received") && (typeof m.received === "object" ? m.received.low || m.received.high : m.received !== 0))
+                w.uint32(/* id 14, wireType 0 =*/112).uint64(m.received);
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -2054,6 +2087,33 @@ export const portmesh = $root.portmesh = (() => {
                             m.query = v;
                         else
                             delete m.query;
+                        continue;
+                    }
+                case 12: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.bool())
+                            m.resumable = v;
+                        else
+                            delete m.resumable;
+                        continue;
+                    }
+                case 13: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.bool())
+                            m.resume = v;
+                        else
+                            delete m.resume;
+                        continue;
+                    }
+                case 14: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.received = v;
+                        else
+                            delete m.received;
                         continue;
                     }
                 }
@@ -3575,6 +3635,8 @@ export const portmesh = $root.portmesh = (() => {
          * @property {string|null} [message] TunnelStatus message
          * @property {Uint8Array|null} [e2eKey] TunnelStatus e2eKey
          * @property {Uint8Array|null} [destinationProof] TunnelStatus destinationProof
+         * @property {boolean|null} [resumable] TunnelStatus resumable
+         * @property {number|null} [received] TunnelStatus received
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3639,6 +3701,22 @@ export const portmesh = $root.portmesh = (() => {
         TunnelStatus.prototype.destinationProof = $util.newBuffer([]);
 
         /**
+         * TunnelStatus resumable.
+         * @member {boolean} resumable
+         * @memberof portmesh.TunnelStatus
+         * @instance
+         */
+        TunnelStatus.prototype.resumable = false;
+
+        /**
+         * TunnelStatus received.
+         * @member {number} received
+         * @memberof portmesh.TunnelStatus
+         * @instance
+         */
+        TunnelStatus.prototype.received = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
          * Creates a new TunnelStatus instance using the specified properties.
          * @function create
          * @memberof portmesh.TunnelStatus
@@ -3678,6 +3756,10 @@ export const portmesh = $root.portmesh = (() => {
                 w.uint32(/* id 3, wireType 2 =*/26).bytes(m.e2eKey);
             if (m.destinationProof != null && $Object.hasOwnProperty.call(m, "destinationProof") && m.destinationProof.length)
                 w.uint32(/* id 4, wireType 2 =*/34).bytes(m.destinationProof);
+            if (m.resumable != null && $Object.hasOwnProperty.call(m, "resumable") && m.resumable !== false)
+                w.uint32(/* id 5, wireType 0 =*/40).bool(m.resumable);
+            if (m.received != null && $Object.hasOwnProperty.call(m, "received") && (typeof m.received === "object" ? m.received.low || m.received.high : m.received !== 0))
+                w.uint32(/* id 6, wireType 0 =*/48).uint64(m.received);
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -3756,6 +3838,24 @@ export const portmesh = $root.portmesh = (() => {
                             m.destinationProof = v;
                         else
                             delete m.destinationProof;
+                        continue;
+                    }
+                case 5: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.bool())
+                            m.resumable = v;
+                        else
+                            delete m.resumable;
+                        continue;
+                    }
+                case 6: {
+                        if (u !== 0)
+                            break;
+                        if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                            m.received = v;
+                        else
+                            delete m.received;
                         continue;
                     }
                 }
