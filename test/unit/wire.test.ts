@@ -29,15 +29,17 @@ test('messages round-trip', () => {
   assert.deepEqual(decodeControl(encodeControl({ hello })), { hello })
   const ad = { origin: PEER, epoch: 7, seq: 123456789012, site: 'east', links: [{ peer: PEER, cost: 3 }], services: [{ routingKey: 'db', connectors: 2, cost: 1, e2e: true, weight: 7 }], features: 1 }
   assert.deepEqual(decodeAdvertisementBody(encodeAdvertisementBody(ad)), ad)
-  const header = { routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 42, ingress: PEER, issuedAt: 1_795_752_520_123, nonce: new Uint8Array(16).fill(7), originProof: new Uint8Array(64).fill(9), e2eKey: new Uint8Array(32).fill(3), wantDestinationProof: true }
+  const header = { routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 42, ingress: PEER, issuedAt: 1_795_752_520_123, nonce: new Uint8Array(16).fill(7), originProof: new Uint8Array(64).fill(9), e2eKey: new Uint8Array(32).fill(3), wantDestinationProof: true, query: 1, resumable: true, resume: true, received: 2 ** 40 + 3 }
   const decoded = decodeTunnelHeader(encodeTunnelHeader(header))
   assert.deepEqual({ ...decoded, nonce: [...decoded.nonce], originProof: [...decoded.originProof], e2eKey: [...decoded.e2eKey] }, { ...header, nonce: [...header.nonce], originProof: [...header.originProof], e2eKey: [...header.e2eKey] })
   // What a router of the previous release sends: no proof fields; they decode as empty.
   const legacy = decodeTunnelHeader(encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 42, ingress: PEER }))
-  assert.deepEqual([legacy.issuedAt, legacy.nonce.length, legacy.originProof.length, legacy.e2eKey.length, legacy.wantDestinationProof], [0, 0, 0, 0, false])
+  assert.deepEqual([legacy.issuedAt, legacy.nonce.length, legacy.originProof.length, legacy.e2eKey.length, legacy.wantDestinationProof, legacy.query, legacy.resumable, legacy.resume, legacy.received], [0, 0, 0, 0, false, 0, false, false, 0])
   assert.equal(decodeTunnelStatus(encodeTunnelStatus(StatusCode.CONNECT_FAILED, 'refused')).code, StatusCode.CONNECT_FAILED)
   const ok = decodeTunnelStatus(encodeTunnelStatus(StatusCode.OK, '', { e2eKey: new Uint8Array(32).fill(1), destinationProof: new Uint8Array(64).fill(2) }))
-  assert.deepEqual([ok.code, ok.e2eKey.length, ok.destinationProof.length], [StatusCode.OK, 32, 64])
+  assert.deepEqual([ok.code, ok.e2eKey.length, ok.destinationProof.length, ok.resumable, ok.received], [StatusCode.OK, 32, 64, false, 0])
+  const resumed = decodeTunnelStatus(encodeTunnelStatus(StatusCode.OK, '', { resumable: true, received: 2 ** 40 }))
+  assert.deepEqual([resumed.resumable, resumed.received], [true, 2 ** 40])
 })
 
 test('invalid messages are refused with WireError, never another exception', () => {
@@ -48,6 +50,7 @@ test('invalid messages are refused with WireError, never another exception', () 
     () => decodeTunnelHeader(encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 3, connectionId: 1, ingress: PEER, originProof: new Uint8Array(63) })),
     () => decodeTunnelHeader(encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 3, connectionId: 1, ingress: PEER, nonce: new Uint8Array(1000) })),
     () => decodeTunnelStatus(encodeTunnelStatus(StatusCode.OK, '', { e2eKey: new Uint8Array(31) })),
+    () => decodeTunnelHeader(encodeTunnelHeader({ routingKey: 'db', destination: PEER, hopLimit: 3, connectionId: 1, ingress: PEER, query: 9 })),
     () => decodeControl(new Uint8Array(0)),
     () => decodeControl(new Uint8Array([0x0a, 0xff])),
     () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [{ peer: PEER, cost: 0 }], services: [] })),
