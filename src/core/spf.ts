@@ -7,6 +7,23 @@ export interface Route {
   /** The neighbour to hand traffic for the destination to. */
   nextHop: PeerIdString
   hops: number
+  /** The router just before the destination on the path (this router for a neighbour): walking these back gives the whole path. */
+  previous: PeerIdString
+}
+
+/** The routers a route passes through, in order, neither this router nor the destination; undefined without a route. */
+export function transitsTo (routes: ReadonlyMap<PeerIdString, Route>, destination: PeerIdString): PeerIdString[] | undefined {
+  const route = routes.get(destination)
+  if (route === undefined) return undefined
+  const transits: PeerIdString[] = []
+  let at = route
+  for (let i = 0; i < route.hops - 1; i++) {
+    transits.unshift(at.previous)
+    const back = routes.get(at.previous)
+    if (back === undefined) return undefined
+    at = back
+  }
+  return transits
 }
 
 /** Two-way-checked adjacency: a -> (b -> cost), present only when both a and b advertise the link. */
@@ -124,7 +141,7 @@ export function routesOver (self: PeerIdString, topology: Topology): Map<PeerIdS
   }
 
   const routes = new Map<PeerIdString, Route>()
-  for (const i of order) routes.set(ids[i], { destination: ids[i], cost: dist[i], nextHop: ids[firstHop[i]], hops: hops[i] })
+  for (const i of order) routes.set(ids[i], { destination: ids[i], cost: dist[i], nextHop: ids[firstHop[i]], hops: hops[i], previous: ids[pred[i]] })
   return routes
 }
 

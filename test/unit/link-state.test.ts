@@ -74,7 +74,7 @@ test('originate stores a new version and recomputes at once; the flood is batche
   assert.equal(first.routesChanged, true)
   assert.deepEqual(first.sends, [], 'nothing floods before the batch ends')
   assert.deepEqual(e.lsdb.get('A')?.ad, { ...ad('A', 1, 1, { links: [{ peer: 'B', cost: 1 }] }), features: 0 })
-  assert.deepEqual(e.routes().get('B'), { destination: 'B', cost: 1, nextHop: 'B', hops: 1 })
+  assert.deepEqual(e.routes().get('B'), { destination: 'B', cost: 1, nextHop: 'B', hops: 1, previous: 'A' })
 
   const second = await e.originate(12)
   assert.equal(second.flushAt, undefined, 'the batch already has a flush pending')

@@ -40,7 +40,7 @@ const input = (over: Partial<StatusInput> = {}): StatusInput => ({
   addresses: ['/ip4/127.0.0.1/tcp/1'],
   sessions: [{ peer: 'E', site: 'east', cost: 2, opener: 'W', rttMs: 1, livenessTimeoutMs: 1000 }],
   dialers: [{ name: 'east', peerId: 'E', state: 'up', address: '/ip4/127.0.0.1/tcp/2', cost: 2 }, { name: 'far', peerId: 'F', state: 'retrying', address: '/ip4/127.0.0.1/tcp/3', cost: 1 }],
-  routes: new Map([['E', { destination: 'E', cost: 2, nextHop: 'E', hops: 1 }], ['D', { destination: 'D', cost: 2, nextHop: 'E', hops: 2 }]]),
+  routes: new Map([['E', { destination: 'E', cost: 2, nextHop: 'E', hops: 1, previous: 'W' }], ['D', { destination: 'D', cost: 2, nextHop: 'E', hops: 2, previous: 'E' }]]),
   siteOf: (peer) => ({ E: 'east', D: 'dc', F: 'far-site' } as Record<string, string>)[peer] ?? '',
   services: [
     { routingKey: 'web', candidates: [{ id: 'E', pathCost: 2, ownCost: 1, open: 4, weight: 3, value: { site: 'east', e2e: true, denied: false } }, { id: 'D', pathCost: 2, ownCost: 0, open: 0, value: { site: 'dc', e2e: false, denied: true } }] },

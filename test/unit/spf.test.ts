@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { computeRoutes } from '../../src/core/spf.js'
+import { computeRoutes, transitsTo } from '../../src/core/spf.js'
 import { effectiveLinkCost } from '../../src/core/types.js'
 import { drawMesh } from '../helpers/ascii-topology.js'
 
@@ -116,4 +116,16 @@ test('unreachable routers have no route', () => {
     A --1-- B
     C --1-- D
   `), { B: '1 via B' })
+})
+
+test('the whole path of a route: the routers it passes through, in order', () => {
+  const ads = drawMesh(`
+    W --1-- N --1-- E --1-- F
+    W --2-- S --9-- F
+  `)
+  const routes = computeRoutes('W', ads)
+  assert.deepEqual(transitsTo(routes, 'F'), ['N', 'E'])
+  assert.deepEqual(transitsTo(routes, 'E'), ['N'])
+  assert.deepEqual(transitsTo(routes, 'N'), [])
+  assert.equal(transitsTo(routes, 'nowhere'), undefined)
 })
