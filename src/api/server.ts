@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { STATUS_PAGE } from './page.js'
+import { STATUS_PAGE, STATUS_PAGE_CSP } from './page.js'
+import { CONSOLE_SCRIPT } from './page-script.js'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import { CONNECTOR, LINK, LISTENER } from '../config/resource-schemas.js'
@@ -78,12 +79,12 @@ export class AdminApi {
 
   /**
    * Server-Sent Events: 'change' (data: the kinds that changed: link, route,
-   * service, connection), batched over 200 ms; 'tick' every second with byte
-   * totals per routing key and per link, the share each target of this
-   * site's listeners gets (`services`) and traffic by site pair (`pairs`),
-   * from which readers derive throughput; 'flow' per flow record as it
-   * finishes (as `/v1/flows?follow` sends them). A reader that stops reading
-   * is dropped like a flows follower.
+   * service, connection), batched over 200 ms; 'tick' every second and after
+   * each change, with byte totals per routing key and per link, the share
+   * each target of this site's listeners gets (`services`) and traffic by
+   * site pair (`pairs`), from which readers derive throughput; 'flow' per
+   * flow record as it finishes (as `/v1/flows?follow` sends them). A reader
+   * that stops reading is dropped like a flows follower.
    */
   private openEvents (req: IncomingMessage, res: ServerResponse): void {
     const kinds = new Set<string>()
@@ -103,6 +104,8 @@ export class AdminApi {
         flushTimer = undefined
         send('change', { kinds: [...kinds] })
         kinds.clear()
+        // Open connections as of now, not as of the last tick (readers measure rates over their own window).
+        tick()
       }, EVENT_FLUSH_MS)
     }
     const tick = (): void => {
@@ -212,8 +215,12 @@ export class AdminApi {
           return
         }
         case 'GET /':
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': STATUS_PAGE_CSP, 'x-content-type-options': 'nosniff' })
           res.end(STATUS_PAGE)
+          return
+        case 'GET /assets/console.js':
+          res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+          res.end(CONSOLE_SCRIPT)
           return
         case 'GET /assets/cytoscape.min.js':
           res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' })
