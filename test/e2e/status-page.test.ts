@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { chromium, type Page } from 'playwright-core'
+import type { SitePairTraffic } from '../../src/api/types.js'
+import type { FlowRecord } from '../../src/core/flow-ring.js'
 import { freePort, Mesh, Site } from '../helpers/site.js'
 import { closed, dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
 
@@ -42,6 +44,23 @@ function pump (sockets: Socket[], chunk = 64 * 1024): () => void {
   const buf = Buffer.alloc(chunk, 0x61)
   const timer = setInterval(() => { for (const s of sockets) if (s.writableLength < 4 * chunk) s.write(buf) }, 100)
   return () => clearInterval(timer)
+}
+
+/** The site pairs in the next tick of a site's /v1/events. */
+async function tickPairs (site: Site): Promise<SitePairTraffic[]> {
+  const ac = new AbortController()
+  const res = await fetch(`${site.apiUrl}/v1/events`, { headers: site.apiHeaders, signal: ac.signal })
+  let buf = ''
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buf += Buffer.from(chunk).toString('utf8')
+      const tick = /event: tick\ndata: (.*)\n\n/.exec(buf)
+      if (tick !== null) return (JSON.parse(tick[1]) as { pairs: SitePairTraffic[] }).pairs
+    }
+    throw new Error(`${site.name}: /v1/events ended before a tick`)
+  } finally {
+    ac.abort()
+  }
 }
 
 /** One connection through a named echo server: its name, then `n` bytes each way; resolves when the server has closed. */
@@ -233,6 +252,15 @@ test('the console: pair edges by bytes/s, each target\'s live share, the last co
   assert.deepEqual(pageErrors, [])
   // Later ones come from the teardown (the routers go before the browser).
   errorsChecked = true
+
+  // Both ends count a pair alike: west as ingress, east as destination (from its workload sockets), both as west's records say.
+  const records = (await (await west.api('GET', '/v1/flows?key=db')).json() as { flows: FlowRecord[] }).flows
+  for (const [site, peer] of [[east, east.peerId], [north, north.peerId]] as const) {
+    const mine = records.filter(r => r.targetPeer === peer)
+    const want = { fromPeer: west.peerId, fromSite: 'west', toPeer: peer, toSite: site === east ? 'east' : HOSTILE, key: 'db', bytesIn: mine.reduce((a, r) => a + r.bytesIn, 0), bytesOut: mine.reduce((a, r) => a + r.bytesOut, 0), open: 0 }
+    assert.deepEqual((await tickPairs(west)).find(p => p.toPeer === peer && p.key === 'db'), want)
+    assert.deepEqual((await tickPairs(site)).filter(p => p.key === 'db'), [want])
+  }
 
   // A fresh page is not empty: it is seeded with the last connections.
   const fresh = await context.newPage()
