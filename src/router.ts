@@ -19,7 +19,7 @@ import { FlowRing, type FlowEnd, type FlowFilter, type FlowRecord, type MeshFlow
 import { JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './wire/constants.js'
 import { encodeToken } from './wire/token.js'
 import { Metrics } from './api/metrics.js'
-import { ResourceError, type ApiRouter, type Revocation, type RouterStatus } from './api/types.js'
+import { ResourceError, type ApiRouter, type Revocation, type RouterStatus, type ServiceTraffic, type SitePairTraffic } from './api/types.js'
 import { TunnelAccess } from './router/access.js'
 import { Ingress } from './router/ingress.js'
 import { Links } from './router/links.js'
@@ -27,6 +27,7 @@ import { MeshFlowQueries } from './router/mesh-flows.js'
 import { Resources } from './router/resources.js'
 import { resolveRevokeTarget, type KnownPeer } from './router/revocation.js'
 import { Routing } from './router/routing.js'
+import { SitePairs, projectServiceTraffic } from './router/site-pairs.js'
 import { SitePins } from './router/site-pins.js'
 import { projectStatus, projectTopology, type Topology } from './router/status.js'
 import { Ticker } from './router/ticker.js'
@@ -77,6 +78,8 @@ export class Router implements TunnelHost, ApiRouter {
   private stopping = false
   /** Finished connections at this site, as ingress or destination (GET /v1/flows). */
   readonly flows: FlowRing
+  /** Traffic by site pair and key that this site carried as ingress or destination (the console's pair edges). */
+  private readonly pairs = new SitePairs()
 
   /** `accessLog`: where the destination's one line per connection goes (none: not written). */
   constructor (readonly config: RouterConfig, identity: Identity, readonly log: Logger, private readonly accessLog?: Logger) {
@@ -115,7 +118,8 @@ export class Router implements TunnelHost, ApiRouter {
       logRefusal: (key, fields, msg) => this.gate.logRefusal(key, fields, msg),
       log,
       newConnectionId,
-      flowEnded: (f) => this.recordFlow('ingress', f)
+      flowEnded: (f) => this.recordFlow('ingress', f),
+      pairOpened: (key, target, live) => this.pairs.opened(this.selfId, target, key, live)
     })
   }
 
@@ -326,7 +330,11 @@ export class Router implements TunnelHost, ApiRouter {
   async deliver (routingKey: string, caller: TunnelCaller): Promise<DeliveredConnection> {
     try {
       const dialed = await this.connectors.connect(routingKey, this.access.connectorAdmission(caller))
-      return { socket: dialed.socket, address: `${dialed.connector.host}:${dialed.connector.port}`, release: dialed.release }
+      const { socket } = dialed
+      // A tunnel from another site's client: its pair counts the workload socket's bytes (written to it: the client's).
+      const pairEnded = this.pairs.opened(caller.peer, this.selfId, routingKey, () => ({ in: socket.bytesWritten, out: socket.bytesRead }))
+      // The tunnel releases the connection once, whatever became of it: when the pipe ended, or when it never started.
+      return { socket, address: `${dialed.connector.host}:${dialed.connector.port}`, release: () => { pairEnded(); dialed.release() } }
     } catch (err) {
       if (err instanceof ConnectorDeniedError) {
         this.access.denyDelivery(caller, routingKey, err.message)
@@ -403,6 +411,21 @@ export class Router implements TunnelHost, ApiRouter {
   /** Bytes carried for clients of this site's listeners since start, by routing key. */
   keyBytes (): Map<string, { in: number, out: number }> {
     return this.ingress.bytesByKey
+  }
+
+  /**
+   * Traffic between pairs of sites by routing key: as this site knows it
+   * today, the connections of its own listeners (finished and open, open
+   * ones live) and the tunnels from other sites that end at its connectors.
+   */
+  sitePairTraffic (): SitePairTraffic[] {
+    return this.pairs.snapshot((peer) => peer === this.selfId ? this.site : this.siteOf(peer))
+  }
+
+  /** Per routing key of this site's listeners (and fallbacks), each target's open connections and bytes from here. */
+  serviceTraffic (): ServiceTraffic[] {
+    const keys = [...(this.resources?.listeners.values() ?? [])].flatMap(l => [l.config.routingKey, ...(l.config.fallback ?? [])])
+    return projectServiceTraffic(this.selfId, keys, (key) => this.ingress.candidates(key), this.sitePairTraffic())
   }
 
   private siteOf (peer: string): string {

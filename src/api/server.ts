@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { STATUS_PAGE } from './page.js'
+import { STATUS_PAGE, STATUS_PAGE_CSP } from './page.js'
+import { CONSOLE_SCRIPT } from './page-script.js'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import { CONNECTOR, LINK, LISTENER } from '../config/resource-schemas.js'
@@ -18,7 +19,7 @@ function cytoscapeBundle (): Buffer {
 
 const EVENT_FLUSH_MS = 200
 const EVENT_TICK_MS = 1000
-/** A `flows?follow` reader this many records behind (its socket not draining) is dropped: a slow reader costs bounded memory. */
+/** An event-stream reader (`/v1/events`, `flows?follow`) this many events behind (its socket not draining) is dropped: a slow reader costs bounded memory. */
 export const FLOW_FOLLOW_MAX_BEHIND = 1000
 const MAX_FLOWS_LIMIT = 1_000_000
 
@@ -78,58 +79,80 @@ export class AdminApi {
 
   /**
    * Server-Sent Events: 'change' (data: the kinds that changed: link, route,
-   * service, connection), batched over 200 ms; 'tick' every second with byte
-   * totals per routing key and per link, from which readers derive throughput.
+   * service, connection), batched over 200 ms; 'tick' every second and after
+   * each change, with byte totals per routing key and per link, the share
+   * each target of this site's listeners gets (`services`) and traffic by
+   * site pair (`pairs`), from which readers derive throughput; 'flow' per
+   * flow record as it finishes (as `/v1/flows?follow` sends them). A reader
+   * that stops reading is dropped like a flows follower.
    */
   private openEvents (req: IncomingMessage, res: ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
-    res.write('retry: 2000\n\n')
     const kinds = new Set<string>()
     let flushTimer: NodeJS.Timeout | undefined
+    const ticker = setInterval(() => tick(), EVENT_TICK_MS)
+    let unfollow = (): void => {}
+    const stop = (): void => {
+      this.router.events.off('change', onChange)
+      unfollow()
+      clearInterval(ticker)
+      clearTimeout(flushTimer)
+    }
+    const send = this.eventStream(req, res, 'dropping an events reader that fell behind', stop)
     const onChange = (kind: string): void => {
       kinds.add(kind)
       flushTimer ??= setTimeout(() => {
         flushTimer = undefined
-        res.write(`event: change\ndata: ${JSON.stringify({ kinds: [...kinds] })}\n\n`)
+        send('change', { kinds: [...kinds] })
         kinds.clear()
+        // Open connections as of now, not as of the last tick (readers measure rates over their own window).
+        tick()
       }, EVENT_FLUSH_MS)
     }
     const tick = (): void => {
-      res.write(`event: tick\ndata: ${JSON.stringify({ at: Date.now(), bytes: Object.fromEntries(this.router.keyBytes()), links: Object.fromEntries(this.router.linkBytes()) })}\n\n`)
+      send('tick', { at: Date.now(), bytes: Object.fromEntries(this.router.keyBytes()), links: Object.fromEntries(this.router.linkBytes()), services: this.router.serviceTraffic(), pairs: this.router.sitePairTraffic() })
     }
     this.router.events.on('change', onChange)
+    unfollow = this.router.flows.follow((r) => send('flow', r))
+    req.on('close', stop)
     tick()
-    const ticker = setInterval(tick, EVENT_TICK_MS)
-    req.on('close', () => {
-      this.router.events.off('change', onChange)
-      clearInterval(ticker)
-      clearTimeout(flushTimer)
-    })
   }
 
   /**
    * `GET /v1/flows?follow`: one 'flow' event per record that finishes from
-   * now on and matches the filter. Records written while the socket does not
-   * drain are counted; past FLOW_FOLLOW_MAX_BEHIND the reader is dropped.
+   * now on and matches the filter.
    */
   private followFlows (req: IncomingMessage, res: ServerResponse, filter: FlowFilter): void {
+    let unfollow = (): void => {}
+    const send = this.eventStream(req, res, 'dropping a flows follower that fell behind', () => unfollow())
+    unfollow = this.router.flows.follow((r) => {
+      if (matchesFlow(r, filter)) send('flow', r)
+    })
+    req.on('close', unfollow)
+  }
+
+  /**
+   * Starts an SSE answer; returns its writer. Events written while the socket
+   * does not drain are counted; past FLOW_FOLLOW_MAX_BEHIND the reader is
+   * dropped (`stop` unsubscribes it first), so a slow reader costs bounded
+   * memory and never slows the router.
+   */
+  private eventStream (req: IncomingMessage, res: ServerResponse, dropMsg: string, stop: () => void): (event: string, data: unknown) => void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
     res.write('retry: 2000\n\n')
     let behind = 0
     res.on('drain', () => { behind = 0 })
-    const unfollow = this.router.flows.follow((r) => {
-      if (!matchesFlow(r, filter)) return
+    return (event, data) => {
+      if (res.destroyed) return
       if (behind > 0 || res.writableNeedDrain) {
         if (++behind > FLOW_FOLLOW_MAX_BEHIND) {
-          unfollow()
-          this.log.warn({ from: req.socket.remoteAddress, behind }, 'dropping a flows follower that fell behind')
+          stop()
+          this.log.warn({ from: req.socket.remoteAddress, behind }, dropMsg)
           res.destroy()
           return
         }
       }
-      res.write(`event: flow\ndata: ${JSON.stringify(r)}\n\n`)
-    })
-    req.on('close', unfollow)
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+    }
   }
 
   /** True when the request may go on; otherwise it has been answered (and nothing was read or changed). */
@@ -193,8 +216,12 @@ export class AdminApi {
           return
         }
         case 'GET /':
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': STATUS_PAGE_CSP, 'x-content-type-options': 'nosniff' })
           res.end(STATUS_PAGE)
+          return
+        case 'GET /assets/console.js':
+          res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+          res.end(CONSOLE_SCRIPT)
           return
         case 'GET /assets/cytoscape.min.js':
           res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' })

@@ -67,6 +67,42 @@ export interface RouterStatus {
   openStreams: number
 }
 
+/**
+ * Traffic between two sites for one routing key: bytes carried so far each
+ * way (in: client to server) and connections open now, finished and open
+ * ones together (open ones counted live). `from` is the ingress (the site
+ * whose listener the client reached), `to` the target that serves it.
+ */
+export interface SitePairTraffic {
+  fromPeer: string
+  fromSite: string
+  toPeer: string
+  toSite: string
+  key: string
+  bytesIn: number
+  bytesOut: number
+  open: number
+}
+
+/** One target of a routing key as this site's clients use it: what ranking sees, and the bytes carried to it. */
+export interface TargetTraffic {
+  peerId: string
+  site: string
+  /** Path cost plus the connector's own cost. */
+  cost: number
+  weight: number
+  /** Connections this site has open to it (as ranked: set-up ones included). */
+  open: number
+  bytesIn: number
+  bytesOut: number
+}
+
+/** Per routing key that this site's listeners use: each target's open connections and bytes, for its live share. */
+export interface ServiceTraffic {
+  key: string
+  targets: TargetTraffic[]
+}
+
 export interface ApiRouter {
   status (): RouterStatus
   readonly metrics: { registry: { metrics: () => Promise<string>, contentType: string } }
@@ -90,6 +126,10 @@ export interface ApiRouter {
   readonly events: EventEmitter
   keyBytes (): Map<string, { in: number, out: number }>
   linkBytes (): Map<string, { in: number, out: number }>
+  /** Traffic by (ingress site, target site, routing key), for the console's pair edges. */
+  sitePairTraffic (): SitePairTraffic[]
+  /** Per routing key of this site's listeners, the share each target gets. */
+  serviceTraffic (): ServiceTraffic[]
   /** Finished connections at this site (both as ingress and as destination), newest last. */
   readonly flows: { query (f: FlowFilter): FlowRecord[], follow (fn: (r: FlowRecord) => void): () => void }
   /** `GET /v1/flows?mesh`: this site's records and every reachable member's that shares them with it. */

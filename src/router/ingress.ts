@@ -47,6 +47,12 @@ export interface IngressDeps {
   newConnectionId: () => number
   /** One call per client connection, when it is over (flow records); built from the splice's counts, nothing per chunk. */
   flowEnded?: (flow: FlowEnd) => void
+  /**
+   * A connection was carried to `target` (site-pair traffic): `live` reads
+   * its byte counts while it is open; the returned function ends it with its
+   * final counts.
+   */
+  pairOpened?: (key: string, target: string, live: () => { in: number, out: number }) => (final: { in: number, out: number }) => void
 }
 
 /** What the ingress knows of a target besides its costs. */
@@ -233,9 +239,12 @@ export class Ingress {
       }
       log.debug({ target: target.value.site, cost: target.pathCost }, 'client connected')
       deps.count({ carried: key, target: target.value.site })
+      // Live bytes from the client socket's own counters (the bytes read ahead included): nothing added per chunk.
+      const pairEnded = deps.pairOpened?.(key, target.id, () => ({ in: socket.bytesRead, out: socket.bytesWritten }))
       deps.changed()
       void result.then((r) => {
         this.countOpen(key, target.id, -1)
+        pairEnded?.({ in: r.bytesAToB + earlyBytes, out: r.bytesBToA })
         deps.changed()
         log.debug({ ...r, target: target.value.site }, 'client connection closed')
         flow({ targetSite: target.value.site, targetPeer: target.id, bytesIn: r.bytesAToB + earlyBytes, bytesOut: r.bytesBToA, result: r.resetReason === undefined ? 'closed' : 'reset', status: r.resetReason === undefined ? undefined : 'RESET', reason: r.resetReason, reforwarded: tried.slice() })
