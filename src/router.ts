@@ -154,7 +154,8 @@ export class Router implements TunnelHost, ApiRouter {
       reachable: () => [...this.routing.engine.lsdb.advertisements()]
         .filter(ad => ad.origin !== this.selfId && this.routing.engine.pathCostTo(ad.origin) !== undefined)
         .map(ad => ({ peer: ad.origin, site: ad.site, features: ad.features ?? 0 })),
-      pairs: () => [],
+      // Its own listeners' traffic (it is the ingress): the one end that knows the client side of each pair.
+      pairs: () => this.sitePairTraffic().filter(p => p.fromPeer === this.selfId).map(({ toPeer, toSite, key, bytesIn, bytesOut, open }) => ({ toPeer, toSite, key, bytesIn, bytesOut, open })),
       host: this,
       hopLimit: config.hopLimit
     })

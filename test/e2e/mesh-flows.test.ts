@@ -14,15 +14,19 @@ const mesh = new Mesh()
 let west: Site, middle: Site, east: Site
 let echo: TestServer
 let port: number
+/** At east, for `back`, which west serves: east is an ingress too. */
+let backPort: number
 
 before(async () => {
   echo = await echoServer()
   mesh.onStop(async () => { await echo.close() })
   port = await freePort()
-  east = await Site.start(mesh, 'east', { connectors: [`echo=127.0.0.1:${echo.port}`], args: ['--flow-reader', 'west'] })
+  backPort = await freePort()
+  east = await Site.start(mesh, 'east', { connectors: [`echo=127.0.0.1:${echo.port}`], listeners: [`back=127.0.0.1:${backPort}`], args: ['--flow-reader', 'west'] })
   middle = await Site.start(mesh, 'middle', { links: [await east.token()] })
-  west = await Site.start(mesh, 'west', { links: [await middle.token()], listeners: [`echo=127.0.0.1:${port}`] })
+  west = await Site.start(mesh, 'west', { links: [await middle.token()], listeners: [`echo=127.0.0.1:${port}`], connectors: [`back=127.0.0.1:${echo.port}`] })
   await west.waitTargets('echo', ['east'])
+  await east.waitTargets('back', ['west'])
   // Every site reaches every other (east's route to west is what its answer takes).
   await waitFor('east routes to west', async () => {
     const res = await east.api('GET', '/v1/routes')
@@ -68,6 +72,11 @@ test('flows --mesh at west: its own record, east\'s record of the same connectio
     assert.equal(r.targetSite, 'east')
   }
 
+  // East's answer carries no pair of its own (it is no ingress); west's own pair says what west carried to east.
+  const pair = answer.pairs.find(p => p.fromSite === 'west' && p.toSite === 'east' && p.key === 'echo')
+  assert.deepEqual(pair && { bytesIn: pair.bytesIn, bytesOut: pair.bytesOut, open: pair.open, toPeer: pair.toPeer }, { bytesIn: bytes, bytesOut: bytes, open: 0, toPeer: east.peerId })
+  assert.equal(answer.pairs.filter(p => p.fromSite === 'east').length, 0)
+
   // The CLI prints one row for the connection: west's client and east's connector.
   const { stdout } = await run(process.execPath, [CLI, 'flows', '--mesh', '--key', 'echo', '--data-dir', west.dataDir], { timeout: 20_000 })
   const rows = stdout.split('\n').filter(l => l.includes(`127.0.0.1:${echo.port}`))
@@ -75,6 +84,17 @@ test('flows --mesh at west: its own record, east\'s record of the same connectio
   assert.match(rows[0], new RegExp(`echo\\s+127\\.0\\.0\\.1:${ingress.clientPort}\\s+west\\s+east\\s+127\\.0\\.0\\.1:${echo.port}\\s+${bytes}\\s+${bytes}`))
   assert.match(stdout, /middle: refused: middle does not share/)
   assert.match(stdout, /east: 1 record\n/)
+})
+
+test('flows --mesh carries each member\'s own traffic by site pair: east as the ingress of a key west serves', async () => {
+  const bytes = 123_456
+  const transfer = await echoTransfer(backPort, bytes)
+  assert.equal(transfer.received, transfer.sent)
+  const pair = await waitFor('east reports east -> west', async () => {
+    const m = await meshFlows(west, '&key=back')
+    return m.pairs.find(p => p.fromSite === 'east' && p.toSite === 'west' && p.key === 'back' && p.bytesIn === bytes)
+  })
+  assert.deepEqual([pair.fromPeer, pair.toPeer, pair.bytesOut, pair.open], [east.peerId, west.peerId, bytes, 0])
 })
 
 test('the asker\'s filter travels with the query, and a member that is not a reader is refused', async () => {
