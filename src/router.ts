@@ -12,9 +12,11 @@ import { AuthorizedPeers, GrantStore, RevokedPeers, type GrantView, type Revoked
 import { createNode } from './net/node.js'
 import type { SpliceResult } from './net/splice.js'
 import { OriginVerifier, TunnelSigner } from './net/origin-proof.js'
-import { handleTunnelStream, newConnectionId, openTunnel, TunnelRefusedError, type DeliveredConnection, type OriginAdmission, type TunnelCaller, type TunnelHost } from './net/tunnel.js'
+import { handleTunnelStream, newConnectionId, openTunnel, reopenTunnel, TunnelRefusedError, type DeliveredConnection, type OriginAdmission, type TrackInfo, type TunnelCaller, type TunnelHost, type TunnelOptions } from './net/tunnel.js'
+import { DEFAULT_RESUME_SETTINGS, HeldTunnels, resumeFromIngress, type ResumeDriver, type ResumeSettings } from './net/tunnel-resume.js'
+import { transitsTo } from './core/spf.js'
 import { StatusCode, type TunnelHeader } from './wire/codec.js'
-import { FEATURE_ORIGIN_PROOF } from './core/types.js'
+import { FEATURE_ORIGIN_PROOF, FEATURE_RESUME } from './core/types.js'
 import { FlowRing, type FlowEnd, type FlowFilter, type FlowRecord, type MeshFlows } from './core/flow-ring.js'
 import { JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './wire/constants.js'
 import { encodeToken } from './wire/token.js'
@@ -39,6 +41,9 @@ import { Ticker } from './router/ticker.js'
  */
 const NO_DEADLINE = new AbortController().signal
 setMaxListeners(Infinity, NO_DEADLINE)
+
+/** On SIGTERM, at most this long for the neighbours to route around this site before resumable tunnels crossing it are moved. */
+const TRANSIT_MOVE_WAIT_MS = 500
 
 /** How often the link-state database is checked for max age and refresh. */
 const HOUSEKEEPING_INTERVAL_MS = 1000
@@ -74,7 +79,10 @@ export class Router implements TunnelHost, ApiRouter {
   private node!: Libp2p
   private readonly epoch: number
   private readonly privateKey: PrivateKey
-  private readonly activePipes = new Map<Promise<SpliceResult>, { reset: () => void, ends: readonly string[] }>()
+  private readonly activePipes = new Map<Promise<SpliceResult>, { reset: () => void, ends: readonly string[], resumableTransit: boolean }>()
+  /** Resumption at this router's tunnel ends (timers.resumeTimeoutMs > 0). */
+  readonly resumeSettings?: ResumeSettings
+  readonly held = new HeldTunnels()
   private stopping = false
   /** Finished connections at this site, as ingress or destination (GET /v1/flows). */
   readonly flows: FlowRing
@@ -84,6 +92,7 @@ export class Router implements TunnelHost, ApiRouter {
   /** `accessLog`: where the destination's one line per connection goes (none: not written). */
   constructor (readonly config: RouterConfig, identity: Identity, readonly log: Logger, private readonly accessLog?: Logger) {
     this.flows = new FlowRing(config.flows.ringSize)
+    if (config.timers.resumeTimeoutMs > 0) this.resumeSettings = { ...DEFAULT_RESUME_SETTINGS, timeoutMs: config.timers.resumeTimeoutMs, unreachableMs: config.timers.resumeUnreachableMs }
     this.selfId = identity.peerId.toString()
     this.site = config.site
     this.epoch = identity.epoch
@@ -95,7 +104,7 @@ export class Router implements TunnelHost, ApiRouter {
       if (!this.stopping) void this.routing.originate()
     })
     const { timers } = config
-    this.routing = new Routing({ selfId: this.selfId, site: this.site, epoch: this.epoch, privateKey: identity.privateKey, maxAgeMs: timers.maxAgeMs, refreshIntervalMs: timers.refreshIntervalMs, localServices: () => this.connectors.summary(), metrics: this.metrics, events: this.events, log, now: () => this.ticker.now(), refusedOrigin: (origin) => this.isRevoked(origin) })
+    this.routing = new Routing({ selfId: this.selfId, site: this.site, epoch: this.epoch, privateKey: identity.privateKey, maxAgeMs: timers.maxAgeMs, refreshIntervalMs: timers.refreshIntervalMs, localServices: () => this.connectors.summary(), metrics: this.metrics, events: this.events, log, now: () => this.ticker.now(), refusedOrigin: (origin) => this.isRevoked(origin), resumable: config.timers.resumeTimeoutMs > 0 })
     this.links = new Links({ selfId: this.selfId, site: this.site, epoch: this.epoch, timers, routing: this.routing, events: this.events, log })
     this.ingress = new Ingress({
       selfId: this.selfId,
@@ -119,7 +128,8 @@ export class Router implements TunnelHost, ApiRouter {
       log,
       newConnectionId,
       flowEnded: (f) => this.recordFlow('ingress', f),
-      pairOpened: (key, target, live) => this.pairs.opened(this.selfId, target, key, live)
+      pairOpened: (key, target, live) => this.pairs.opened(this.selfId, target, key, live),
+      resumeFor: (routingKey, destination, connectionId) => this.resumeFor(routingKey, destination, connectionId)
     })
   }
 
@@ -158,6 +168,13 @@ export class Router implements TunnelHost, ApiRouter {
       pairs: () => this.sitePairTraffic().filter(p => p.fromPeer === this.selfId).map(({ toPeer, toSite, key, bytesIn, bytesOut, open }) => ({ toPeer, toSite, key, bytesIn, bytesOut, open })),
       host: this,
       hopLimit: config.hopLimit
+    })
+    // A held connection whose ingress has no route left is given up after resumeUnreachableMs (it died, or no path remains).
+    this.events.on('change', (kind: string) => {
+      const settings = this.resumeSettings
+      if (kind !== 'route' || settings === undefined || this.held.size === 0) return
+      const reachable = (peer: string): boolean => this.routing.engine.pathCostTo(peer) !== undefined
+      setTimeout(() => { this.held.abandonUnreachable(reachable, `the ingress has been unreachable for ${settings.unreachableMs} ms`) }, settings.unreachableMs).unref()
     })
     // Names are bound on first sight: every verified advertisement's site name is offered to the pins.
     this.events.on('change', (kind: string) => {
@@ -206,6 +223,13 @@ export class Router implements TunnelHost, ApiRouter {
     this.resources?.closeListeners()
     this.links.stop()
     await this.routing.withdraw()
+    // Tunnels that only cross this site and can resume: cut once the mesh has routed around it, so both ends resume elsewhere at once.
+    const transits = [...this.activePipes.values()].filter(p => p.resumableTransit)
+    if (transits.length > 0) {
+      await this.routesSettled()
+      this.log.info({ tunnels: transits.length }, 'moving resumable tunnels that cross this site to other paths')
+      for (const p of transits) p.reset()
+    }
     const { drainMs } = this.config.timers
     const drainUntil = this.ticker.now() + drainMs
     if (this.activePipes.size > 0) this.log.info({ open: this.activePipes.size, drainMs }, 'draining open connections')
@@ -218,6 +242,18 @@ export class Router implements TunnelHost, ApiRouter {
     await new Promise(resolve => setTimeout(resolve, 20))
     this.routing.stop()
     await this.node.stop()
+  }
+
+  /**
+   * After the withdrawal: waits until every neighbour has acknowledged it by
+   * advertising itself without its link to this site (or TRANSIT_MOVE_WAIT_MS),
+   * so the ends of a cut tunnel find a route that avoids this site.
+   */
+  private async routesSettled (): Promise<void> {
+    const until = performance.now() + TRANSIT_MOVE_WAIT_MS
+    const { engine } = this.routing
+    const settled = (): boolean => [...engine.neighbours()].every(n => !(engine.lsdb.get(n.peer)?.ad.links.some(l => l.peer === this.selfId) ?? false))
+    while (!settled() && performance.now() < until) await this.routeChangeOr(Math.max(1, until - performance.now()))
   }
 
   get ready (): boolean {
@@ -353,6 +389,45 @@ export class Router implements TunnelHost, ApiRouter {
     this.recordFlow('destination', f)
   }
 
+  // ---- resumable tunnels (net/tunnel-resume.ts) ----
+
+  /** Whether `peer` and every router on the route to it can carry a resume. */
+  private resumablePath (peer: string): boolean {
+    const { engine } = this.routing
+    const supports = (p: string): boolean => ((engine.lsdb.get(p)?.ad.features ?? 0) & FEATURE_RESUME) !== 0
+    if (!supports(peer)) return false
+    const transits = transitsTo(engine.routes(), peer)
+    return transits !== undefined && transits.every(supports)
+  }
+
+  private routeChangeOr (ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        this.events.off('change', onChange)
+        resolve()
+      }
+      const onChange = (kind: string): void => { if (kind === 'route') done() }
+      const timer = setTimeout(done, ms)
+      this.events.on('change', onChange)
+    })
+  }
+
+  private resumeFor (routingKey: string, destination: string, connectionId: number): TunnelOptions['resumable'] {
+    const settings = this.resumeSettings
+    if (settings === undefined || !this.resumablePath(destination)) return undefined
+    const driver: ResumeDriver = {
+      settings,
+      reachable: (peer) => this.routing.engine.pathCostTo(peer) !== undefined,
+      resumablePath: (peer) => this.resumablePath(peer),
+      routeChangeOr: async (ms) => await this.routeChangeOr(ms),
+      now: () => performance.now(),
+      reopen: async (t, received) => await reopenTunnel(this, t.routingKey, t.destination, this.config.hopLimit, t.connectionId, received),
+      log: this.log
+    }
+    return { onBroken: (layer, reason) => { void resumeFromIngress(driver, layer, { routingKey, destination, connectionId }, reason) } }
+  }
+
   flowQuery (peer: string): ReturnType<MeshFlowQueries['flowQuery']> {
     return this.meshFlows.flowQuery(peer)
   }
@@ -397,8 +472,8 @@ export class Router implements TunnelHost, ApiRouter {
     if (r.result !== 'closed') this.metrics.flowFailures.inc({ ...labels, reason: (r.status ?? r.result).toLowerCase() })
   }
 
-  track (pipe: Promise<SpliceResult>, reset: () => void, ends?: readonly string[]): void {
-    this.activePipes.set(pipe, { reset, ends: ends ?? [] })
+  track (pipe: Promise<SpliceResult>, reset: () => void, ends?: readonly string[], info?: TrackInfo): void {
+    this.activePipes.set(pipe, { reset, ends: ends ?? [], resumableTransit: info?.resumableTransit === true })
     void pipe.then(() => this.activePipes.delete(pipe))
   }
 

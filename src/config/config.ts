@@ -30,6 +30,10 @@ export interface TimersConfig {
   connectorProbeIntervalMs: number
   /** On SIGTERM, how long in-flight connections get to finish after the site withdrew. */
   drainMs: number
+  /** A tunnel whose path broke is resumed over another within this, else reset at both ends; 0: tunnels are not resumable. */
+  resumeTimeoutMs: number
+  /** ...but reset at once when the far end has been unreachable (no route at all) this long. */
+  resumeUnreachableMs: number
 }
 
 export interface RouterConfig {
@@ -67,7 +71,9 @@ export const DEFAULT_TIMERS: TimersConfig = {
   refreshIntervalMs: 30_000,
   maxAgeMs: 120_000,
   connectorProbeIntervalMs: 5_000,
-  drainMs: 3_000
+  drainMs: 3_000,
+  resumeTimeoutMs: 10_000,
+  resumeUnreachableMs: 1_000
 }
 
 export const DEFAULT_LIMITS: LimitsConfig = {
@@ -144,7 +150,7 @@ function timersFromFile (v: unknown): Partial<TimersConfig> {
   rejectUnknown(v, Object.keys(DEFAULT_TIMERS), 'timers')
   const out: Partial<TimersConfig> = {}
   for (const key of Object.keys(v) as Array<keyof TimersConfig>) {
-    const min = key === 'connectorProbeIntervalMs' || key === 'drainMs' ? 0 : 10
+    const min = key === 'connectorProbeIntervalMs' || key === 'drainMs' || key === 'resumeTimeoutMs' ? 0 : 10
     out[key] = parseInteger(v[key], `timers.${key}`, min, 24 * 3600 * 1000)
   }
   return out

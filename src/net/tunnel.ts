@@ -16,6 +16,8 @@ import { createHash } from 'node:crypto'
 import type { FlowEnd, FlowFilter } from '../core/flow-ring.js'
 import type { FlowAnswer } from '../wire/flow-codec.js'
 import { serveFlows } from './query-answer.js'
+import { resumableEndpoint, type ResumableEndpoint } from './resume.js'
+import { withLeadingBytes, type HeldTunnels, type ResumeSettings } from './tunnel-resume.js'
 
 /**
  * Tunnel protocol. The ingress opens a stream to the next hop and sends a
@@ -68,7 +70,7 @@ export interface TunnelHost {
    * `ends` are the sites at its two ends (ingress, destination), so that
    * revoking one resets its tunnels here at once.
    */
-  track (pipe: Promise<SpliceResult>, reset: () => void, ends?: readonly string[]): void
+  track (pipe: Promise<SpliceResult>, reset: () => void, ends?: readonly string[], info?: TrackInfo): void
   /** A tunnel that ended here, at its destination (delivered, refused or denied): its flow record. Monotonic times are performance.now(). */
   flowEnded? (flow: FlowEnd): void
   /**
@@ -77,6 +79,16 @@ export interface TunnelHost {
    * Absent: queries are refused.
    */
   flowQuery? (peer: string): { answer: (filter: FlowFilter) => FlowAnswer } | { refused: string }
+  /** Resumption at this router's ends of tunnels; absent: tunnels are not resumable here. */
+  readonly resumeSettings?: ResumeSettings
+  /** The destination's resumable connections (with resumeSettings). */
+  readonly held?: HeldTunnels
+}
+
+/** What a tracked pipe is, for a graceful stop. */
+export interface TrackInfo {
+  /** A transit pipe of a resumable tunnel: its ends resume elsewhere when it is cut, so a stopping router cuts it at once. */
+  resumableTransit?: boolean
 }
 
 export type OriginAdmission = { ok: true, proven: boolean } | { ok: false, reason: string }
@@ -97,6 +109,12 @@ export interface TunnelOptions {
   e2e?: boolean
   /** A mesh query (mesh-query.ts) instead of a client connection. */
   query?: number
+  /**
+   * Offer the destination a resumable tunnel (every router on the path can
+   * carry it): the stream then runs the resumable layer, whose onBroken the
+   * ingress handles by reopening the tunnel elsewhere.
+   */
+  resumable?: { onBroken: (layer: ResumableEndpoint, reason: string) => void }
 }
 
 /**
@@ -129,10 +147,13 @@ export interface OpenedTunnel {
   via: string
   /** Set for an end-to-end encrypted tunnel: seal the stream with them (sealedEndpoint). */
   keys?: SessionKeys
+  /** Set for a resumable tunnel: the stream's layer (already fed what came behind the status). */
+  layer?: ResumableEndpoint
 }
 
 /** The tunnel's far end as an endpoint: the stream, sealed when end-to-end encrypted (with what came behind the status). */
 export function tunnelEndpoint (tunnel: OpenedTunnel, label: string, onActivity: (bytesIn: number, bytesOut: number) => void): { endpoint: Endpoint, initial?: Uint8Array } {
+  if (tunnel.layer !== undefined) return { endpoint: tunnel.keys === undefined ? tunnel.layer : sealedEndpoint(tunnel.layer, tunnel.keys) }
   const plain = streamEndpoint(tunnel.stream, label, onActivity)
   if (tunnel.keys === undefined) return { endpoint: plain, initial: tunnel.rest }
   return { endpoint: sealedEndpoint(plain, tunnel.keys, { initialCiphertext: tunnel.rest }) }
@@ -177,9 +198,20 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
     throw new TunnelRefusedError(StatusCode.NO_ROUTE, `cannot open a stream to the next hop: ${(err as Error).message}`)
   }
   const ephemeral = e2e ? newEphemeral() : undefined
-  const header = proveOrigin<TunnelHeader>(host.signer, { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: ephemeral?.publicKey ?? new Uint8Array(0), wantDestinationProof, query: options.query ?? 0, originProof: new Uint8Array(0) }, host.wallClock())
+  const resumable = options.resumable !== undefined && host.resumeSettings !== undefined
+  const header = proveOrigin<TunnelHeader>(host.signer, { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: ephemeral?.publicKey ?? new Uint8Array(0), wantDestinationProof, query: options.query ?? 0, resumable, originProof: new Uint8Array(0) }, host.wallClock())
   stream.send(encodeFrame(encodeTunnelHeader(header)))
-  if (early) head.attach((chunk) => { stream.send(chunk) })
+  // A resumable tunnel's bytes go through its layer from the first one (so they are numbered and kept); it reads the stream once the status is in.
+  let lead: Uint8Array = new Uint8Array(0)
+  let layer: ResumableEndpoint | undefined
+  if (resumable && host.resumeSettings !== undefined) {
+    const via = conn.remotePeer.toString()
+    const inner = withLeadingBytes(streamEndpoint(stream, 'tunnel', (i, o) => host.activity(via, i, o)), () => lead)
+    const broken = options.resumable?.onBroken
+    const l: ResumableEndpoint = resumableEndpoint(inner, { maxBufferedBytes: host.resumeSettings.bufferBytes, resumeTimeoutMs: host.resumeSettings.timeoutMs, onBroken: (reason) => broken?.(l, reason) })
+    layer = l
+  }
+  if (early) head.attach(layer !== undefined ? (chunk) => { layer.write(chunk) } : (chunk) => { stream.send(chunk) })
   try {
     const { frame, rest } = await readFirstFrame(stream, MAX_TUNNEL_STATUS_BYTES, STATUS_TIMEOUT_MS)
     const status = decodeTunnelStatus(frame)
@@ -187,10 +219,16 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
       stream.abort(new Error('refused'))
       throw new TunnelRefusedError(status.code, status.message)
     }
-    if (wantDestinationProof && !verifiedBy(destination, destinationProofBytes(destination, header.originProof, status.code, status.e2eKey), status.destinationProof)) {
+    if (wantDestinationProof && !verifiedBy(destination, destinationProofBytes(destination, header.originProof, status.code, status.e2eKey, status), status.destinationProof)) {
       stream.abort(new Error('unproven answer'))
       throw new TunnelRefusedError(StatusCode.DENIED, 'the answer is not signed by the chosen target (a transit site in between answered?)')
     }
+    if (layer !== undefined && !status.resumable) {
+      // Offered only to destinations that advertise resumption: one that declines did not read our numbered bytes.
+      stream.abort(new Error('resumption declined'))
+      throw new TunnelLostError('the destination declined the resumable tunnel it advertises')
+    }
+    lead = rest
     let keys: SessionKeys | undefined
     if (ephemeral !== undefined) {
       try {
@@ -200,7 +238,7 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
         throw new TunnelRefusedError(StatusCode.CONNECT_FAILED, `no end-to-end key agreed with the target: ${(err as Error).message}`)
       }
     }
-    return { stream, rest, via: conn.remotePeer.toString(), keys }
+    return { stream, rest: layer !== undefined ? new Uint8Array(0) : rest, via: conn.remotePeer.toString(), keys, layer }
   } catch (err) {
     if (err instanceof TunnelRefusedError) throw err
     stream.abort(err as Error)
@@ -212,6 +250,35 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
     throw new TunnelRefusedError(StatusCode.NO_ROUTE, `no status from the destination: ${(err as Error).message}`)
   } finally {
     head?.detach()
+  }
+}
+
+/**
+ * Ingress: reopens connection `connectionId` to `destination` over the
+ * current route, for the resumable layer: a header marked as a resume, under
+ * the ingress's signature (so no other member can take the connection), with
+ * how many of the destination's bytes the ingress holds; the destination's
+ * signed OK says how many of ours it holds. Rejects with TunnelRefusedError
+ * (GONE: it holds no such connection).
+ */
+export async function reopenTunnel (host: TunnelHost, routingKey: string, destination: string, hopLimit: number, connectionId: number, received: number): Promise<{ endpoint: Endpoint, received: number, rest: Uint8Array, via: string }> {
+  const conn = host.nextHopConnection(destination)
+  if (conn === undefined) throw new TunnelRefusedError(StatusCode.NO_ROUTE, 'no route to the destination')
+  const stream = await host.openTunnelStream(conn)
+  const header = proveOrigin<TunnelHeader>(host.signer, { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: new Uint8Array(0), wantDestinationProof: true, resumable: true, resume: true, received, originProof: new Uint8Array(0) }, host.wallClock())
+  stream.send(encodeFrame(encodeTunnelHeader(header)))
+  try {
+    const { frame, rest } = await readFirstFrame(stream, MAX_TUNNEL_STATUS_BYTES, STATUS_TIMEOUT_MS)
+    const status = decodeTunnelStatus(frame)
+    if (status.code !== StatusCode.OK) throw new TunnelRefusedError(status.code, status.message)
+    if (!status.resumable || !verifiedBy(destination, destinationProofBytes(destination, header.originProof, status.code, status.e2eKey, status), status.destinationProof)) {
+      throw new TunnelRefusedError(StatusCode.DENIED, 'the resume answer is not signed by the destination')
+    }
+    const via = conn.remotePeer.toString()
+    return { endpoint: streamEndpoint(stream, 'tunnel', (i, o) => host.activity(via, i, o)), received: status.received, rest, via }
+  } catch (err) {
+    stream.abort(err as Error)
+    throw err
   }
 }
 
@@ -259,6 +326,10 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
       answerQuery(host, stream, rest, header, admission, log)
       return
     }
+    if (header.resume === true) {
+      answerResume(host, stream, rest, header, admission, from, log)
+      return
+    }
     if (!admission.ok) {
       flow({ result: 'denied', status: 'DENIED', reason: admission.reason })
       refuse(stream, StatusCode.DENIED, admission.reason)
@@ -297,13 +368,35 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
         return
       }
     }
-    const destinationProof = header.wantDestinationProof || keys !== undefined ? host.signer.sign(destinationProofBytes(host.selfId, header.originProof, StatusCode.OK, e2eKey)) : undefined
-    stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { destinationProof, e2eKey })))
-    log.debug({ connector: dialed.address, e2e: keys !== undefined }, 'tunnel delivered to connector')
+    // Resumable when the ingress offers it and this router keeps connections for resumes.
+    const resumable = header.resumable === true && host.resumeSettings !== undefined && host.held !== undefined && admission.proven
+    const resume = { resumable, received: 0 }
+    const destinationProof = header.wantDestinationProof || keys !== undefined ? host.signer.sign(destinationProofBytes(host.selfId, header.originProof, StatusCode.OK, e2eKey, resume)) : undefined
+    stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { destinationProof, e2eKey, resumable })))
+    log.debug({ connector: dialed.address, e2e: keys !== undefined, resumable }, 'tunnel delivered to connector')
     const plain = streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o))
     const ended = (r: SpliceResult): void => flow({ connector: dialed.address, bytesIn: r.bytesAToB, bytesOut: r.bytesBToA, result: r.resetReason === undefined ? 'closed' : 'reset', status: r.resetReason === undefined ? undefined : 'RESET', reason: r.resetReason })
-    if (keys === undefined) pipe(host, plain, dialed.socket, rest, dialed.release, log, header.ingress, ended)
-    else pipe(host, sealedEndpoint(plain, keys, { initialCiphertext: rest }), dialed.socket, new Uint8Array(0), dialed.release, log, header.ingress, ended)
+    let release = dialed.release
+    let far: Endpoint
+    let initial = rest
+    if (resumable && host.resumeSettings !== undefined && host.held !== undefined) {
+      const settings = host.resumeSettings
+      const layer = resumableEndpoint(withLeadingBytes(plain, () => rest), {
+        maxBufferedBytes: settings.bufferBytes,
+        resumeTimeoutMs: settings.timeoutMs,
+        onBroken: (reason) => log.info({ reason }, 'tunnel path broke; holding the connection for a resume')
+      })
+      const unhold = host.held.add(header.ingress, header.connectionId, layer)
+      release = () => { unhold(); dialed.release() }
+      far = keys === undefined ? layer : sealedEndpoint(layer, keys)
+      initial = new Uint8Array(0)
+    } else if (keys === undefined) {
+      far = plain
+    } else {
+      far = sealedEndpoint(plain, keys, { initialCiphertext: rest })
+      initial = new Uint8Array(0)
+    }
+    pipe(host, far, dialed.socket, initial, release, log, header.ingress, ended)
     return
   }
 
@@ -335,7 +428,7 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
     streamEndpoint(out, `tunnel to ${nextPeer}`, (i, o) => host.activity(nextPeer, i, o)),
     { initialAToB: rest }
   )
-  host.track(result, () => { stream.abort(new Error('router stopping')); out.abort(new Error('router stopping')) }, [header.ingress, header.destination])
+  host.track(result, () => { stream.abort(new Error('router stopping')); out.abort(new Error('router stopping')) }, [header.ingress, header.destination], { resumableTransit: header.resumable === true })
   void result.then((r) => log.debug({ ...r, via: nextPeer }, 'transit tunnel closed'))
 }
 
@@ -354,6 +447,35 @@ function answerQuery (host: TunnelHost, stream: Stream, rest: Uint8Array, header
   const destinationProof = host.signer.sign(destinationProofBytes(host.selfId, header.originProof, StatusCode.OK, new Uint8Array(0)))
   stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { destinationProof })))
   void serveFlows(stream, rest, decision.answer, log)
+}
+
+/**
+ * Destination side of a resume: the connection is looked up by the proven
+ * ingress and its id (another member finds nothing), the old path given up
+ * if this end had not noticed yet, and the layer continues on this stream
+ * from what each end holds.
+ */
+function answerResume (host: TunnelHost, stream: Stream, rest: Uint8Array, header: TunnelHeader, admission: OriginAdmission, from: string, log: Logger): void {
+  if (!admission.ok) {
+    refuse(stream, StatusCode.DENIED, admission.reason)
+    return
+  }
+  const layer = admission.proven && header.originProof.length > 0 ? host.held?.get(header.ingress, header.connectionId) : undefined
+  if (layer === undefined || layer.state === 'closed' || layer.state === 'reset') {
+    log.info('resume refused: no such connection held here')
+    refuse(stream, StatusCode.GONE, 'no such connection is held here')
+    return
+  }
+  if (layer.state === 'live') layer.suspend('the ingress resumed over a new path')
+  const received = layer.received
+  const destinationProof = host.signer.sign(destinationProofBytes(host.selfId, header.originProof, StatusCode.OK, new Uint8Array(0), { resumable: true, received }))
+  stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { destinationProof, resumable: true, received })))
+  const plain = streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o))
+  if (!layer.reattach(plain, header.received ?? 0, rest)) {
+    log.info('resume refused: the connection could not continue from what the ingress holds')
+    return
+  }
+  log.info({ via: from }, 'tunnel resumed at destination')
 }
 
 /** Destination side: the tunnel stream joined to the workload's socket. */

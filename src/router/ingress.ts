@@ -53,6 +53,8 @@ export interface IngressDeps {
    * final counts.
    */
   pairOpened?: (key: string, target: string, live: () => { in: number, out: number }) => (final: { in: number, out: number }) => void
+  /** How a tunnel to `target` resumes if its path breaks; undefined: it is not offered (resumption off, or an old router on the path). */
+  resumeFor?: (routingKey: string, target: string, connectionId: number) => TunnelOptions['resumable']
 }
 
 /** What the ingress knows of a target besides its costs. */
@@ -206,15 +208,17 @@ export class Ingress {
           deps.track(result, () => { socket.resetAndDestroy(); dialed.socket.resetAndDestroy() })
           void result.finally(dialed.release)
         } else {
-          const tunnel = await deps.openTunnel(key, target.id, connectionId, head, { proveDestination, e2e: target.value.e2e })
+          const tunnel = await deps.openTunnel(key, target.id, connectionId, head, { proveDestination, e2e: target.value.e2e, resumable: deps.resumeFor?.(key, target.id, connectionId) })
           const far = tunnelEndpoint(tunnel, 'tunnel', (i, o) => deps.activity(tunnel.via, i, o))
-          // Bytes read ahead of the tunnel: straight into the stream (sent with the header), or sealed first.
-          const early = head.handOver(tunnel.keys === undefined ? (chunk) => { tunnel.stream.send(chunk) } : (chunk) => { far.endpoint.write(chunk) })
+          // Bytes read ahead of the tunnel: straight into the stream (sent with the header), or through its layers first.
+          const raw = tunnel.keys === undefined && tunnel.layer === undefined
+          const early = head.handOver(raw ? (chunk) => { tunnel.stream.send(chunk) } : (chunk) => { far.endpoint.write(chunk) })
           earlyBytes = early.bytes
           countKey('aToB', early.bytes)
-          if (tunnel.keys === undefined) deps.activity(tunnel.via, 0, early.bytes)
+          if (raw) deps.activity(tunnel.via, 0, early.bytes)
           result = splice(socketEndpoint(socket, 'client', early.ended), far.endpoint, { initialBToA: far.initial, onBytes: countKey })
-          deps.track(result, () => { socket.resetAndDestroy(); tunnel.stream.abort(new Error('router stopping')) }, [target.id])
+          // A resumable tunnel may be on another stream by now: its layer resets whichever it is on.
+          deps.track(result, () => { socket.resetAndDestroy(); if (tunnel.layer !== undefined) tunnel.layer.reset(); else tunnel.stream.abort(new Error('router stopping')) }, [target.id])
         }
       } catch (err) {
         head.rewind()

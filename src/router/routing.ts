@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { LinkStateEngine, type Step } from '../core/link-state.js'
-import { FEATURE_MESH_QUERY, FEATURE_ORIGIN_PROOF, type ServiceAd } from '../core/types.js'
+import { FEATURE_MESH_QUERY, FEATURE_ORIGIN_PROOF, FEATURE_RESUME, type ServiceAd } from '../core/types.js'
 import type { Metrics } from '../api/metrics.js'
 import type { LinkSession } from '../net/link-session.js'
 import { advertisementCodec } from '../wire/advertisement.js'
@@ -22,6 +22,8 @@ export interface RoutingOptions {
   now: () => number
   /** Origins whose advertisements this site does not take (revoked here); read on every arrival. */
   refusedOrigin?: (origin: string) => boolean
+  /** False: this router does not resume tunnels (timers.resumeTimeoutMs 0), so it does not advertise FEATURE_RESUME. */
+  resumable?: boolean
 }
 
 /**
@@ -48,8 +50,8 @@ export class Routing {
       epoch: o.epoch,
       maxAgeMs: o.maxAgeMs,
       refreshIntervalMs: o.refreshIntervalMs,
-      // This release signs its tunnel headers (destinations then refuse unsigned ones claiming to be it) and answers flow queries.
-      features: FEATURE_ORIGIN_PROOF | FEATURE_MESH_QUERY,
+      // This release signs its tunnel headers (destinations then refuse unsigned ones claiming to be it), answers flow queries, and resumes tunnels unless that is off.
+      features: FEATURE_ORIGIN_PROOF | FEATURE_MESH_QUERY | (o.resumable === false ? 0 : FEATURE_RESUME),
       timeRouteComputation: (compute) => {
         const end = metrics.routeComputations.startTimer()
         compute()

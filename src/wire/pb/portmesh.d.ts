@@ -1527,7 +1527,10 @@ export namespace portmesh {
             DENIED = 5,
 
             /** BAD_REQUEST value */
-            BAD_REQUEST = 6
+            BAD_REQUEST = 6,
+
+            /** GONE value */
+            GONE = 7
         }
     }
 

@@ -3900,6 +3900,7 @@ export const portmesh = $root.portmesh = (() => {
          * @property {number} HOP_LIMIT=4 HOP_LIMIT value
          * @property {number} DENIED=5 DENIED value
          * @property {number} BAD_REQUEST=6 BAD_REQUEST value
+         * @property {number} GONE=7 GONE value
          */
         TunnelStatus.Code = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -3910,6 +3911,7 @@ export const portmesh = $root.portmesh = (() => {
             values[valuesById[4] = "HOP_LIMIT"] = 4;
             values[valuesById[5] = "DENIED"] = 5;
             values[valuesById[6] = "BAD_REQUEST"] = 6;
+            values[valuesById[7] = "GONE"] = 7;
             return values;
         })();
 
