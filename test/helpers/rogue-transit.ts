@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { appendFileSync, readFileSync } from 'node:fs'
 import { register } from 'node:module'
 import type { Endpoint, EndpointSink, SpliceOptions, SpliceResult } from '../../src/net/splice.js'
@@ -14,6 +15,10 @@ import type { Chunk } from '../../src/wire/frames.js'
  *   claim PEER         name PEER as the ingress, keeping the proof
  *   strip-claim PEER   name PEER as the ingress, with no proof at all
  *   replay             forward the recorded header instead
+ *   hijack-resume      forward, instead, a resume of the recorded connection
+ *                      (its ingress and proof kept, received 0): a member
+ *                      trying to take over a connection it did not open
+ *   hijack-forge       the same with a fresh nonce, time and a made-up proof
  * and every byte it splices between two tunnel streams is appended to the
  * file named in ROGUE_TAP_FILE (what a curious transit could read).
  * The source of net/tunnel.js is changed as it loads (rogue-transit-loader.ts).
@@ -34,6 +39,10 @@ function rewrite (header: TunnelHeader): TunnelHeader {
       return { ...header, ingress: arg, originProof: new Uint8Array(0), nonce: new Uint8Array(0), issuedAt: 0 }
     case 'replay':
       return recorded === undefined ? header : { ...recorded, hopLimit: header.hopLimit }
+    case 'hijack-resume':
+      return recorded === undefined ? header : { ...recorded, resume: true, resumable: true, received: 0, hopLimit: header.hopLimit }
+    case 'hijack-forge':
+      return recorded === undefined ? header : { ...recorded, resume: true, resumable: true, received: 0, nonce: randomBytes(16), issuedAt: Date.now(), originProof: randomBytes(64), hopLimit: header.hopLimit }
     default:
       return header
   }
