@@ -13,6 +13,7 @@ import { createNode } from './net/node.js'
 import type { SpliceResult } from './net/splice.js'
 import { OriginVerifier, TunnelSigner } from './net/origin-proof.js'
 import { handleTunnelStream, newConnectionId, openTunnel, reopenTunnel, TunnelRefusedError, type DeliveredConnection, type OriginAdmission, type TrackInfo, type TunnelCaller, type TunnelHost, type TunnelOptions } from './net/tunnel.js'
+import type { ResumableEndpoint } from './net/resume.js'
 import { DEFAULT_RESUME_SETTINGS, HeldTunnels, resumeFromIngress, type ResumeDriver, type ResumeSettings } from './net/tunnel-resume.js'
 import { transitsTo } from './core/spf.js'
 import { StatusCode, type TunnelHeader } from './wire/codec.js'
@@ -83,6 +84,8 @@ export class Router implements TunnelHost, ApiRouter {
   /** Resumption at this router's tunnel ends (timers.resumeTimeoutMs > 0). */
   readonly resumeSettings?: ResumeSettings
   readonly held = new HeldTunnels()
+  /** Resumable tunnel ends of this site's own clients, while their pipes run. */
+  private readonly ingressEnds = new Set<ResumableEndpoint>()
   private stopping = false
   /** Finished connections at this site, as ingress or destination (GET /v1/flows). */
   readonly flows: FlowRing
@@ -129,7 +132,11 @@ export class Router implements TunnelHost, ApiRouter {
       newConnectionId,
       flowEnded: (f) => this.recordFlow('ingress', f),
       pairOpened: (key, target, live) => this.pairs.opened(this.selfId, target, key, live),
-      resumeFor: (routingKey, destination, connectionId) => this.resumeFor(routingKey, destination, connectionId)
+      resumeFor: (routingKey, destination, connectionId) => this.resumeFor(routingKey, destination, connectionId),
+      resumableEnd: (layer, pipe) => {
+        this.ingressEnds.add(layer)
+        void pipe.finally(() => this.ingressEnds.delete(layer))
+      }
     })
   }
 
@@ -425,7 +432,21 @@ export class Router implements TunnelHost, ApiRouter {
       reopen: async (t, received) => await reopenTunnel(this, t.routingKey, t.destination, this.config.hopLimit, t.connectionId, received),
       log: this.log
     }
-    return { onBroken: (layer, reason) => { void resumeFromIngress(driver, layer, { routingKey, destination, connectionId }, reason) } }
+    return { onBroken: (layer, reason) => { void resumeFromIngress(driver, layer, { routingKey, destination, connectionId }, reason).then(result => this.metrics.tunnelResumes.inc({ result })) } }
+  }
+
+  resumeStats (): { ends: number, suspended: number, bufferedBytes: number } {
+    let ends = 0
+    let suspended = 0
+    let bufferedBytes = 0
+    for (const set of [this.ingressEnds, this.held.layers()]) {
+      for (const l of set) {
+        ends++
+        if (l.state === 'suspended') suspended++
+        bufferedBytes += l.bufferedBytes + l.queuedInboundBytes
+      }
+    }
+    return { ends, suspended, bufferedBytes }
   }
 
   flowQuery (peer: string): ReturnType<MeshFlowQueries['flowQuery']> {

@@ -43,6 +43,8 @@ export interface MetricsSource {
   status (): RouterStatus
   keyBytes (): Map<string, { in: number, out: number }>
   linkBytes (): Map<string, { in: number, out: number }>
+  /** This router's resumable tunnel ends (ingress and destination): how many, how many suspended, bytes held. */
+  resumeStats? (): { ends: number, suspended: number, bufferedBytes: number }
 }
 
 export class Metrics {
@@ -53,6 +55,7 @@ export class Metrics {
   readonly advertisementsReceived: Counter<'result'>
   readonly reforwards: Counter<'routing_key' | 'reason'>
   readonly routeComputations: Histogram
+  readonly tunnelResumes: Counter<'result'>
   readonly tunnelsDenied: Counter<'routing_key' | 'reason'>
   readonly flowsOpened: Counter<keyof SitePairLabels>
   readonly flowBytes: Counter<keyof SitePairLabels | 'direction'>
@@ -74,6 +77,11 @@ export class Metrics {
     this.flowFailures = new Counter({ name: 'portmesh_flow_failures_total', help: 'Client connections that ended refused, denied or reset, by site pair (destination "none": no target)', labelNames: [...pair, 'reason'], registers })
     const sitePairs = this.sitePairs
     new Counter({ name: 'portmesh_flow_label_sets_over_cap_total', help: `Site-pair label sets folded into "${OTHER_LABEL}" because ${SITE_PAIR_LABEL_SETS_MAX} were in use`, registers, collect () { this.reset(); this.inc(sitePairs.folded) } })
+    this.tunnelResumes = new Counter({ name: 'portmesh_tunnel_resumes_total', help: 'Tunnels this site (their ingress) reopened over another path after theirs broke (resumed), or gave up on (reset)', labelNames: ['result'], registers })
+    const resumeStats = (): { ends: number, suspended: number, bufferedBytes: number } => source.resumeStats?.() ?? { ends: 0, suspended: 0, bufferedBytes: 0 }
+    new Gauge({ name: 'portmesh_resumable_tunnel_ends', help: 'Tunnel ends at this site that can resume (this site their ingress or destination)', registers, collect () { this.set(resumeStats().ends) } })
+    new Gauge({ name: 'portmesh_suspended_tunnel_ends', help: 'Tunnel ends at this site waiting for a path back', registers, collect () { this.set(resumeStats().suspended) } })
+    new Gauge({ name: 'portmesh_resume_buffered_bytes', help: 'Bytes resumable tunnel ends at this site hold: sent and not yet acknowledged, plus received and not yet taken by the socket (at most twice resume buffer bytes per end)', registers, collect () { this.set(resumeStats().bufferedBytes) } })
     this.routeComputations = new Histogram({ name: 'portmesh_route_computation_seconds', help: 'Time to compute routes from the link-state database', buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers })
 
     // Every state gauge is refreshed from one status snapshot per scrape.

@@ -82,7 +82,7 @@ export function isFinalRefusal (err: unknown): boolean {
  * until it is live again or given up (the layer then resets the client).
  * Returns when done; never throws.
  */
-export async function resumeFromIngress (d: ResumeDriver, layer: ResumableEndpoint, t: ResumedTunnel, why: string): Promise<void> {
+export async function resumeFromIngress (d: ResumeDriver, layer: ResumableEndpoint, t: ResumedTunnel, why: string): Promise<'resumed' | 'reset'> {
   const log = d.log.child({ conn: t.connectionId, key: t.routingKey, destination: t.destination })
   const began = d.now()
   let unreachableSince: number | undefined
@@ -119,7 +119,7 @@ export async function resumeFromIngress (d: ResumeDriver, layer: ResumableEndpoi
         break
       }
       log.info({ via: opened.via, pauseMs: Math.round(d.now() - began), attempts }, 'tunnel resumed')
-      return
+      return 'resumed'
     } catch (err) {
       if (isFinalRefusal(err)) {
         layer.abandon(`the destination refused the resume: ${(err as Error).message}`)
@@ -131,6 +131,7 @@ export async function resumeFromIngress (d: ResumeDriver, layer: ResumableEndpoi
     }
   }
   if (layer.state !== 'live') log.info({ state: layer.state, attempts, afterMs: Math.round(d.now() - began) }, 'tunnel not resumed')
+  return layer.state === 'live' ? 'resumed' : 'reset'
 }
 
 /**
@@ -152,6 +153,10 @@ export class HeldTunnels {
     const id = HeldTunnels.id(ingress, connectionId)
     this.held.set(id, { layer, ingress })
     return () => { if (this.held.get(id)?.layer === layer) this.held.delete(id) }
+  }
+
+  layers (): IterableIterator<ResumableEndpoint> {
+    return [...this.held.values()].map(h => h.layer)[Symbol.iterator]()
   }
 
   /** Only the ingress that opened it finds it: the key is its proven identity. */

@@ -6,6 +6,7 @@ import { ClientHead } from '../net/client-head.js'
 import { EARLY_BYTES_MAX } from '../net/constants.js'
 import { socketEndpoint, splice, type SpliceResult } from '../net/splice.js'
 import { TunnelRefusedError, tunnelEndpoint, type OpenedTunnel, type TunnelOptions } from '../net/tunnel.js'
+import type { ResumableEndpoint } from '../net/resume.js'
 import { StatusCode, statusName } from '../wire/codec.js'
 import type { FlowAttempt, FlowEnd } from '../core/flow-ring.js'
 
@@ -55,6 +56,8 @@ export interface IngressDeps {
   pairOpened?: (key: string, target: string, live: () => { in: number, out: number }) => (final: { in: number, out: number }) => void
   /** How a tunnel to `target` resumes if its path breaks; undefined: it is not offered (resumption off, or an old router on the path). */
   resumeFor?: (routingKey: string, target: string, connectionId: number) => TunnelOptions['resumable']
+  /** A resumable tunnel end was opened for a client; `pipe` settles when it is over. */
+  resumableEnd?: (layer: ResumableEndpoint, pipe: Promise<SpliceResult>) => void
 }
 
 /** What the ingress knows of a target besides its costs. */
@@ -217,6 +220,7 @@ export class Ingress {
           countKey('aToB', early.bytes)
           if (raw) deps.activity(tunnel.via, 0, early.bytes)
           result = splice(socketEndpoint(socket, 'client', early.ended), far.endpoint, { initialBToA: far.initial, onBytes: countKey })
+          if (tunnel.layer !== undefined) deps.resumableEnd?.(tunnel.layer, result)
           // A resumable tunnel may be on another stream by now: its layer resets whichever it is on.
           deps.track(result, () => { socket.resetAndDestroy(); if (tunnel.layer !== undefined) tunnel.layer.reset(); else tunnel.stream.abort(new Error('router stopping')) }, [target.id])
         }

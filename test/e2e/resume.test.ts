@@ -1,7 +1,7 @@
 import { after, before, test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { echoServer, type TestServer } from '../helpers/tcp.js'
-import { HeldEcho } from '../helpers/held-echo.js'
+import { BulkEcho, HeldEcho } from '../helpers/held-echo.js'
 import { freePort, Mesh, Site } from '../helpers/site.js'
 
 //   west --1-- a --1-- east (echo)
@@ -78,6 +78,40 @@ test('SIGTERM of the transit: it moves the 10 held connections before it exits, 
   assert.ok(longest < 1000, `longest pause ${Math.round(longest)} ms`)
   await a.launch()
   await viaA()
+})
+
+test('64 MiB each way across two transit failures (kill -9 of a, then SIGTERM of b) arrives byte-exact, with bounded memory per tunnel end', async (t) => {
+  const total = 64 * 1024 * 1024
+  const bulk = await BulkEcho.start(port, total)
+  // The bytes the resumable ends hold (sent and unacknowledged, received and not yet written), sampled at both ends.
+  let maxWest = 0
+  let maxEast = 0
+  let sampling = true
+  const sampler = (async () => {
+    while (sampling) {
+      maxWest = Math.max(maxWest, await west.metric('portmesh_resume_buffered_bytes') ?? 0)
+      maxEast = Math.max(maxEast, await east.metric('portmesh_resume_buffered_bytes') ?? 0)
+    }
+  })()
+  try {
+    await bulk.reached(8 * 1024 * 1024)
+    await a.kill()
+    await a.launch()
+    await viaA()
+    // Still going, now through b: SIGTERM of b moves it back to a.
+    assert.ok(bulk.received < total, `the transfer finished before the second fault (${bulk.received} bytes)`)
+    await b.stop()
+    const r = await bulk.done()
+    assert.deepEqual({ sent: r.sent, received: r.received, reset: r.reset }, { sent: total, received: total, reset: false })
+    assert.equal(r.receivedSha, r.sentSha)
+  } finally {
+    sampling = false
+    await sampler
+  }
+  t.diagnostic(`64 MiB each way across kill -9 and SIGTERM: byte-exact; most held by the resumable ends at once: west ${(maxWest / 1048576).toFixed(2)} MiB, east ${(maxEast / 1048576).toFixed(2)} MiB (bound: 2 x 4 MiB per end)`)
+  assert.ok(maxWest <= 8 * 1024 * 1024 && maxEast <= 8 * 1024 * 1024)
+  await b.launch()
+  await west.waitStatus('b back', s => s.links.some(l => l.site === 'b' && l.state === 'up'))
 })
 
 test('the destination killed: every held connection is reset within detection + 1 s, as without resumption', async (t) => {

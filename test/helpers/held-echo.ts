@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { dial } from './tcp.js'
 
@@ -130,5 +130,72 @@ export class HeldEcho {
     this.socket.end()
     this.socket.destroy()
     return result
+  }
+}
+
+/**
+ * A bulk transfer through an echo service: `total` bytes of random content
+ * sent at a steady pace (`chunk` every `periodMs`, so faults can be placed in
+ * the middle of it), the echo read back; SHA-256 of each direction.
+ */
+export class BulkEcho {
+  private readonly sentHash = createHash('sha256')
+  private readonly receivedHash = createHash('sha256')
+  sent = 0
+  received = 0
+  reset = false
+  private readonly ended: Promise<void>
+  private progressWaiters = new Set<() => void>()
+
+  private constructor (readonly socket: Socket, readonly total: number) {
+    this.ended = new Promise((resolve) => {
+      socket.on('data', (d: Buffer) => {
+        this.receivedHash.update(d)
+        this.received += d.length
+        for (const w of [...this.progressWaiters]) w()
+      })
+      socket.on('error', () => { this.reset = true })
+      socket.on('close', (hadError) => {
+        if (hadError) this.reset = true
+        for (const w of [...this.progressWaiters]) w()
+        resolve()
+      })
+    })
+  }
+
+  static async start (port: number, total: number, opts: { chunk?: number, periodMs?: number } = {}): Promise<BulkEcho> {
+    const b = new BulkEcho(await dial(port), total)
+    void b.pump(opts.chunk ?? 128 * 1024, opts.periodMs ?? 16)
+    return b
+  }
+
+  private async pump (chunk: number, periodMs: number): Promise<void> {
+    while (this.sent < this.total && !this.socket.destroyed) {
+      const piece = randomBytes(Math.min(chunk, this.total - this.sent))
+      this.sentHash.update(piece)
+      this.sent += piece.length
+      if (!this.socket.write(piece)) await new Promise(resolve => this.socket.once('drain', resolve))
+      await new Promise(resolve => setTimeout(resolve, periodMs))
+    }
+    if (!this.socket.destroyed) this.socket.end()
+  }
+
+  /** Resolves once `bytes` have come back. */
+  async reached (bytes: number, timeoutMs = 30_000): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (this.received >= bytes) { done(); resolve() } else if (this.reset || this.socket.destroyed) { done(); reject(new Error(`the transfer ended at ${this.received} bytes`)) }
+      }
+      const done = (): void => { clearTimeout(timer); this.progressWaiters.delete(check) }
+      const timer = setTimeout(() => { done(); reject(new Error(`${this.received} of ${bytes} bytes back in ${timeoutMs} ms`)) }, timeoutMs)
+      this.progressWaiters.add(check)
+      check()
+    })
+  }
+
+  /** Waits for the echo's end; the two directions' digests and counts. */
+  async done (): Promise<{ sent: number, received: number, sentSha: string, receivedSha: string, reset: boolean }> {
+    await this.ended
+    return { sent: this.sent, received: this.received, sentSha: this.sentHash.digest('hex'), receivedSha: this.receivedHash.digest('hex'), reset: this.reset }
   }
 }
