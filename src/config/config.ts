@@ -32,7 +32,7 @@ export interface TimersConfig {
   drainMs: number
   /** A tunnel whose path broke is resumed over another within this, else reset at both ends; 0: tunnels are not resumable. */
   resumeTimeoutMs: number
-  /** ...but reset at once when the far end has been unreachable (no route at all) this long. */
+  /** ...but reset when the far end has been unreachable (no route at all) this long: it died, or no path is left. */
   resumeUnreachableMs: number
 }
 
@@ -73,7 +73,7 @@ export const DEFAULT_TIMERS: TimersConfig = {
   connectorProbeIntervalMs: 5_000,
   drainMs: 3_000,
   resumeTimeoutMs: 10_000,
-  resumeUnreachableMs: 1_000
+  resumeUnreachableMs: 500
 }
 
 export const DEFAULT_LIMITS: LimitsConfig = {

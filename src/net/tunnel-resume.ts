@@ -22,7 +22,7 @@ export interface ResumeSettings {
   bufferBytes: number
 }
 
-export const DEFAULT_RESUME_SETTINGS: ResumeSettings = { timeoutMs: 10_000, unreachableMs: 1_000, bufferBytes: 4 * 1024 * 1024 }
+export const DEFAULT_RESUME_SETTINGS: ResumeSettings = { timeoutMs: 10_000, unreachableMs: 500, bufferBytes: 4 * 1024 * 1024 }
 
 /** The first retry after a failed resume attempt; doubled up to RETRY_MAX_MS. */
 const RETRY_MIN_MS = 25

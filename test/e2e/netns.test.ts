@@ -2,7 +2,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Mesh, Site } from '../helpers/site.js'
 import { NetnsBed, impairAvailable, netnsAvailable } from '../helpers/netns.js'
-import { closed, dial, echoTransfer, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
+import { closed, dial, echoServer, echoTransfer, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
+import { HeldEcho } from '../helpers/held-echo.js'
 import { waitFor } from '../helpers/wait.js'
 
 // Sites as separate hosts (network namespaces); needs root and iproute2, which CI has.
@@ -41,6 +42,33 @@ test('a cut cable (silence, no FIN or RST) is detected within the liveness timeo
 
   bed.cable('a', true)
   await waitFor('a back as the target', async () => await whoAnswers(15000, clientHost) === 'a', 20_000)
+})
+
+test('a pulled cable at the transit carrying 10 held connections: all 10 resume over the other path once the cut is detected', { skip }, async (t) => {
+  //  west --1-- a --1-- east (echo)
+  //  west --2-- b --1-- east          hosts on one bridge; a's cable is pulled
+  const bed = new NetnsBed(['west', 'a', 'b', 'east'])
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop(); bed.destroy() })
+  const gateway = `10.213.${bed.host('west').address.split('.')[2]}.254`
+  const echo = await echoServer(gateway)
+  mesh.onStop(async () => { await echo.close() })
+  const east = await Site.start(mesh, 'east', { netns: bed.host('east'), connectors: [`echo=${gateway}:${echo.port}`] })
+  const a = await Site.start(mesh, 'a', { netns: bed.host('a'), links: [await east.token()] })
+  const b = await Site.start(mesh, 'b', { netns: bed.host('b'), links: [await east.token()] })
+  const west = await Site.start(mesh, 'west', { netns: bed.host('west'), links: [await a.token(), `${await b.token()},cost=2`], listeners: [`echo=${bed.host('west').address}:15000`] })
+  await west.waitTargets('echo', ['east'])
+  await west.waitStatus('route to east via a', s => s.routers.find(r => r.peerId === east.peerId)?.nextHop === a.peerId)
+  await east.waitStatus('route to west via a', s => s.routers.find(r => r.peerId === west.peerId)?.nextHop === a.peerId)
+  const held = await Promise.all(Array.from({ length: 10 }, async () => await HeldEcho.open(15000, { host: bed.host('west').address })))
+  await Promise.all(held.map(async h => await h.echoesMore(4096)))
+  for (const h of held) h.markFault()
+  bed.cable('a', false)
+  await Promise.all(held.map(async h => await h.echoesMore(8192, 20_000)))
+  const pauses = held.map(h => Math.round(h.longestPauseMs))
+  const results = await Promise.all(held.map(async h => await h.finish()))
+  assert.deepEqual(results.filter(r => !r.intact), [])
+  t.diagnostic(`a's cable pulled: 10 of 10 held connections intact; longest pause ${Math.max(...pauses)} ms (liveness timeout 1000 ms)`)
 })
 
 test('a cable flapping ten times in ten seconds converges to the right routes without an advertisement storm', { skip }, async (t) => {

@@ -35,8 +35,8 @@ async function serve (handler: (s: Socket) => void, host = '127.0.0.1'): Promise
 }
 
 /** Echoes every byte and half-closes when the client does. */
-export async function echoServer (): Promise<TestServer> {
-  return await serve((s) => s.pipe(s))
+export async function echoServer (host = '127.0.0.1'): Promise<TestServer> {
+  return await serve((s) => s.pipe(s), host)
 }
 
 /** Says its name first ("name\n"), then echoes. Shows which site answered. */
