@@ -16,7 +16,10 @@
  * - connection rate: BENCH_RATE_CLIENTS (50) clients for BENCH_RATE_S (10) s
  *   through 1 hop. Setup and rate also through "portmesh 1 hop, flow records
  *   off" (the same build with --flow-ring 0 at both ends: what flow records
- *   cost), the paths alternating within each run.
+ *   cost), the paths alternating within each run. Throughput, setup, rate and
+ *   held connections also through "portmesh 1 hop, resumption off" (the same
+ *   build with timers.resumeTimeoutMs: 0 at both ends: what resumable
+ *   tunnels' acknowledgements and buffers cost).
  * - concurrency: BENCH_HELD (10,000) connections opened once through 1 hop,
  *   then held for BENCH_RUNS windows of BENCH_HOLD_S (10) s, each echoing 16
  *   bytes every BENCH_HELD_PERIOD_MS (10,000): failures, echo p99, router RSS
@@ -36,7 +39,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Mesh, Site } from '../test/helpers/site.js'
+import { configArgs, Mesh, Site } from '../test/helpers/site.js'
 import { waitFor } from '../test/helpers/wait.js'
 import { convergenceTable, runConvergence, spread, CHANGE_KINDS, type ConvergenceReport } from './converge.js'
 import { connectionRate, median, percentile, setupLatency, throughput } from './load.js'
@@ -216,13 +219,13 @@ interface HeldReport {
  * open). Opening once keeps the row bounded: opening is paced by tunnel
  * setup, ~40–100 s for 10,000 here.
  */
-async function heldRows (port: number, ingress: Site, egress: Site): Promise<void> {
+async function heldRows (port: number, ingress: Site, egress: Site, label = 'portmesh 1 hop'): Promise<void> {
   const routers = [ingress, egress]
   const pids = routers.map(s => s.proc?.pid as number)
   const base = pids.map(rssBytes)
   let peak = [...base]
-  const failures: Row = { name: `held connections, portmesh 1 hop, ${HELD} held: failures`, unit: '', runs: [] }
-  const p99: Row = { name: `held connections, portmesh 1 hop, ${HELD} held: echo p99`, unit: 'ms', runs: [] }
+  const failures: Row = { name: `held connections, ${label}, ${HELD} held: failures`, unit: '', runs: [] }
+  const p99: Row = { name: `held connections, ${label}, ${HELD} held: echo p99`, unit: 'ms', runs: [] }
   const mem: Row[] = routers.map(s => ({ name: `held connections, memory per connection, ${s.name} (${s === ingress ? 'listener' : 'connector'} side)`, unit: 'KiB', runs: [] }))
   const reasons: Record<string, number> = {}
   const args = [HELD, HELD_OPEN_RATE, HELD_OPENING, HELD_OPEN_MAX_S, HELD_PERIOD_MS, HOLD_S, RUNS].map(String)
@@ -294,6 +297,8 @@ async function main (): Promise<void> {
     let iperfViaMesh = 0
     let chainCpu: CpuProbe[] = []
     const ratePaths: RatePath[] = []
+    let noResumeEast: Site | undefined
+    let noResumeWest: Site | undefined
     if (needMesh) {
       // A chain: east has the workloads; westN reaches them over N hops.
       //   client → west3 ── west2 ── west1 ── east → sink / echo
@@ -346,6 +351,15 @@ async function main (): Promise<void> {
       const off: Path = { name: 'portmesh 1 hop, flow records off', sink: 0, echo: await via(offWest, 'echo'), cpu: [] }
       setupPaths.push(off)
       ratePaths.push({ name: off.name, port: off.echo, ingress: offWest, egress: offEast })
+      // The same build with resumable tunnels off (timers.resumeTimeoutMs: 0): what acknowledgements and buffers cost.
+      const noResume = configArgs(mesh, 'resume-off', 'timers:\n  resumeTimeoutMs: 0\n')
+      noResumeEast = await Site.start(mesh, 'east-resume-off', { connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args: [...quiet, ...noResume] })
+      noResumeWest = await Site.start(mesh, 'west-resume-off', { links: [await noResumeEast.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: [...quiet, ...noResume] })
+      await noResumeWest.waitTargets('echo', ['east-resume-off'])
+      const fixed = await pm('portmesh 1 hop, resumption off', noResumeWest, [noResumeWest, noResumeEast])
+      paths.push(fixed)
+      setupPaths.push(fixed)
+      ratePaths.push({ name: fixed.name, port: fixed.echo, ingress: noResumeWest, egress: noResumeEast })
       if (BASELINE !== undefined) {
         const cli = join(BASELINE, 'dist/src/cli/main.js')
         const baseEast = await Site.start(mesh, 'east-baseline', { cli, connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args: quiet })
@@ -370,7 +384,10 @@ async function main (): Promise<void> {
     if (SECTIONS.has('rate') && ratePaths.length > 0) await section('connection rate', async () => await rateRows(ratePaths))
     if (SECTIONS.has('held') && west1 !== undefined && east !== undefined) {
       const [ingress, egress] = [west1, east]
-      await section('held connections', async () => await heldRows(hop1Echo, ingress, egress))
+      await section('held connections', async () => {
+        await heldRows(hop1Echo, ingress, egress)
+        if (noResumeWest !== undefined && noResumeEast !== undefined) await heldRows(setupPaths.find(p => p.name === 'portmesh 1 hop, resumption off')?.echo as number, noResumeWest, noResumeEast, 'portmesh 1 hop, resumption off')
+      })
     }
   } finally {
     for (const stop of stops) stop()
