@@ -252,15 +252,16 @@ export class Router implements TunnelHost, ApiRouter {
   }
 
   /**
-   * After the withdrawal: waits until every neighbour has acknowledged it by
-   * advertising itself without its link to this site (or TRANSIT_MOVE_WAIT_MS),
-   * so the ends of a cut tunnel find a route that avoids this site.
+   * After the withdrawal: waits for it to reach the mesh (three round trips
+   * of the slowest link, at least 20 ms, at most TRANSIT_MOVE_WAIT_MS), so the
+   * ends of a cut tunnel find a route that avoids this site.
    */
   private async routesSettled (): Promise<void> {
-    const until = performance.now() + TRANSIT_MOVE_WAIT_MS
-    const { engine } = this.routing
-    const settled = (): boolean => [...engine.neighbours()].every(n => !(engine.lsdb.get(n.peer)?.ad.links.some(l => l.peer === this.selfId) ?? false))
-    while (!settled() && performance.now() < until) await this.routeChangeOr(Math.max(1, until - performance.now()))
+    // The withdrawal is one flood: a few round trips of the slowest link reach every neighbour (and, routes
+    // being two-way checked, every router stops using this site's links as soon as it hears it).
+    const rtts = [...this.links.sessions()].map(s => s.rttMs ?? 0)
+    const wait = Math.min(TRANSIT_MOVE_WAIT_MS, Math.max(20, 3 * Math.max(0, ...rtts)))
+    await new Promise(resolve => setTimeout(resolve, wait))
   }
 
   get ready (): boolean {
