@@ -549,6 +549,16 @@ export function resumableEndpoint (first: Endpoint, options: ResumableOptions = 
     fail(`${ResumeResetReason.timeout} (${resumeTimeoutMs} ms)`)
   }
 
+  /** One piece the app side wrote: kept until acknowledged, sent at once while a path is up. */
+  const take = (p: Uint8Array): void => {
+    const n = p.byteLength
+    if (n === 0 || terminal()) return
+    if (written + n > MAX_SEQ - 1) return fail(ResumeResetReason.countTooLarge)
+    retained.push(p)
+    written += n
+    if (state === 'live') sendData(p, true)
+  }
+
   const attach = (next: Endpoint, initial: Uint8Array | undefined): void => {
     const g = gen
     if (initial !== undefined && initial.byteLength > 0) {
@@ -581,14 +591,6 @@ export function resumableEndpoint (first: Endpoint, options: ResumableOptions = 
 
     write (data) {
       if (terminal() || writeEnded) return true
-      const take = (p: Uint8Array): void => {
-        const n = p.byteLength
-        if (n === 0 || terminal()) return
-        if (written + n > MAX_SEQ - 1) return fail(ResumeResetReason.countTooLarge)
-        retained.push(p)
-        written += n
-        if (state === 'live') sendData(p, true)
-      }
       if (data instanceof Uint8Array) take(data)
       else for (const piece of data) take(piece)
       return !blocked()
