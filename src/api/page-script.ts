@@ -52,7 +52,7 @@ let selfId = ''
 let layoutKey = ''
 // Rates are measured over at least RATE_WINDOW_MS between two ticks (the stream also ticks on changes, sooner).
 const RATE_WINDOW_MS = 900
-const NO_TICK = { at: 0, links: {}, services: [], pairs: [] }
+const NO_TICK = { at: 0, links: {}, services: [], pairs: [], meshPairs: [] }
 let rateFrom = null
 let rateTo = null
 let linkRates = {}
@@ -206,6 +206,17 @@ function renderPairs (tick, win) {
     return m
   }
   const now = sum(tick.pairs)
+  // Pairs between two other sites, as their ingress reported them (every few seconds, with the rate between reports).
+  for (const p of tick.meshPairs || []) {
+    const id = p.fromPeer + '>' + p.toPeer
+    if (now.has(id) && now.get(id).remoteBps === undefined) continue
+    const a = now.get(id) || { from: p.fromPeer, to: p.toPeer, bytes: 0, open: 0, keys: new Set(), remoteBps: 0 }
+    a.bytes += p.bytesIn + p.bytesOut
+    a.open += p.open
+    a.keys.add(p.key)
+    a.remoteBps += p.bps || 0
+    now.set(id, a)
+  }
   const [before, after] = [sum(win.from.pairs), sum(win.to.pairs)]
   const wanted = new Set()
   const nodes = cy.nodes()
@@ -213,7 +224,7 @@ function renderPairs (tick, win) {
   for (const [id, a] of now) {
     // A pair is drawn between two sites on the graph; one of an unknown site waits for the topology.
     if (cy.getElementById(a.from).empty() || cy.getElementById(a.to).empty()) continue
-    const bps = (after.has(id) && perSecond(after.get(id).bytes, before.has(id) ? before.get(id).bytes : undefined, win.dt)) || 0
+    const bps = a.remoteBps !== undefined ? a.remoteBps : (after.has(id) && perSecond(after.get(id).bytes, before.has(id) ? before.get(id).bytes : undefined, win.dt)) || 0
     const keys = [...a.keys].sort()
     const idle = bps < 1 && a.open === 0
     const data = { id: 'pair:' + id, kind: 'pair', source: a.from, target: a.to, loop: a.from === a.to, bow: bowAway(a.from, a.to, centre, now.has(a.to + '>' + a.from) && a.from > a.to), bps, open: a.open, bytes: a.bytes, keys: keys.join(','), idle, width: idle ? 1.5 : pairWidth(bps), label: idle ? '' : rate(bps) + '\n' + a.open + ' open · ' + (keys.length > 2 ? keys.slice(0, 2).join(', ') + ' +' + (keys.length - 2) : keys.join(', ')) }

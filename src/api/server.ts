@@ -1,3 +1,4 @@
+import { MeshPairs } from './mesh-pairs.js'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { STATUS_PAGE, STATUS_PAGE_CSP } from './page.js'
@@ -48,11 +49,14 @@ export interface ApiAccess {
 export class AdminApi {
   private readonly server: Server
   private readonly refusals: RefusalLog
+  /** Traffic between other sites, asked of the members while a console is open. */
+  private readonly meshPairs: MeshPairs
   port = 0
 
   constructor (private readonly router: ApiRouter, private readonly host: string, private readonly wantedPort: number, private readonly log: Logger, private readonly access: ApiAccess) {
     this.server = createServer((req, res) => { void this.handle(req, res) })
     this.refusals = new RefusalLog(log)
+    this.meshPairs = new MeshPairs(router, () => router.status().peerId)
   }
 
   async start (): Promise<void> {
@@ -73,6 +77,7 @@ export class AdminApi {
   }
 
   async stop (): Promise<void> {
+    this.meshPairs.stop()
     this.server.closeAllConnections()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
@@ -82,7 +87,9 @@ export class AdminApi {
    * service, connection), batched over 200 ms; 'tick' every second and after
    * each change, with byte totals per routing key and per link, the share
    * each target of this site's listeners gets (`services`) and traffic by
-   * site pair (`pairs`), from which readers derive throughput; 'flow' per
+   * site pair (`pairs`), from which readers derive throughput, and the
+   * pairs between other sites that members report (`meshPairs`, with their
+   * rates: mesh-pairs.ts); 'flow' per
    * flow record as it finishes (as `/v1/flows?follow` sends them). A reader
    * that stops reading is dropped like a flows follower.
    */
@@ -91,9 +98,11 @@ export class AdminApi {
     let flushTimer: NodeJS.Timeout | undefined
     const ticker = setInterval(() => tick(), EVENT_TICK_MS)
     let unfollow = (): void => {}
+    let closeMeshPairs = (): void => {}
     const stop = (): void => {
       this.router.events.off('change', onChange)
       unfollow()
+      closeMeshPairs()
       clearInterval(ticker)
       clearTimeout(flushTimer)
     }
@@ -109,8 +118,9 @@ export class AdminApi {
       }, EVENT_FLUSH_MS)
     }
     const tick = (): void => {
-      send('tick', { at: Date.now(), bytes: Object.fromEntries(this.router.keyBytes()), links: Object.fromEntries(this.router.linkBytes()), services: this.router.serviceTraffic(), pairs: this.router.sitePairTraffic() })
+      send('tick', { at: Date.now(), bytes: Object.fromEntries(this.router.keyBytes()), links: Object.fromEntries(this.router.linkBytes()), services: this.router.serviceTraffic(), pairs: this.router.sitePairTraffic(), meshPairs: this.meshPairs.latest() })
     }
+    closeMeshPairs = this.meshPairs.open()
     this.router.events.on('change', onChange)
     unfollow = this.router.flows.follow((r) => send('flow', r))
     req.on('close', stop)

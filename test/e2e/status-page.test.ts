@@ -93,7 +93,9 @@ test('the console: pair edges by bytes/s, each target\'s live share, the last co
   mesh.onStop(async () => { await Promise.all([eastDb.close(), eastWeb.close(), northDb.close()]) })
   const east = await Site.start(mesh, 'east', { connectors: [`db=127.0.0.1:${eastDb.port},weight=3`, `web=127.0.0.1:${eastWeb.port}`] })
   const north = await Site.start(mesh, 'north', { connectors: [`db=127.0.0.1:${northDb.port},weight=1`], args: ['--site', HOSTILE], nodeArgs: ['--import', ANY_SITE_NAME] })
-  const middle = await Site.start(mesh, 'middle', { links: [await east.token(), await north.token()] })
+  // Middle is an ingress too (web, served by east), and shares its flow records with west.
+  const middleWebPort = await freePort()
+  const middle = await Site.start(mesh, 'middle', { links: [await east.token(), await north.token()], listeners: [`web=127.0.0.1:${middleWebPort}`], args: ['--flow-reader', 'west'] })
   const [dbPort, webPort, cachePort] = [await freePort(), await freePort(), await freePort()]
   const west = await Site.start(mesh, 'west', { links: [await middle.token()], listeners: [`db=127.0.0.1:${dbPort}`, `web=127.0.0.1:${webPort}`, `cache=127.0.0.1:${cachePort}`] })
   await west.waitTargets('db', ['east', HOSTILE])
@@ -261,6 +263,18 @@ test('the console: pair edges by bytes/s, each target\'s live share, the last co
     assert.deepEqual((await tickPairs(west)).find(p => p.toPeer === peer && p.key === 'db'), want)
     assert.deepEqual((await tickPairs(site)).filter(p => p.key === 'db'), [want])
   }
+
+  // Traffic between two other sites (middle's client to east's web): west's page draws it from what middle reports.
+  const midClient = await dial(middleWebPort)
+  assert.equal(await readLine(midClient), 'east-web')
+  const stopMid = pump([midClient])
+  try {
+    await page.waitForFunction(([from, to]) => (window as unknown as { cy: CyLike }).cy.edges('[kind = "pair"]').some(e => e.data('source') === from && e.data('target') === to && /[kM]B\/s/.test(e.data('label') as string)), [middle.peerId, east.peerId], { timeout: 20_000 })
+  } finally {
+    stopMid()
+    midClient.destroy()
+  }
+  await page.screenshot({ path: join(ARTIFACTS, 'console-mesh-pairs.png') })
 
   // A fresh page is not empty: it is seeded with the last connections.
   const fresh = await context.newPage()
