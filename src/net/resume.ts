@@ -77,7 +77,12 @@ export interface ResumableOptions {
 
 export interface ResumableEndpoint extends Endpoint {
   readonly state: ResumableState
-  /** Bytes written and not yet acknowledged (sent or waiting for a path); never above maxBufferedBytes while writers respect write(). */
+  /**
+   * Bytes written and not yet acknowledged (sent or waiting for a path). Never
+   * above maxBufferedBytes while the writer stops when write() says so and
+   * writes at most the headroom (128 KiB, or a quarter of a bound under
+   * 512 KiB) at a time, as a socket source does (64 KiB reads).
+   */
   readonly bufferedBytes: number
   /** Bytes received and not yet taken by the app side. */
   readonly queuedInboundBytes: number
