@@ -77,7 +77,12 @@ export interface ResumableOptions {
 
 export interface ResumableEndpoint extends Endpoint {
   readonly state: ResumableState
-  /** Bytes written and not yet acknowledged (sent or waiting for a path); never above maxBufferedBytes while writers respect write(). */
+  /**
+   * Bytes written and not yet acknowledged (sent or waiting for a path). Never
+   * above maxBufferedBytes while the writer stops when write() says so and
+   * writes at most the headroom (128 KiB, or a quarter of a bound under
+   * 512 KiB) at a time, as a socket source does (64 KiB reads).
+   */
   readonly bufferedBytes: number
   /** Bytes received and not yet taken by the app side. */
   readonly queuedInboundBytes: number
@@ -647,13 +652,20 @@ export function resumableEndpoint (first: Endpoint, options: ResumableOptions = 
         return false
       }
       resumes++
-      // The far end has everything before peerReceived: that is an acknowledgement.
-      retained.drop(Math.min(peerReceived, written) - Math.min(ackedSeq, written))
-      ackedSeq = peerReceived
+      // Bytes before peerReceived are not resent, but stay held (and count against the bound) until
+      // acknowledged: the far end may have them only queued for its app side, not delivered, and its
+      // queue is bounded by what this end holds.
       transmitPos = peerReceived
       lastAckRequestSeq = peerReceived
       writeInner(seqFrame(FRAME_SYNC, peerReceived))
-      if (peerReceived < written) retained.forEachFrom(0, (piece) => sendData(piece, false))
+      // Our last acknowledgement may have been lost with the old path, and the far end waits for it now that
+      // reattach no longer counts peerReceived as acknowledged: repeat it (a repeat is ignored).
+      if (deliveredSeq() > 0) {
+        lastAckSent = Math.max(lastAckSent, deliveredSeq())
+        clearAckTimer()
+        writeInner(seqFrame(FRAME_ACK, deliveredSeq()))
+      }
+      if (peerReceived < written) retained.forEachFrom(peerReceived - Math.min(ackedSeq, written), (piece) => sendData(piece, false))
       if (writeEnded && peerReceived <= written) sendEnd()
       attach(next, initialInbound)
       maybeDrain()

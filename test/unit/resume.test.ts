@@ -144,11 +144,11 @@ function recorder (onData?: (c: Buffer) => void): { sink: EndpointSink, data: Bu
 }
 
 /** Writes `data` in `piece`-sized writes, waiting for onDrain whenever write() says so. */
-async function writeAll (ep: Endpoint, data: Buffer, piece = 64 * 1024, onWrite?: () => void): Promise<number> {
+async function writeAll (ep: Endpoint, data: Buffer, piece = 64 * 1024, onWrite?: (writtenBytes: number) => void): Promise<number> {
   let blocked = 0
   for (let at = 0; at < data.length; at += piece) {
     const ok = ep.write(data.subarray(at, at + piece))
-    onWrite?.()
+    onWrite?.(Math.min(at + piece, data.length))
     if (!ok) {
       blocked++
       await new Promise<void>((resolve) => ep.onDrain(resolve))
@@ -245,16 +245,21 @@ test('resume: 64 MiB each way through splice arrives byte-exact across two break
     const down = pattern(TOTAL)
     const atWorkload = up.verifier()
     const atClient = down.verifier()
+    // Two breaks, one after the other, when 32 and 80 of the 128 MiB have arrived (counting both ways):
+    // first the ingress side's path socket closed (FIN), then the destination side's reset (RST).
     const breaks: Array<Promise<void>> = []
-    const breakOnce = (how: Kill): void => {
-      breaks.push((async () => { await p.breakPath(how); await p.reattach() })())
+    let breaking = false
+    const maybeBreak = (): void => {
+      if (breaking || breaks.length >= 2 || atWorkload.received() + atClient.received() < [32, 80][breaks.length] * MiB) return
+      breaking = true
+      const how: Kill = breaks.length === 0 ? 'destroy-a' : 'reset-b'
+      breaks.push((async () => {
+        await p.breakPath(how)
+        await p.reattach()
+        breaking = false
+      })())
     }
-    // First break: the ingress side's path socket closed (FIN), when the workload has 16 MiB.
-    // Second: the destination side's reset (RST), when the client has 40 MiB.
-    const received = Promise.all([
-      receiveInto(workload, atWorkload, () => { if (breaks.length === 0 && atWorkload.received() >= 16 * MiB) breakOnce('destroy-a') }),
-      receiveInto(client, atClient, () => { if (breaks.length === 1 && atClient.received() >= 40 * MiB) breakOnce('reset-b') })
-    ])
+    const received = Promise.all([receiveInto(workload, atWorkload, maybeBreak), receiveInto(client, atClient, maybeBreak)])
     await Promise.all([sendPattern(client, up), sendPattern(workload, down), received])
     await Promise.all(breaks)
 
@@ -370,7 +375,8 @@ test('resume: write() stops at the bound and onDrain resumes it, also while the 
     }
     const data = randomBytes(4 * MiB)
     let blocked = 0
-    const writing = writeAll(p.a, data, 64 * 1024, sample).then((n) => { blocked = n })
+    let writtenBytes = 0
+    const writing = writeAll(p.a, data, 64 * 1024, (n) => { writtenBytes = n; sample() }).then((n) => { blocked = n })
     await waitFor('the writer to stall at the bound', () => { sample(); return p.b.queuedInboundBytes > BOUND / 2 && p.a.bufferedBytes > BOUND / 2 })
     assert.equal(rb.length(), 0)
     // Acknowledged means taken by the app side: every byte queued at the destination is still held at the ingress.
@@ -379,6 +385,11 @@ test('resume: write() stops at the bound and onDrain resumes it, also while the 
     await p.breakPath('destroy-b')
     sample()
     await p.reattach()
+    // Still so after resuming: what the destination has queued does not count as acknowledged, so the
+    // writer stays stalled and the queue within the bound once everything written has arrived.
+    await waitFor('everything written to arrive', () => p.b.received === writtenBytes)
+    sample()
+    assert.ok(p.b.queuedInboundBytes > 0 && p.b.queuedInboundBytes <= p.a.bufferedBytes, `queued ${p.b.queuedInboundBytes}, held ${p.a.bufferedBytes}`)
     p.b.resume()
     await writing
     p.a.end()
@@ -467,6 +478,31 @@ test('resume: half-close across breaks: an end in flight, and an end received bu
     assert.equal(p.a.state, 'closed')
     assert.equal(p.b.state, 'closed')
     assert.equal(p.b.bufferedBytes, 0)
+  } finally {
+    p.close()
+  }
+})
+
+test('resume: an acknowledgement lost with the path is repeated after reattach, so both ends still finish', BOUNDED, async () => {
+  const p = await pair()
+  try {
+    const ra = recorder()
+    const rb = recorder()
+    p.a.start(ra.sink)
+    p.b.start(rb.sink)
+    // The ingress stops reading its socket: the destination's acknowledgement of the end stays unread there, then dies with it.
+    p.path[0].pause()
+    p.a.write(Buffer.from('request'))
+    p.a.end()
+    await rb.settled
+    p.b.end()
+    await waitFor('the destination to have acknowledged everything', () => p.b.bufferedBytes === 0 && p.b.received === 8)
+    assert.equal(p.a.bufferedBytes, 7)
+    await p.breakPath('destroy-a')
+    await p.reattach()
+    await waitFor('both closed', () => ra.closed === 1 && rb.closed === 1, 5_000)
+    assert.equal(rb.bytes().toString(), 'request')
+    assert.equal(p.a.bufferedBytes, 0)
   } finally {
     p.close()
   }
