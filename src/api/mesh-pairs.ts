@@ -1,21 +1,11 @@
 import type { FlowFilter, MeshFlows } from '../core/flow-ring.js'
+import type { SitePairTraffic } from './types.js'
 
 /** How often an open console asks the members for their site-pair counters. */
 export const MESH_PAIRS_INTERVAL_MS = 5000
 
-/** A pair between two other sites, as its ingress reported it, with the rate between its last two reports. */
-export interface MeshPairRate {
-  fromPeer: string
-  fromSite: string
-  toPeer: string
-  toSite: string
-  key: string
-  bytesIn: number
-  bytesOut: number
-  open: number
-  /** Bytes per second both ways since the previous report; undefined after the first. */
-  bps?: number
-}
+/** A pair between two other sites, as its ingress reported it, with the rate (bytes/s both ways) between its last two reports; undefined after the first. */
+export type MeshPairRate = SitePairTraffic & { bps?: number }
 
 interface Source {
   meshFlowRecords: (f: FlowFilter) => Promise<MeshFlows>

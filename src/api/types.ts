@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events'
 import type { ConnectorConfig, LinkConfig, ListenerConfig } from '../config/config.js'
-import type { FlowFilter, FlowRecord, MeshFlows } from '../core/flow-ring.js'
+import type { FlowFilter, FlowRecord, MeshFlows, SitePairCount } from '../core/flow-ring.js'
 
 /**
  * What the admin API, the metrics and the CLI see of a router: its status
@@ -73,16 +73,7 @@ export interface RouterStatus {
  * ones together (open ones counted live). `from` is the ingress (the site
  * whose listener the client reached), `to` the target that serves it.
  */
-export interface SitePairTraffic {
-  fromPeer: string
-  fromSite: string
-  toPeer: string
-  toSite: string
-  key: string
-  bytesIn: number
-  bytesOut: number
-  open: number
-}
+export type SitePairTraffic = SitePairCount & { fromPeer: string, fromSite: string }
 
 /** One target of a routing key as this site's clients use it: what ranking sees, and the bytes carried to it. */
 export interface TargetTraffic {

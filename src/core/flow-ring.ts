@@ -149,6 +149,7 @@ export interface MeshSiteAnswer {
 
 export interface MeshFlows {
   flows: Array<FlowRecord & { reportedBy: string }>
+  /** Each answering site's own traffic as an ingress (`from` is that site). */
   pairs: Array<SitePairCount & { fromPeer: string, fromSite: string }>
   sites: MeshSiteAnswer[]
 }
