@@ -421,10 +421,13 @@ export class Router implements TunnelHost, ApiRouter {
     })
   }
 
+  /** What the ingress's resume loops need from this router (built once). */
+  private resumeDriver?: ResumeDriver
+
   private resumeFor (routingKey: string, destination: string, connectionId: number): TunnelOptions['resumable'] {
     const settings = this.resumeSettings
     if (settings === undefined || !this.resumablePath(destination)) return undefined
-    const driver: ResumeDriver = {
+    const driver = this.resumeDriver ??= {
       settings,
       reachable: (peer) => this.routing.engine.pathCostTo(peer) !== undefined,
       resumablePath: (peer) => this.resumablePath(peer),
