@@ -335,6 +335,11 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
       refuse(stream, StatusCode.DENIED, admission.reason)
       return
     }
+    if (header.resumable === true && (host.resumeSettings === undefined || host.held === undefined || !admission.proven)) {
+      // The ingress numbers its bytes for a resumable tunnel from the first one: refused before any reaches a workload, so it may try another target.
+      refuse(stream, StatusCode.NO_ROUTE, 'this site does not resume tunnels (timers.resumeTimeoutMs is 0)')
+      return
+    }
     let dialed: DeliveredConnection
     try {
       dialed = await host.deliver(header.routingKey, { peer: header.ingress, proven: admission.proven, e2e: header.e2eKey.length > 0 })
@@ -368,8 +373,8 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
         return
       }
     }
-    // Resumable when the ingress offers it and this router keeps connections for resumes.
-    const resumable = header.resumable === true && host.resumeSettings !== undefined && host.held !== undefined && admission.proven
+    // Resumable when the ingress offers it (a router that cannot keep it refused it above).
+    const resumable = header.resumable === true
     const resume = { resumable, received: 0 }
     const destinationProof = header.wantDestinationProof || keys !== undefined ? host.signer.sign(destinationProofBytes(host.selfId, header.originProof, StatusCode.OK, e2eKey, resume)) : undefined
     stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { destinationProof, e2eKey, resumable })))
