@@ -80,6 +80,19 @@ test('SIGTERM of the transit: it moves the 10 held connections before it exits, 
   await viaA()
 })
 
+test('a rolling restart of every transit, one at a time, under 10 held connections resets none and loses no byte', async (t) => {
+  const held = await holdTen()
+  // SIGTERM of a moves them to b; a comes back; SIGTERM of b moves them back to a; b comes back.
+  await a.restart()
+  await viaA()
+  await Promise.all(held.map(async h => await h.echoesMore(4096, 20_000)))
+  await b.restart()
+  await west.waitStatus('b back', s => s.links.some(l => l.site === 'b' && l.state === 'up'))
+  await allIntact(t, held, 'rolling restart of a, then b')
+  // Each stopping transit carried them and moved them itself.
+  for (const site of [a, b]) assert.match(site.stdout, /"tunnels":10,"msg":"moving resumable tunnels that cross this site to other paths"/, site.name)
+})
+
 test('64 MiB each way across two transit failures (kill -9 of a, then SIGTERM of b) arrives byte-exact, with bounded memory per tunnel end', async (t) => {
   const total = 64 * 1024 * 1024
   const bulk = await BulkEcho.start(port, total)
