@@ -1,6 +1,6 @@
 import type { FlowRecord, MeshFlows } from '../core/flow-ring.js'
 import { ApiError, callApi, withApi, type ApiOptions, type ApiTarget } from './api-client.js'
-import { table } from './status.js'
+import { printable, table } from './status.js'
 
 export interface FlowsOptions extends ApiOptions {
   key?: string
@@ -66,7 +66,7 @@ export function formatMeshFlows (mesh: MeshFlows): string {
   })
   const sites = mesh.sites.map(s => {
     const what = s.state === 'answered' ? `${s.records} record${s.records === 1 ? '' : 's'}${s.truncated ? ' (the newest; more matched)' : ''}` : `${s.state}: ${s.message ?? ''}`
-    return `  ${s.site}: ${what}\n`
+    return `  ${printable(s.site)}: ${printable(what)}\n`
   })
   return table(MESH_HEADER, rows) + '\nsites asked:\n' + sites.join('')
 }
@@ -108,7 +108,7 @@ async function follow (api: ApiTarget, path: string, json: boolean): Promise<voi
   }
   if (!res.ok || res.body === null) throw new ApiError(res.status, `the router refused: HTTP ${res.status}`)
   const widths = [24, 12, 21, 10, 10, 10, 10, 6, 0]
-  const line = (cells: string[]): string => '  ' + cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n'
+  const line = (cells: string[]): string => '  ' + cells.map((c, i) => printable(c).padEnd(widths[i])).join('  ').trimEnd() + '\n'
   if (!json) process.stdout.write(line(HEADER))
   const decoder = new TextDecoder()
   let buffered = ''

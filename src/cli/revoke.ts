@@ -1,5 +1,6 @@
 import type { Revocation } from '../api/types.js'
 import { callApi, withApi, type ApiOptions } from './api-client.js'
+import { printable } from './status.js'
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -11,7 +12,7 @@ export function formatRevocation (r: Revocation): string {
     plural(r.grantsVoided.length, 'grant') + ' voided',
     r.wasAuthorized ? 'removed from authorized-peers' : 'was not in authorized-peers'
   ].join(', ')
-  return `${r.alreadyRevoked ? 'already revoked' : 'revoked'} ${r.site} (${r.peerId}): ${cut}; it cannot link, tunnel or redeem a token here\n`
+  return `${r.alreadyRevoked ? 'already revoked' : 'revoked'} ${printable(r.site)} (${r.peerId}): ${cut}; it cannot link, tunnel or redeem a token here\n`
 }
 
 /** `portmesh link revoke SITE|PEERID`. */

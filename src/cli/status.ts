@@ -23,9 +23,23 @@ function short (peerId: string): string {
   return peerId.length > 16 ? `…${peerId.slice(-8)}` : peerId
 }
 
-/** Renders rows as aligned columns under a header. */
-export function table (header: string[], rows: string[][]): string {
-  if (rows.length === 0) return '  (none)\n'
+/** Control characters (C0, DEL, C1) and bidirectional overrides: a terminal would act on them. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+
+/**
+ * Text from the network (site names, reasons) as a terminal may show it:
+ * every control character written as \u{…}, so a hostile site name cannot
+ * move the cursor, recolour the screen or reorder what follows it.
+ */
+export function printable (text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u{${c.codePointAt(0)?.toString(16) ?? ''}}`)
+}
+
+/** Renders rows as aligned columns under a header (every cell made printable). */
+export function table (header: string[], rawRows: string[][]): string {
+  if (rawRows.length === 0) return '  (none)\n'
+  const rows = rawRows.map(r => r.map(printable))
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)))
   const line = (cells: string[]): string => '  ' + cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n'
   return line(header) + rows.map(line).join('')
@@ -73,6 +87,6 @@ export function formatStatus (s: RouterStatus): string {
     s.services.flatMap(svc => svc.targets.map(t => [svc.routingKey, t.peerId === s.peerId ? `${t.site} (here)` : t.site, String(t.cost), String(t.weight ?? 1), String(t.openConnections), [t.e2e === true ? 'e2e' : '', t.denied === true ? 'denied this site' : ''].filter(Boolean).join(', ') || '-'])))
   out += '\nListeners\n' + formatListeners(s.listeners)
   out += '\nConnectors\n' + formatConnectors(s.connectors)
-  for (const c of s.nameConflicts ?? []) out += `\nWarning: peer ${short(c.claimant)} calls itself ${c.site}, a name bound here to ${short(c.pinned)}; allow and trust rules do not match it.\n`
+  for (const c of s.nameConflicts ?? []) out += `\nWarning: peer ${short(c.claimant)} calls itself ${printable(c.site)}, a name bound here to ${short(c.pinned)}; allow and trust rules do not match it.\n`
   return out
 }
