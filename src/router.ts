@@ -14,7 +14,8 @@ import type { SpliceResult } from './net/splice.js'
 import { OriginVerifier, TunnelSigner } from './net/origin-proof.js'
 import { handleTunnelStream, newConnectionId, openTunnel, reopenTunnel, TunnelRefusedError, type DeliveredConnection, type OriginAdmission, type TrackInfo, type TunnelCaller, type TunnelHost, type TunnelOptions } from './net/tunnel.js'
 import type { ResumableEndpoint } from './net/resume.js'
-import { DEFAULT_RESUME_SETTINGS, HeldTunnels, resumeFromIngress, type ResumeDriver, type ResumeSettings } from './net/tunnel-resume.js'
+import { DEFAULT_MAX_BUFFERED_BYTES } from './net/resume-constants.js'
+import { HeldTunnels, resumeFromIngress, type ResumeDriver, type ResumeSettings } from './net/tunnel-resume.js'
 import { transitsTo } from './core/spf.js'
 import { StatusCode, type TunnelHeader } from './wire/codec.js'
 import { FEATURE_ORIGIN_PROOF, FEATURE_RESUME } from './core/types.js'
@@ -95,7 +96,7 @@ export class Router implements TunnelHost, ApiRouter {
   /** `accessLog`: where the destination's one line per connection goes (none: not written). */
   constructor (readonly config: RouterConfig, identity: Identity, readonly log: Logger, private readonly accessLog?: Logger) {
     this.flows = new FlowRing(config.flows.ringSize)
-    if (config.timers.resumeTimeoutMs > 0) this.resumeSettings = { ...DEFAULT_RESUME_SETTINGS, timeoutMs: config.timers.resumeTimeoutMs, unreachableMs: config.timers.resumeUnreachableMs }
+    if (config.timers.resumeTimeoutMs > 0) this.resumeSettings = { timeoutMs: config.timers.resumeTimeoutMs, unreachableMs: config.timers.resumeUnreachableMs, bufferBytes: DEFAULT_MAX_BUFFERED_BYTES }
     this.selfId = identity.peerId.toString()
     this.site = config.site
     this.epoch = identity.epoch
@@ -169,7 +170,7 @@ export class Router implements TunnelHost, ApiRouter {
       pinned: this.access.pinned,
       isRevoked: (peer) => this.isRevoked(peer),
       reachable: () => [...this.routing.engine.lsdb.advertisements()]
-        .filter(ad => ad.origin !== this.selfId && this.routing.engine.pathCostTo(ad.origin) !== undefined)
+        .filter(ad => ad.origin !== this.selfId && this.reachable(ad.origin))
         .map(ad => ({ peer: ad.origin, site: ad.site, features: ad.features ?? 0 })),
       // Its own listeners' traffic (it is the ingress): the one end that knows the client side of each pair.
       pairs: () => this.sitePairTraffic().filter(p => p.fromPeer === this.selfId).map(({ toPeer, toSite, key, bytesIn, bytesOut, open }) => ({ toPeer, toSite, key, bytesIn, bytesOut, open })),
@@ -180,8 +181,7 @@ export class Router implements TunnelHost, ApiRouter {
     this.events.on('change', (kind: string) => {
       const settings = this.resumeSettings
       if (kind !== 'route' || settings === undefined || this.held.size === 0) return
-      const reachable = (peer: string): boolean => this.routing.engine.pathCostTo(peer) !== undefined
-      setTimeout(() => { this.held.abandonUnreachable(reachable, `the ingress has been unreachable for ${settings.unreachableMs} ms`) }, settings.unreachableMs).unref()
+      setTimeout(() => { this.held.abandonUnreachable((peer) => this.reachable(peer), `the ingress has been unreachable for ${settings.unreachableMs} ms`) }, settings.unreachableMs).unref()
     })
     // Names are bound on first sight: every verified advertisement's site name is offered to the pins.
     this.events.on('change', (kind: string) => {
@@ -189,7 +189,7 @@ export class Router implements TunnelHost, ApiRouter {
       let legacy = false
       for (const ad of this.routing.engine.lsdb.advertisements()) {
         this.pins.observe(ad.site, ad.origin, 'advertised')
-        if (((ad.features ?? 0) & FEATURE_ORIGIN_PROOF) === 0 && this.routing.engine.pathCostTo(ad.origin) !== undefined) legacy = true
+        if (((ad.features ?? 0) & FEATURE_ORIGIN_PROOF) === 0 && this.reachable(ad.origin)) legacy = true
       }
       this.legacyRoutersPresent = legacy
     })
@@ -399,6 +399,11 @@ export class Router implements TunnelHost, ApiRouter {
 
   // ---- resumable tunnels (net/tunnel-resume.ts) ----
 
+  /** A route to `peer` exists now. */
+  private reachable (peer: string): boolean {
+    return this.routing.engine.pathCostTo(peer) !== undefined
+  }
+
   /** Whether `peer` and every router on the route to it can carry a resume. */
   private resumablePath (peer: string): boolean {
     const { engine } = this.routing
@@ -429,7 +434,7 @@ export class Router implements TunnelHost, ApiRouter {
     if (settings === undefined || !this.resumablePath(destination)) return undefined
     const driver = this.resumeDriver ??= {
       settings,
-      reachable: (peer) => this.routing.engine.pathCostTo(peer) !== undefined,
+      reachable: (peer) => this.reachable(peer),
       resumablePath: (peer) => this.resumablePath(peer),
       routeChangeOr: async (ms) => await this.routeChangeOr(ms),
       now: () => performance.now(),

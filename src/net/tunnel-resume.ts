@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { Endpoint, EndpointSink } from './splice.js'
-import type { ResumableEndpoint } from './resume.js'
+import { resumableEndpoint, type ResumableEndpoint } from './resume.js'
 import { StatusCode } from '../wire/codec.js'
 
 /**
@@ -22,7 +22,10 @@ export interface ResumeSettings {
   bufferBytes: number
 }
 
-export const DEFAULT_RESUME_SETTINGS: ResumeSettings = { timeoutMs: 10_000, unreachableMs: 500, bufferBytes: 4 * 1024 * 1024 }
+/** A tunnel end's resumable layer with this router's settings (its bound and its timeout). */
+export function resumableTunnelEnd (inner: Endpoint, settings: ResumeSettings, options: { initialInbound?: Uint8Array, onBroken: (reason: string) => void }): ResumableEndpoint {
+  return resumableEndpoint(inner, { maxBufferedBytes: settings.bufferBytes, resumeTimeoutMs: settings.timeoutMs, ...options })
+}
 
 /** The first retry after a failed resume attempt; doubled up to RETRY_MAX_MS. */
 const RETRY_MIN_MS = 25
@@ -155,8 +158,8 @@ export class HeldTunnels {
     return () => { if (this.held.get(id)?.layer === layer) this.held.delete(id) }
   }
 
-  layers (): IterableIterator<ResumableEndpoint> {
-    return [...this.held.values()].map(h => h.layer)[Symbol.iterator]()
+  * layers (): IterableIterator<ResumableEndpoint> {
+    for (const h of this.held.values()) yield h.layer
   }
 
   /** Only the ingress that opened it finds it: the key is its proven identity. */

@@ -16,8 +16,8 @@ import { createHash } from 'node:crypto'
 import type { FlowEnd, FlowFilter } from '../core/flow-ring.js'
 import type { FlowAnswer } from '../wire/flow-codec.js'
 import { serveFlows } from './query-answer.js'
-import { resumableEndpoint, type ResumableEndpoint } from './resume.js'
-import { withLeadingBytes, type HeldTunnels, type ResumeSettings } from './tunnel-resume.js'
+import type { ResumableEndpoint } from './resume.js'
+import { resumableTunnelEnd, withLeadingBytes, type HeldTunnels, type ResumeSettings } from './tunnel-resume.js'
 
 /**
  * Tunnel protocol. The ingress opens a stream to the next hop and sends a
@@ -198,17 +198,19 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
     throw new TunnelRefusedError(StatusCode.NO_ROUTE, `cannot open a stream to the next hop: ${(err as Error).message}`)
   }
   const ephemeral = e2e ? newEphemeral() : undefined
-  const resumable = options.resumable !== undefined && host.resumeSettings !== undefined
+  const resumeSettings = options.resumable !== undefined ? host.resumeSettings : undefined
+  const resumable = resumeSettings !== undefined
   const header = proveOrigin<TunnelHeader>(host.signer, { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: ephemeral?.publicKey ?? new Uint8Array(0), wantDestinationProof, query: options.query ?? 0, resumable, originProof: new Uint8Array(0) }, host.wallClock())
   stream.send(encodeFrame(encodeTunnelHeader(header)))
   // A resumable tunnel's bytes go through its layer from the first one (so they are numbered and kept); it reads the stream once the status is in.
   let lead: Uint8Array = new Uint8Array(0)
   let layer: ResumableEndpoint | undefined
-  if (resumable && host.resumeSettings !== undefined) {
+  if (resumeSettings !== undefined) {
     const via = conn.remotePeer.toString()
+    // What follows the status is known only once it is in; the layer starts reading after that.
     const inner = withLeadingBytes(streamEndpoint(stream, 'tunnel', (i, o) => host.activity(via, i, o)), () => lead)
     const broken = options.resumable?.onBroken
-    const l: ResumableEndpoint = resumableEndpoint(inner, { maxBufferedBytes: host.resumeSettings.bufferBytes, resumeTimeoutMs: host.resumeSettings.timeoutMs, onBroken: (reason) => broken?.(l, reason) })
+    const l: ResumableEndpoint = resumableTunnelEnd(inner, resumeSettings, { onBroken: (reason) => broken?.(l, reason) })
     layer = l
   }
   if (early) head.attach(layer !== undefined ? (chunk) => { layer.write(chunk) } : (chunk) => { stream.send(chunk) })
@@ -385,10 +387,8 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
     let far: Endpoint
     let initial = rest
     if (resumable && host.resumeSettings !== undefined && host.held !== undefined) {
-      const settings = host.resumeSettings
-      const layer = resumableEndpoint(withLeadingBytes(plain, () => rest), {
-        maxBufferedBytes: settings.bufferBytes,
-        resumeTimeoutMs: settings.timeoutMs,
+      const layer = resumableTunnelEnd(plain, host.resumeSettings, {
+        initialInbound: rest,
         onBroken: (reason) => log.info({ reason }, 'tunnel path broke; holding the connection for a resume')
       })
       const unhold = host.held.add(header.ingress, header.connectionId, layer)
