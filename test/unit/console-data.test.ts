@@ -1,7 +1,7 @@
 import { test } from 'node:test'
+import { stallUntilDropped } from '../helpers/stalled-reader.js'
 import assert from 'node:assert/strict'
 import { EventEmitter } from 'node:events'
-import { connect } from 'node:net'
 import { pino } from 'pino'
 import { AdminApi, FLOW_FOLLOW_MAX_BEHIND } from '../../src/api/server.js'
 import type { ApiRouter, ServiceTraffic, SitePairTraffic } from '../../src/api/types.js'
@@ -129,18 +129,9 @@ test('/v1/events: ticks carry the services\' shares and the site pairs; each fin
 test('/v1/events: a reader that stops reading is dropped once too far behind, and unsubscribed', async () => {
   const { api, ring, warnings } = await bed()
   try {
-    const s = connect(api.port, '127.0.0.1')
-    await new Promise(resolve => s.once('connect', resolve))
-    s.write(`GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1:${api.port}\r\n\r\n`)
-    await new Promise(resolve => s.once('data', resolve))
-    s.pause()
     const big = 'x'.repeat(16 * 1024)
     const dropped = (): boolean => warnings.some(w => w.includes('dropping an events reader'))
-    let pushed = 0
-    while (!dropped() && pushed < 5_000) {
-      for (let i = 0; i < 100; i++) { ring.push(rec('k', big)); pushed++ }
-      await new Promise(resolve => setImmediate(resolve))
-    }
+    const { socket: s, pushed } = await stallUntilDropped(api.port, '/v1/events', () => ring.push(rec('k', big)), dropped)
     assert.ok(dropped(), `not dropped after ${pushed} records`)
     assert.ok(pushed > FLOW_FOLLOW_MAX_BEHIND)
     // Its follower is gone: later records cost it nothing.

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
+import { stallUntilDropped } from '../helpers/stalled-reader.js'
 import assert from 'node:assert/strict'
 import { EventEmitter } from 'node:events'
-import { connect } from 'node:net'
 import { pino } from 'pino'
 import { AdminApi, FLOW_FOLLOW_MAX_BEHIND } from '../../src/api/server.js'
 import type { ApiRouter } from '../../src/api/types.js'
@@ -44,20 +44,9 @@ test('GET /v1/flows filters by key and limit; a bad since or limit is a 400 nami
 test('a ?follow reader that stops reading is dropped once it is too far behind; the ring does not wait for it', async () => {
   const { api, ring, warnings } = await bed()
   try {
-    const s = connect(api.port, '127.0.0.1')
-    await new Promise(resolve => s.once('connect', resolve))
-    s.write(`GET /v1/flows?follow HTTP/1.1\r\nHost: 127.0.0.1:${api.port}\r\n\r\n`)
-    // Read the response head, then stop reading for good.
-    await new Promise(resolve => s.once('data', resolve))
-    s.pause()
     const big = 'x'.repeat(16 * 1024)
     const dropped = (): boolean => warnings.some(w => w.includes('dropping a flows follower'))
-    // At most 5,000 records (80 MB): past the kernel's socket buffers, then past the limit.
-    let pushed = 0
-    while (!dropped() && pushed < 5_000) {
-      for (let i = 0; i < 100; i++) { ring.push(rec('k', big)); pushed++ }
-      await new Promise(resolve => setImmediate(resolve))
-    }
+    const { socket: s, pushed } = await stallUntilDropped(api.port, '/v1/flows?follow', () => ring.push(rec('k', big)), dropped)
     assert.ok(dropped(), `not dropped after ${pushed} records`)
     assert.ok(pushed > FLOW_FOLLOW_MAX_BEHIND)
     s.destroy()
