@@ -528,10 +528,10 @@ export class Router implements TunnelHost, ApiRouter {
     return this.pairs.snapshot((peer) => peer === this.selfId ? this.site : this.siteOf(peer))
   }
 
-  /** Per routing key of this site's listeners (and fallbacks), each target's open connections and bytes from here. */
-  serviceTraffic (): ServiceTraffic[] {
+  /** Per routing key of this site's listeners (and fallbacks), each target's open connections and bytes from here; `pairs`: a snapshot of sitePairTraffic() the caller already took. */
+  serviceTraffic (pairs: readonly SitePairTraffic[] = this.sitePairTraffic()): ServiceTraffic[] {
     const keys = [...(this.resources?.listeners.values() ?? [])].flatMap(l => [l.config.routingKey, ...(l.config.fallback ?? [])])
-    return projectServiceTraffic(this.selfId, keys, (key) => this.ingress.candidates(key), this.sitePairTraffic())
+    return projectServiceTraffic(this.selfId, keys, (key) => this.ingress.candidates(key), pairs)
   }
 
   private siteOf (peer: string): string {

@@ -25,6 +25,8 @@ export class MeshPairs {
   private last = new Map<string, { at: number, bytes: number }>()
   private current: MeshPairRate[] = []
   private polling = false
+  /** This router's peer id, asked once (it never changes; reading it builds a whole status document). */
+  private self: string | undefined
 
   constructor (private readonly source: Source, private readonly selfId: () => string, private readonly intervalMs = MESH_PAIRS_INTERVAL_MS) {}
 
@@ -62,7 +64,7 @@ export class MeshPairs {
     if (this.polling || this.readers === 0) return
     this.polling = true
     try {
-      const self = this.selfId()
+      const self = this.self ??= this.selfId()
       const mesh = await this.source.meshFlowRecords({ limit: 1 })
       const at = Date.now()
       const seen = new Map<string, { at: number, bytes: number }>()

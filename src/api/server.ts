@@ -118,7 +118,9 @@ export class AdminApi {
       }, EVENT_FLUSH_MS)
     }
     const tick = (): void => {
-      send('tick', { at: Date.now(), bytes: Object.fromEntries(this.router.keyBytes()), links: Object.fromEntries(this.router.linkBytes()), services: this.router.serviceTraffic(), pairs: this.router.sitePairTraffic(), meshPairs: this.meshPairs.latest() })
+      // One snapshot of the pairs serves both (it reads every open connection's counters).
+      const pairs = this.router.sitePairTraffic()
+      send('tick', { at: Date.now(), bytes: Object.fromEntries(this.router.keyBytes()), links: Object.fromEntries(this.router.linkBytes()), services: this.router.serviceTraffic(pairs), pairs, meshPairs: this.meshPairs.latest() })
     }
     closeMeshPairs = this.meshPairs.open()
     this.router.events.on('change', onChange)

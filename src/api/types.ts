@@ -119,8 +119,8 @@ export interface ApiRouter {
   linkBytes (): Map<string, { in: number, out: number }>
   /** Traffic by (ingress site, target site, routing key), for the console's pair edges. */
   sitePairTraffic (): SitePairTraffic[]
-  /** Per routing key of this site's listeners, the share each target gets. */
-  serviceTraffic (): ServiceTraffic[]
+  /** Per routing key of this site's listeners, the share each target gets (from `pairs` when the caller has a snapshot). */
+  serviceTraffic (pairs?: readonly SitePairTraffic[]): ServiceTraffic[]
   /** Finished connections at this site (both as ingress and as destination), newest last. */
   readonly flows: { query (f: FlowFilter): FlowRecord[], follow (fn: (r: FlowRecord) => void): () => void }
   /** `GET /v1/flows?mesh`: this site's records and every reachable member's that shares them with it. */
