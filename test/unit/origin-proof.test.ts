@@ -33,6 +33,21 @@ test('origin proof: a signed header passes once; a replay of it is refused', asy
   assert.deepEqual(v.check((await signedHeader()).header, NOW), { ok: true })
 })
 
+test('origin proof: every tunnel gets its own nonce, and a nonce handed out stays as it was after the pool refills', async () => {
+  const { peer, signer } = await identity()
+  const destination = (await identity()).peer
+  const open = (i: number): TunnelHeader => proveOrigin<TunnelHeader>(signer, { routingKey: 'db', destination, hopLimit: 8, connectionId: i, ingress: peer, e2eKey: new Uint8Array(0), wantDestinationProof: false, originProof: new Uint8Array(0) }, NOW)
+  const headers = [open(0)]
+  const first = Buffer.from(headers[0].nonce)
+  for (let i = 1; i < 600; i++) headers.push(open(i))
+  assert.equal(new Set(headers.map(h => Buffer.from(h.nonce).toString('hex'))).size, headers.length)
+  assert.equal(headers[0].nonce.byteLength, 16)
+  // 600 tunnels refilled the pool twice since the first was signed; its nonce (and so its proof) is unchanged.
+  assert.deepEqual(Buffer.from(headers[0].nonce), first)
+  const v = new OriginVerifier()
+  for (const h of headers) assert.deepEqual(v.check(h, NOW), { ok: true })
+})
+
 test('origin proof: changing any signed field, or claiming another ingress, breaks it', async () => {
   const { header } = await signedHeader()
   const other = await identity()
