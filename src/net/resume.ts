@@ -5,6 +5,7 @@ import {
   MAX_SEQ, MIN_MAX_BUFFERED_BYTES, RESET_HEADER_BYTES, RESET_LINGER_MS, SEQ_FRAME_BYTES, WRITE_HEADROOM_BYTES
 } from './resume-constants.js'
 import type { Endpoint, EndpointSink } from './splice.js'
+import type { Chunk } from '../wire/frames.js'
 
 /**
  * Resumable tunnels (issue #13): an Endpoint for the two ends of a tunnel,
@@ -115,158 +116,319 @@ export interface ResumableEndpoint extends Endpoint {
  * falls behind (still correct, no longer independent per direction).
  */
 export function resumableEndpoint (first: Endpoint, options: ResumableOptions = {}): ResumableEndpoint {
-  const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
-  if (!Number.isSafeInteger(maxBuffered) || maxBuffered < MIN_MAX_BUFFERED_BYTES) throw new RangeError(`maxBufferedBytes must be an integer of at least ${MIN_MAX_BUFFERED_BYTES}`)
-  const resumeTimeoutMs = options.resumeTimeoutMs ?? DEFAULT_RESUME_TIMEOUT_MS
-  const ackDelayMs = options.ackDelayMs ?? DEFAULT_ACK_DELAY_MS
-  /** write() returns false from here on, so the write in hand when the source pauses still fits under the bound. */
-  const pauseAt = maxBuffered - Math.min(WRITE_HEADROOM_BYTES, maxBuffered / 4)
-  /** The sender asks for an acknowledgement every quarter of its bound, so its window reopens before it fills. */
-  const ackRequestEvery = Math.floor(maxBuffered / 4)
+  return new ResumableEnd(first, options)
+}
 
-  let inner: Endpoint | undefined = first
+/**
+ * One resumable tunnel end. A class rather than a closure because every held
+ * connection has one at each end: its methods are shared on the prototype and
+ * an idle end is only its fields (a few hundred bytes; the closure it replaced
+ * cost over 5 KiB). Callbacks handed out (timers, an inner endpoint's onDrain)
+ * are made when they are armed, not per end; what the inner endpoint gets as
+ * its sink is an InnerSink holding (this, generation).
+ */
+class ResumableEnd implements ResumableEndpoint {
+  /** The first inner endpoint's label (read once: the endpoint itself is not kept past its path). */
+  private readonly innerLabel: string
+  private readonly maxBuffered: number
+  private readonly resumeTimeoutMs: number
+  private readonly ackDelayMs: number
+  /** write() returns false from here on, so the write in hand when the source pauses still fits under the bound. */
+  private readonly pauseAt: number
+  /** The sender asks for an acknowledgement every quarter of its bound, so its window reopens before it fills. */
+  private readonly ackRequestEvery: number
+  private readonly onBroken: ((reason: string) => void) | undefined
+  /** Bytes read from the first inner endpoint before this existed; parsed by start(), then dropped. */
+  private initialInbound: Uint8Array | undefined
+
+  private inner: Endpoint | undefined
   /** Generation of the attached inner endpoint; events from earlier ones are ignored. */
-  let gen = 0
-  let state: ResumableState = 'live'
-  let started = false
-  let sink: EndpointSink | undefined
-  let pendingFailure: string | undefined
-  let resumes = 0
+  private gen = 0
+  /** What `state` says. */
+  private phase: ResumableState = 'live'
+  private started = false
+  private sink: EndpointSink | undefined = undefined
+  private pendingFailure: string | undefined = undefined
+  private resumeCount = 0
 
   // Outbound. retained holds data bytes [min(ackedSeq, written), written).
-  const retained = new ChunkQueue()
-  let written = 0
-  let writeEnded = false
-  let ackedSeq = 0
+  private readonly retained = new ChunkQueue()
+  private written = 0
+  private writeEnded = false
+  private ackedSeq = 0
   /** Next seq the current inner gets; transmittedSeq: the most any inner got (what an ack may cover). */
-  let transmitPos = 0
-  let transmittedSeq = 0
-  let lastAckRequestSeq = 0
-  let innerBlocked = false
-  let drainFns: Array<() => void> = []
+  private transmitPos = 0
+  private transmittedSeq = 0
+  private lastAckRequestSeq = 0
+  private innerBlocked = false
+  /** Writers waiting for onDrain; made by the first onDrain() that has to wait. */
+  private drainFns: Array<() => void> | undefined = undefined
 
   // Inbound.
-  const inQueue = new ChunkQueue()
-  let receivedData = 0
-  let deliveredData = 0
-  let peerEnded = false
-  let endDelivered = false
-  let appPaused = false
-  let innerPausedForQueue = false
-  let lastAckSent = 0
+  private readonly inQueue = new ChunkQueue()
+  private receivedData = 0
+  private deliveredData = 0
+  private peerEnded = false
+  private endDelivered = false
+  private appPaused = false
+  private innerPausedForQueue = false
+  private lastAckSent = 0
   /** Acknowledge without delay once delivery reaches this seq (the sender asked). */
-  let ackWantedAt = 0
-  let ackTimer: ReturnType<typeof setTimeout> | undefined
+  private ackWantedAt = 0
+  private ackTimer: ReturnType<typeof setTimeout> | undefined = undefined
 
   // Frame parser; starts over on each inner endpoint (frames never span two).
-  const header = new Uint8Array(SEQ_FRAME_BYTES)
-  let headerFill = 0
-  let headerNeed = 0
-  let dataLeft = 0
-  let dataAckWanted = false
-  let reason: Uint8Array | undefined
-  let reasonFill = 0
-  let expectSync = false
+  /**
+   * A frame header split across chunks: its bytes so far (headerFill of them),
+   * sized for its type. A header within one chunk is read in place, so this
+   * exists only while one is incomplete.
+   */
+  private header: Uint8Array | undefined = undefined
+  private headerFill = 0
+  private dataLeft = 0
+  private dataAckWanted = false
+  private reason: Uint8Array | undefined = undefined
+  private reasonFill = 0
+  private expectSync = false
 
   /** inner.end() was called: both directions are finished and acknowledged. */
-  let finishing = false
-  let resumeTimer: ReturnType<typeof setTimeout> | undefined
-  let lingerTimer: ReturnType<typeof setTimeout> | undefined
+  private finishing = false
+  private resumeTimer: ReturnType<typeof setTimeout> | undefined = undefined
+  private lingerTimer: ReturnType<typeof setTimeout> | undefined = undefined
 
-  const terminal = (): boolean => state === 'closed' || state === 'reset'
-  const receivedSeq = (): number => receivedData + (peerEnded ? 1 : 0)
-  const deliveredSeq = (): number => deliveredData + (endDelivered ? 1 : 0)
-  const ourEndAcked = (): boolean => writeEnded && ackedSeq === written + 1
+  constructor (first: Endpoint, options: ResumableOptions) {
+    const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
+    if (!Number.isSafeInteger(maxBuffered) || maxBuffered < MIN_MAX_BUFFERED_BYTES) throw new RangeError(`maxBufferedBytes must be an integer of at least ${MIN_MAX_BUFFERED_BYTES}`)
+    this.maxBuffered = maxBuffered
+    this.resumeTimeoutMs = options.resumeTimeoutMs ?? DEFAULT_RESUME_TIMEOUT_MS
+    this.ackDelayMs = options.ackDelayMs ?? DEFAULT_ACK_DELAY_MS
+    this.pauseAt = maxBuffered - Math.min(WRITE_HEADROOM_BYTES, maxBuffered / 4)
+    this.ackRequestEvery = Math.floor(maxBuffered / 4)
+    this.onBroken = options.onBroken
+    this.initialInbound = options.initialInbound
+    this.innerLabel = first.label
+    this.inner = first
+  }
+
+  get label (): string { return `${this.innerLabel} (resumable)` }
+  get state (): ResumableState { return this.phase }
+  get bufferedBytes (): number { return this.retained.bytes }
+  get queuedInboundBytes (): number { return this.inQueue.bytes }
+  get received (): number { return this.receivedSeq() }
+  get resumes (): number { return this.resumeCount }
+
+  start (s: EndpointSink): void {
+    if (this.started) return
+    this.started = true
+    this.sink = s
+    const initial = this.initialInbound
+    this.initialInbound = undefined
+    if (this.pendingFailure !== undefined) {
+      s.reset(this.pendingFailure)
+      return
+    }
+    if (this.phase === 'live' && this.inner !== undefined) this.attach(this.inner, initial)
+  }
+
+  write (data: Chunk): boolean {
+    if (this.terminal() || this.writeEnded) return true
+    if (data instanceof Uint8Array) this.take(data)
+    else for (const piece of data) this.take(piece)
+    return !this.blocked()
+  }
+
+  onDrain (fn: () => void): void {
+    (this.drainFns ??= []).push(fn)
+    if (!this.blocked()) queueMicrotask(() => { this.maybeDrain() })
+  }
+
+  pause (): void { this.appPaused = true }
+
+  resume (): void {
+    this.appPaused = false
+    this.flushQueue()
+  }
+
+  end (): void {
+    if (this.terminal() || this.writeEnded) return
+    this.writeEnded = true
+    if (this.phase === 'live') this.sendEnd()
+    this.maybeFinish()
+  }
+
+  reset (): void {
+    if (this.terminal()) return
+    const wasLive = this.phase === 'live' && this.inner !== undefined
+    this.phase = 'reset'
+    if (wasLive) this.sendResetAndClose(APP_RESET_REASON)
+    this.cleanup()
+  }
+
+  suspend (why: string): void {
+    if (this.phase === 'live') this.breakPath(why)
+  }
+
+  reattach (next: Endpoint, peerReceived: number, initialInbound?: Uint8Array): boolean {
+    if (this.phase === 'live' || !this.started) throw new ResumeStateError(this.phase === 'live' ? 'reattach() on a live tunnel: suspend() it first' : 'reattach() before start()')
+    if (this.phase !== 'suspended') {
+      next.reset()
+      return false
+    }
+    if (this.resumeTimer !== undefined) clearTimeout(this.resumeTimer)
+    this.resumeTimer = undefined
+    this.inner = next
+    this.gen++
+    this.phase = 'live'
+    this.expectSync = true
+    this.innerPausedForQueue = this.inQueue.bytes >= this.maxBuffered
+    if (!Number.isSafeInteger(peerReceived) || peerReceived < this.ackedSeq || peerReceived > this.transmittedSeq) {
+      // Told on the new stream, so the far end resets with the reason rather than waiting for its timeout.
+      this.fail(`${ResumeResetReason.cannotResume} (from ${peerReceived}; sent ${this.transmittedSeq}, held from ${this.ackedSeq})`)
+      next.start(new InnerSink(this, this.gen))
+      return false
+    }
+    this.resumeCount++
+    // Bytes before peerReceived are not resent, but stay held (and count against the bound) until
+    // acknowledged: the far end may have them only queued for its app side, not delivered, and its
+    // queue is bounded by what this end holds.
+    this.transmitPos = peerReceived
+    this.lastAckRequestSeq = peerReceived
+    this.writeInner(seqFrame(FRAME_SYNC, peerReceived))
+    // Our last acknowledgement may have been lost with the old path, and the far end waits for it now that
+    // reattach no longer counts peerReceived as acknowledged: repeat it (a repeat is ignored).
+    const delivered = this.deliveredSeq()
+    if (delivered > 0) {
+      this.lastAckSent = Math.max(this.lastAckSent, delivered)
+      this.clearAckTimer()
+      this.writeInner(seqFrame(FRAME_ACK, delivered))
+    }
+    if (peerReceived < this.written) this.retained.forEachFrom(peerReceived - Math.min(this.ackedSeq, this.written), (piece) => { this.sendData(piece, false) })
+    if (this.writeEnded && peerReceived <= this.written) this.sendEnd()
+    this.attach(next, initialInbound)
+    this.maybeDrain()
+    this.maybeFinish()
+    return !this.terminal()
+  }
+
+  abandon (why: string): void {
+    this.fail(`${ResumeResetReason.abandoned}: ${why}`)
+  }
+
+  // The inner endpoint's events, through the InnerSink of its generation `g`.
+
+  innerData (g: number, chunk: Chunk): void {
+    if (g !== this.gen || this.phase !== 'live') return
+    if (chunk instanceof Uint8Array) this.parse(chunk, g)
+    else for (const piece of chunk) this.parse(piece, g)
+    if (g === this.gen) this.afterInbound()
+  }
+
+  innerEnd (g: number): void {
+    if (g !== this.gen || this.phase !== 'live' || this.finishing) return
+    // The far end closes its side only when everything is acknowledged both ways; earlier, something in between did.
+    this.breakPath('the path closed before the tunnel finished')
+  }
+
+  innerReset (g: number, why: string): void {
+    if (g !== this.gen) return
+    if (this.phase === 'live') this.breakPath(`path broke: ${why}`)
+    else this.clearLinger()
+  }
+
+  innerClosed (g: number): void {
+    if (g !== this.gen) return
+    if (this.phase !== 'live') {
+      this.clearLinger()
+    } else if (this.finishing && this.done()) {
+      this.phase = 'closed'
+      this.cleanup()
+      this.sink?.closed()
+    } else {
+      this.breakPath('the path closed before the tunnel finished')
+    }
+  }
+
+  private terminal (): boolean { return this.phase === 'closed' || this.phase === 'reset' }
+  private receivedSeq (): number { return this.receivedData + (this.peerEnded ? 1 : 0) }
+  private deliveredSeq (): number { return this.deliveredData + (this.endDelivered ? 1 : 0) }
+  private ourEndAcked (): boolean { return this.writeEnded && this.ackedSeq === this.written + 1 }
   /** Nothing is left to move either way, and the far end has our acknowledgement of its end. */
-  const done = (): boolean => endDelivered && ourEndAcked() && lastAckSent >= deliveredSeq()
-  const blocked = (): boolean => retained.bytes >= pauseAt || (state === 'live' && innerBlocked)
+  private done (): boolean { return this.endDelivered && this.ourEndAcked() && this.lastAckSent >= this.deliveredSeq() }
+  private blocked (): boolean { return this.retained.bytes >= this.pauseAt || (this.phase === 'live' && this.innerBlocked) }
 
-  const report = (why: string): void => {
-    if (started && sink !== undefined) sink.reset(why)
-    else pendingFailure ??= why
+  private report (why: string): void {
+    if (this.started && this.sink !== undefined) this.sink.reset(why)
+    else this.pendingFailure ??= why
   }
 
-  const clearAckTimer = (): void => {
-    if (ackTimer === undefined) return
-    clearTimeout(ackTimer)
-    ackTimer = undefined
+  private clearAckTimer (): void {
+    if (this.ackTimer === undefined) return
+    clearTimeout(this.ackTimer)
+    this.ackTimer = undefined
   }
 
-  const clearLinger = (): void => {
-    if (lingerTimer === undefined) return
-    clearTimeout(lingerTimer)
-    lingerTimer = undefined
+  private clearLinger (): void {
+    if (this.lingerTimer === undefined) return
+    clearTimeout(this.lingerTimer)
+    this.lingerTimer = undefined
   }
 
   /** Drops everything held; the state is terminal. */
-  const cleanup = (): void => {
-    clearAckTimer()
-    if (resumeTimer !== undefined) clearTimeout(resumeTimer)
-    resumeTimer = undefined
-    retained.clear()
-    inQueue.clear()
-    drainFns = []
-    reason = undefined
+  private cleanup (): void {
+    this.clearAckTimer()
+    if (this.resumeTimer !== undefined) clearTimeout(this.resumeTimer)
+    this.resumeTimer = undefined
+    this.retained.clear()
+    this.inQueue.clear()
+    this.drainFns = undefined
+    this.reason = undefined
+    this.header = undefined
   }
 
-  const writeInner = (chunk: Uint8Array): void => {
-    const target = inner
+  private writeInner (chunk: Uint8Array): void {
+    const target = this.inner
     if (target === undefined) return
-    if (!target.write(chunk) && !innerBlocked) {
-      innerBlocked = true
-      const g = gen
+    if (!target.write(chunk) && !this.innerBlocked) {
+      this.innerBlocked = true
+      const g = this.gen
       target.onDrain(() => {
-        if (g !== gen) return
-        innerBlocked = false
-        maybeDrain()
+        if (g !== this.gen) return
+        this.innerBlocked = false
+        this.maybeDrain()
       })
     }
   }
 
-  const putSeq = (buf: Uint8Array, at: number, type: number, value: number): void => {
-    buf[at] = type
-    const hi = Math.floor(value / 2 ** 32)
-    const lo = value >>> 0
-    buf[at + 1] = hi >>> 24; buf[at + 2] = (hi >>> 16) & 0xff; buf[at + 3] = (hi >>> 8) & 0xff; buf[at + 4] = hi & 0xff
-    buf[at + 5] = lo >>> 24; buf[at + 6] = (lo >>> 16) & 0xff; buf[at + 7] = (lo >>> 8) & 0xff; buf[at + 8] = lo & 0xff
-  }
-
-  const seqFrame = (type: number, value: number): Uint8Array => {
-    const buf = Buffer.allocUnsafe(SEQ_FRAME_BYTES)
-    putSeq(buf, 0, type, value)
-    return buf
-  }
-
   /** The acknowledgement to send now, if one is owed (it rides with the next data frame when there is one). */
-  const takeAck = (): number => {
-    const d = deliveredSeq()
-    if (d <= lastAckSent) return -1
-    lastAckSent = d
-    clearAckTimer()
+  private takeAck (): number {
+    const d = this.deliveredSeq()
+    if (d <= this.lastAckSent) return -1
+    this.lastAckSent = d
+    this.clearAckTimer()
     return d
   }
 
-  const sendAck = (): void => {
-    if (state !== 'live') return
-    const v = takeAck()
+  private sendAck (): void {
+    if (this.phase !== 'live') return
+    const v = this.takeAck()
     if (v < 0) return
-    writeInner(seqFrame(FRAME_ACK, v))
-    maybeFinish()
+    this.writeInner(seqFrame(FRAME_ACK, v))
+    this.maybeFinish()
   }
 
   /** Sends `piece` (the next bytes after transmitPos) as DATA frames; `fresh`: just written by the app, not a resend. */
-  const sendData = (piece: Uint8Array, fresh: boolean): void => {
+  private sendData (piece: Uint8Array, fresh: boolean): void {
     const total = piece.byteLength
-    for (let at = 0; at < total && inner !== undefined; at += MAX_DATA_FRAME_BYTES) {
+    for (let at = 0; at < total && this.inner !== undefined; at += MAX_DATA_FRAME_BYTES) {
       const part = total <= MAX_DATA_FRAME_BYTES ? piece : piece.subarray(at, at + MAX_DATA_FRAME_BYTES)
       const n = part.byteLength
-      const end = transmitPos + n
+      const end = this.transmitPos + n
       let type = FRAME_DATA
-      if (end - lastAckRequestSeq >= ackRequestEvery || (fresh && retained.bytes >= pauseAt)) {
+      if (end - this.lastAckRequestSeq >= this.ackRequestEvery || (fresh && this.retained.bytes >= this.pauseAt)) {
         type = FRAME_DATA_ACK
-        lastAckRequestSeq = end
+        this.lastAckRequestSeq = end
       }
-      const ack = takeAck()
+      const ack = this.takeAck()
       const headerBytes = (ack >= 0 ? SEQ_FRAME_BYTES : 0) + DATA_HEADER_BYTES
       const buf = Buffer.allocUnsafe(headerBytes + (n <= COPY_BELOW_BYTES ? n : 0))
       let h = 0
@@ -278,95 +440,95 @@ export function resumableEndpoint (first: Endpoint, options: ResumableOptions = 
       buf[h + 1] = n >>> 16
       buf[h + 2] = (n >>> 8) & 0xff
       buf[h + 3] = n & 0xff
-      transmitPos = end
-      if (end > transmittedSeq) transmittedSeq = end
+      this.transmitPos = end
+      if (end > this.transmittedSeq) this.transmittedSeq = end
       if (n <= COPY_BELOW_BYTES) {
         buf.set(part, headerBytes)
-        writeInner(buf)
+        this.writeInner(buf)
       } else {
-        writeInner(buf)
-        writeInner(part)
+        this.writeInner(buf)
+        this.writeInner(part)
       }
     }
   }
 
-  const sendEnd = (): void => {
-    writeInner(seqFrame(FRAME_END, written))
-    transmitPos = written + 1
-    if (transmitPos > transmittedSeq) transmittedSeq = transmitPos
+  private sendEnd (): void {
+    this.writeInner(seqFrame(FRAME_END, this.written))
+    this.transmitPos = this.written + 1
+    if (this.transmitPos > this.transmittedSeq) this.transmittedSeq = this.transmitPos
   }
 
-  const maybeDrain = (): void => {
-    if (drainFns.length === 0 || terminal() || blocked()) return
-    const fns = drainFns
-    drainFns = []
+  private maybeDrain (): void {
+    const fns = this.drainFns
+    if (fns === undefined || fns.length === 0 || this.terminal() || this.blocked()) return
+    this.drainFns = undefined
     for (const fn of fns) fn()
   }
 
-  const maybeFinish = (): void => {
-    if (state !== 'live' || finishing || !done()) return
-    finishing = true
-    inner?.end()
+  private maybeFinish (): void {
+    if (this.phase !== 'live' || this.finishing || !this.done()) return
+    this.finishing = true
+    this.inner?.end()
   }
 
   /** After inbound progress: acknowledge now if the sender asked, else within ackDelayMs. */
-  const afterInbound = (): void => {
-    if (state !== 'live') return
-    const d = deliveredSeq()
-    if (d <= lastAckSent) return
-    if (ackWantedAt > lastAckSent && d >= ackWantedAt) sendAck()
-    else ackTimer ??= setTimeout(() => { ackTimer = undefined; sendAck() }, ackDelayMs)
+  private afterInbound (): void {
+    if (this.phase !== 'live') return
+    const d = this.deliveredSeq()
+    if (d <= this.lastAckSent) return
+    if (this.ackWantedAt > this.lastAckSent && d >= this.ackWantedAt) this.sendAck()
+    else this.ackTimer ??= setTimeout(() => { this.ackTimer = undefined; this.sendAck() }, this.ackDelayMs)
   }
 
-  const deliverEnd = (): void => {
-    endDelivered = true
-    ackWantedAt = deliveredSeq()
-    sink?.end()
+  private deliverEnd (): void {
+    this.endDelivered = true
+    this.ackWantedAt = this.deliveredSeq()
+    this.sink?.end()
   }
 
-  const takeData = (bytes: Uint8Array): void => {
-    receivedData += bytes.byteLength
-    if (!appPaused && inQueue.bytes === 0) {
-      deliveredData += bytes.byteLength
-      sink?.data(bytes)
+  private takeData (bytes: Uint8Array): void {
+    this.receivedData += bytes.byteLength
+    if (!this.appPaused && this.inQueue.bytes === 0) {
+      this.deliveredData += bytes.byteLength
+      this.sink?.data(bytes)
       return
     }
-    inQueue.push(bytes)
-    if (inQueue.bytes >= maxBuffered && !innerPausedForQueue) {
-      innerPausedForQueue = true
-      inner?.pause()
+    this.inQueue.push(bytes)
+    if (this.inQueue.bytes >= this.maxBuffered && !this.innerPausedForQueue) {
+      this.innerPausedForQueue = true
+      this.inner?.pause()
     }
   }
 
-  const flushQueue = (): void => {
-    while (!appPaused && inQueue.bytes > 0 && !terminal()) {
-      const c = inQueue.shift() as Uint8Array
-      deliveredData += c.byteLength
-      sink?.data(c)
+  private flushQueue (): void {
+    while (!this.appPaused && this.inQueue.bytes > 0 && !this.terminal()) {
+      const c = this.inQueue.shift() as Uint8Array
+      this.deliveredData += c.byteLength
+      this.sink?.data(c)
     }
-    if (terminal()) return
-    if (inQueue.bytes === 0 && peerEnded && !endDelivered) deliverEnd()
-    if (innerPausedForQueue && inQueue.bytes <= maxBuffered / 2) {
-      innerPausedForQueue = false
-      inner?.resume()
+    if (this.terminal()) return
+    if (this.inQueue.bytes === 0 && this.peerEnded && !this.endDelivered) this.deliverEnd()
+    if (this.innerPausedForQueue && this.inQueue.bytes <= this.maxBuffered / 2) {
+      this.innerPausedForQueue = false
+      this.inner?.resume()
     }
-    afterInbound()
-    maybeFinish()
+    this.afterInbound()
+    this.maybeFinish()
   }
 
   /** A frame the far end sent is wrong: reset with `why`, and tell the far end why. */
-  const fail = (why: string): void => {
-    if (terminal()) return
-    const wasLive = state === 'live' && inner !== undefined
-    state = 'reset'
-    if (wasLive) sendResetAndClose(why)
-    cleanup()
-    report(why)
+  private fail (why: string): void {
+    if (this.terminal()) return
+    const wasLive = this.phase === 'live' && this.inner !== undefined
+    this.phase = 'reset'
+    if (wasLive) this.sendResetAndClose(why)
+    this.cleanup()
+    this.report(why)
   }
 
   /** RESET, then a clean close so that it is not discarded with the stream; aborted if it does not go in time. */
-  const sendResetAndClose = (why: string): void => {
-    const target = inner as Endpoint
+  private sendResetAndClose (why: string): void {
+    const target = this.inner as Endpoint
     const text = Buffer.from(why, 'utf8').subarray(0, MAX_RESET_REASON_BYTES)
     const buf = Buffer.allocUnsafe(RESET_HEADER_BYTES + text.byteLength)
     buf[0] = FRAME_RESET
@@ -374,307 +536,217 @@ export function resumableEndpoint (first: Endpoint, options: ResumableOptions = 
     buf.set(text, RESET_HEADER_BYTES)
     target.write(buf)
     target.end()
-    lingerTimer = setTimeout(() => { lingerTimer = undefined; target.reset() }, RESET_LINGER_MS)
+    this.lingerTimer = setTimeout(() => { this.lingerTimer = undefined; target.reset() }, RESET_LINGER_MS)
   }
 
-  const peerReset = (bytes: Uint8Array): void => {
+  private peerReset (bytes: Uint8Array): void {
     // Printable text only: the reason ends up in logs.
     const text = Buffer.from(bytes).toString('utf8').replace(/[^\x20-\x7e\u00a0-\uffff]/g, '?')
-    state = 'reset'
-    cleanup()
-    inner?.reset()
-    report(`${ResumeResetReason.peerReset} (${text})`)
+    this.phase = 'reset'
+    this.cleanup()
+    this.inner?.reset()
+    this.report(`${ResumeResetReason.peerReset} (${text})`)
   }
 
-  const onAck = (v: number): void => {
-    if (v > transmittedSeq) return fail(`${ResumeResetReason.ackBeyondSent} (${v} of ${transmittedSeq})`)
-    if (v <= ackedSeq) return
-    retained.drop(Math.min(v, written) - Math.min(ackedSeq, written))
-    ackedSeq = v
-    maybeDrain()
-    maybeFinish()
+  private onAck (v: number): void {
+    if (v > this.transmittedSeq) return this.fail(`${ResumeResetReason.ackBeyondSent} (${v} of ${this.transmittedSeq})`)
+    if (v <= this.ackedSeq) return
+    this.retained.drop(Math.min(v, this.written) - Math.min(this.ackedSeq, this.written))
+    this.ackedSeq = v
+    this.maybeDrain()
+    this.maybeFinish()
   }
 
-  const readSeq = (): number => {
-    const hi = header[1] * 0x1000000 + ((header[2] << 16) | (header[3] << 8) | header[4])
-    const lo = header[5] * 0x1000000 + ((header[6] << 16) | (header[7] << 8) | header[8])
-    // 2^53 - 1 = 0x1fffff ffffffff: a larger count is not exact as a number.
-    if (hi > 0x1fffff) return -1
-    return hi * 2 ** 32 + lo
-  }
-
-  const headerSize = (type: number): number => {
-    switch (type) {
-      case FRAME_DATA: case FRAME_DATA_ACK: return DATA_HEADER_BYTES
-      case FRAME_ACK: case FRAME_END: case FRAME_SYNC: return SEQ_FRAME_BYTES
-      case FRAME_RESET: return RESET_HEADER_BYTES
-      default: return 0
-    }
-  }
-
-  const onHeader = (): void => {
-    const type = header[0]
+  /** A complete frame header, at `h[o]` on (in the chunk it arrived in, or in `header` if it was split). */
+  private onHeader (h: Uint8Array, o: number): void {
+    const type = h[o]
     if (type === FRAME_RESET) {
-      if (header[1] === 0) return peerReset(new Uint8Array(0))
-      reason = new Uint8Array(header[1])
-      reasonFill = 0
+      if (h[o + 1] === 0) return this.peerReset(new Uint8Array(0))
+      this.reason = new Uint8Array(h[o + 1])
+      this.reasonFill = 0
       return
     }
     if (type === FRAME_SYNC) {
-      if (!expectSync) return fail(ResumeResetReason.unexpectedSync)
-      const at = readSeq()
-      if (at !== receivedSeq()) return fail(`${ResumeResetReason.syncMismatch} (at ${at}, received ${receivedSeq()})`)
-      expectSync = false
+      if (!this.expectSync) return this.fail(ResumeResetReason.unexpectedSync)
+      const at = readSeq(h, o)
+      if (at !== this.receivedSeq()) return this.fail(`${ResumeResetReason.syncMismatch} (at ${at}, received ${this.receivedSeq()})`)
+      this.expectSync = false
       return
     }
-    if (expectSync) return fail(ResumeResetReason.missingSync)
+    if (this.expectSync) return this.fail(ResumeResetReason.missingSync)
     if (type === FRAME_ACK) {
-      const v = readSeq()
-      return v < 0 ? fail(ResumeResetReason.countTooLarge) : onAck(v)
+      const v = readSeq(h, o)
+      return v < 0 ? this.fail(ResumeResetReason.countTooLarge) : this.onAck(v)
     }
     if (type === FRAME_END) {
-      const total = readSeq()
-      if (peerEnded) return fail(ResumeResetReason.afterEnd)
-      if (total !== receivedData) return fail(`${ResumeResetReason.endMismatch} (${total}, received ${receivedData})`)
-      peerEnded = true
-      if (inQueue.bytes === 0) deliverEnd()
+      const total = readSeq(h, o)
+      if (this.peerEnded) return this.fail(ResumeResetReason.afterEnd)
+      if (total !== this.receivedData) return this.fail(`${ResumeResetReason.endMismatch} (${total}, received ${this.receivedData})`)
+      this.peerEnded = true
+      if (this.inQueue.bytes === 0) this.deliverEnd()
       return
     }
     // DATA or DATA_ACK.
-    const n = (header[1] << 16) | (header[2] << 8) | header[3]
-    if (n === 0 || n > MAX_DATA_FRAME_BYTES) return fail(`${ResumeResetReason.badLength} (${n})`)
-    if (peerEnded) return fail(ResumeResetReason.afterEnd)
-    if (receivedData + n > MAX_SEQ - 1) return fail(ResumeResetReason.countTooLarge)
-    dataLeft = n
-    dataAckWanted = type === FRAME_DATA_ACK
+    const n = (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]
+    if (n === 0 || n > MAX_DATA_FRAME_BYTES) return this.fail(`${ResumeResetReason.badLength} (${n})`)
+    if (this.peerEnded) return this.fail(ResumeResetReason.afterEnd)
+    if (this.receivedData + n > MAX_SEQ - 1) return this.fail(ResumeResetReason.countTooLarge)
+    this.dataLeft = n
+    this.dataAckWanted = type === FRAME_DATA_ACK
   }
 
   /** Feeds one contiguous piece from inner generation `g` through the frame parser. */
-  const parse = (piece: Uint8Array, g: number): void => {
+  private parse (piece: Uint8Array, g: number): void {
     const len = piece.byteLength
     let at = 0
-    while (at < len && g === gen && state === 'live') {
-      if (dataLeft > 0) {
-        const n = Math.min(dataLeft, len - at)
+    while (at < len && g === this.gen && this.phase === 'live') {
+      if (this.dataLeft > 0) {
+        const n = Math.min(this.dataLeft, len - at)
         const part = n === len ? piece : piece.subarray(at, at + n)
         at += n
-        dataLeft -= n
-        if (dataLeft === 0 && dataAckWanted) ackWantedAt = receivedData + n
-        takeData(part)
+        this.dataLeft -= n
+        if (this.dataLeft === 0 && this.dataAckWanted) this.ackWantedAt = this.receivedData + n
+        this.takeData(part)
         continue
       }
+      const reason = this.reason
       if (reason !== undefined) {
-        const n = Math.min(reason.byteLength - reasonFill, len - at)
-        reason.set(piece.subarray(at, at + n), reasonFill)
-        reasonFill += n
+        const n = Math.min(reason.byteLength - this.reasonFill, len - at)
+        reason.set(piece.subarray(at, at + n), this.reasonFill)
+        this.reasonFill += n
         at += n
-        if (reasonFill === reason.byteLength) peerReset(reason)
+        if (this.reasonFill === reason.byteLength) this.peerReset(reason)
         continue
       }
-      if (headerFill === 0) {
-        headerNeed = headerSize(piece[at])
+      let header = this.header
+      if (header === undefined) {
+        const need = headerSize(piece[at])
         // Refused on its first byte: nothing of an unknown frame is buffered.
-        if (headerNeed === 0) return fail(`${ResumeResetReason.unknownType} (${piece[at]})`)
+        if (need === 0) return this.fail(`${ResumeResetReason.unknownType} (${piece[at]})`)
+        if (len - at >= need) {
+          const h = at
+          at += need
+          this.onHeader(piece, h)
+          continue
+        }
+        header = this.header = new Uint8Array(need)
       }
-      const n = Math.min(headerNeed - headerFill, len - at)
-      for (let i = 0; i < n; i++) header[headerFill + i] = piece[at + i]
-      headerFill += n
+      const n = Math.min(header.byteLength - this.headerFill, len - at)
+      for (let i = 0; i < n; i++) header[this.headerFill + i] = piece[at + i]
+      this.headerFill += n
       at += n
-      if (headerFill < headerNeed) return
-      headerFill = 0
-      onHeader()
+      if (this.headerFill < header.byteLength) return
+      this.header = undefined
+      this.headerFill = 0
+      this.onHeader(header, 0)
     }
   }
 
-  const resetParser = (): void => {
-    headerFill = 0
-    dataLeft = 0
-    dataAckWanted = false
-    reason = undefined
+  private resetParser (): void {
+    this.header = undefined
+    this.headerFill = 0
+    this.dataLeft = 0
+    this.dataAckWanted = false
+    this.reason = undefined
   }
 
-  const innerSinkFor = (g: number): EndpointSink => ({
-    data (chunk) {
-      if (g !== gen || state !== 'live') return
-      if (chunk instanceof Uint8Array) parse(chunk, g)
-      else for (const piece of chunk) parse(piece, g)
-      if (g === gen) afterInbound()
-    },
-    end () {
-      if (g !== gen || state !== 'live' || finishing) return
-      // The far end closes its side only when everything is acknowledged both ways; earlier, something in between did.
-      breakPath('the path closed before the tunnel finished')
-    },
-    reset (why) {
-      if (g !== gen) return
-      if (state === 'live') breakPath(`path broke: ${why}`)
-      else clearLinger()
-    },
-    closed () {
-      if (g !== gen) return
-      if (state !== 'live') {
-        clearLinger()
-      } else if (finishing && done()) {
-        state = 'closed'
-        cleanup()
-        sink?.closed()
-      } else {
-        breakPath('the path closed before the tunnel finished')
-      }
-    }
-  })
-
-  const breakPath = (why: string): void => {
-    const old = inner
-    inner = undefined
-    gen++
-    state = 'suspended'
-    finishing = false
-    innerBlocked = false
-    innerPausedForQueue = false
-    clearAckTimer()
-    resetParser()
+  private breakPath (why: string): void {
+    const old = this.inner
+    this.inner = undefined
+    this.gen++
+    this.phase = 'suspended'
+    this.finishing = false
+    this.innerBlocked = false
+    this.innerPausedForQueue = false
+    this.clearAckTimer()
+    this.resetParser()
     old?.reset()
-    resumeTimer = setTimeout(onResumeTimeout, resumeTimeoutMs)
+    this.resumeTimer = setTimeout(() => { this.onResumeTimeout() }, this.resumeTimeoutMs)
     // Writers waiting for the old stream to drain may go on, into the buffer, up to the bound.
-    maybeDrain()
-    options.onBroken?.(why)
+    this.maybeDrain()
+    const onBroken = this.onBroken
+    onBroken?.(why)
   }
 
-  const onResumeTimeout = (): void => {
-    resumeTimer = undefined
-    if (state !== 'suspended') return
-    if (endDelivered && ourEndAcked()) {
+  private onResumeTimeout (): void {
+    this.resumeTimer = undefined
+    if (this.phase !== 'suspended') return
+    if (this.endDelivered && this.ourEndAcked()) {
       // Every byte went both ways; only the far end may lack our last acknowledgement.
-      state = 'closed'
-      cleanup()
-      sink?.closed()
+      this.phase = 'closed'
+      this.cleanup()
+      this.sink?.closed()
       return
     }
-    fail(`${ResumeResetReason.timeout} (${resumeTimeoutMs} ms)`)
+    this.fail(`${ResumeResetReason.timeout} (${this.resumeTimeoutMs} ms)`)
   }
 
   /** One piece the app side wrote: kept until acknowledged, sent at once while a path is up. */
-  const take = (p: Uint8Array): void => {
+  private take (p: Uint8Array): void {
     const n = p.byteLength
-    if (n === 0 || terminal()) return
-    if (written + n > MAX_SEQ - 1) return fail(ResumeResetReason.countTooLarge)
-    retained.push(p)
-    written += n
-    if (state === 'live') sendData(p, true)
+    if (n === 0 || this.terminal()) return
+    if (this.written + n > MAX_SEQ - 1) return this.fail(ResumeResetReason.countTooLarge)
+    this.retained.push(p)
+    this.written += n
+    if (this.phase === 'live') this.sendData(p, true)
   }
 
-  const attach = (next: Endpoint, initial: Uint8Array | undefined): void => {
-    const g = gen
+  private attach (next: Endpoint, initial: Uint8Array | undefined): void {
+    const g = this.gen
     if (initial !== undefined && initial.byteLength > 0) {
-      parse(initial, g)
-      afterInbound()
+      this.parse(initial, g)
+      this.afterInbound()
     }
     // Started even after a failure in `initial`, so its close clears the linger timer.
-    if (g === gen) next.start(innerSinkFor(g))
-    if (g === gen && state === 'live' && innerPausedForQueue) next.pause()
+    if (g === this.gen) next.start(new InnerSink(this, g))
+    if (g === this.gen && this.phase === 'live' && this.innerPausedForQueue) next.pause()
+  }
+}
+
+/** The sink a resumable end gives its inner endpoint of generation `gen`: forwards every event with it. */
+class InnerSink implements EndpointSink {
+  private readonly owner: ResumableEnd
+  private readonly gen: number
+
+  constructor (owner: ResumableEnd, gen: number) {
+    this.owner = owner
+    this.gen = gen
   }
 
-  return {
-    get label () { return `${first.label} (resumable)` },
-    get state () { return state },
-    get bufferedBytes () { return retained.bytes },
-    get queuedInboundBytes () { return inQueue.bytes },
-    get received () { return receivedSeq() },
-    get resumes () { return resumes },
+  data (chunk: Chunk): void { this.owner.innerData(this.gen, chunk) }
+  end (): void { this.owner.innerEnd(this.gen) }
+  reset (why: string): void { this.owner.innerReset(this.gen, why) }
+  closed (): void { this.owner.innerClosed(this.gen) }
+}
 
-    start (s) {
-      if (started) return
-      started = true
-      sink = s
-      if (pendingFailure !== undefined) {
-        s.reset(pendingFailure)
-        return
-      }
-      if (state === 'live' && inner !== undefined) attach(inner, options.initialInbound)
-    },
+function putSeq (buf: Uint8Array, at: number, type: number, value: number): void {
+  buf[at] = type
+  const hi = Math.floor(value / 2 ** 32)
+  const lo = value >>> 0
+  buf[at + 1] = hi >>> 24; buf[at + 2] = (hi >>> 16) & 0xff; buf[at + 3] = (hi >>> 8) & 0xff; buf[at + 4] = hi & 0xff
+  buf[at + 5] = lo >>> 24; buf[at + 6] = (lo >>> 16) & 0xff; buf[at + 7] = (lo >>> 8) & 0xff; buf[at + 8] = lo & 0xff
+}
 
-    write (data) {
-      if (terminal() || writeEnded) return true
-      if (data instanceof Uint8Array) take(data)
-      else for (const piece of data) take(piece)
-      return !blocked()
-    },
+function seqFrame (type: number, value: number): Uint8Array {
+  const buf = Buffer.allocUnsafe(SEQ_FRAME_BYTES)
+  putSeq(buf, 0, type, value)
+  return buf
+}
 
-    onDrain (fn) {
-      drainFns.push(fn)
-      if (!blocked()) queueMicrotask(maybeDrain)
-    },
+/** The count in the seq frame header at `h[o]`, or -1 if over 2^53. */
+function readSeq (h: Uint8Array, o: number): number {
+  const hi = h[o + 1] * 0x1000000 + ((h[o + 2] << 16) | (h[o + 3] << 8) | h[o + 4])
+  const lo = h[o + 5] * 0x1000000 + ((h[o + 6] << 16) | (h[o + 7] << 8) | h[o + 8])
+  // 2^53 - 1 = 0x1fffff ffffffff: a larger count is not exact as a number.
+  if (hi > 0x1fffff) return -1
+  return hi * 2 ** 32 + lo
+}
 
-    pause () { appPaused = true },
-
-    resume () {
-      appPaused = false
-      flushQueue()
-    },
-
-    end () {
-      if (terminal() || writeEnded) return
-      writeEnded = true
-      if (state === 'live') sendEnd()
-      maybeFinish()
-    },
-
-    reset () {
-      if (terminal()) return
-      const wasLive = state === 'live' && inner !== undefined
-      state = 'reset'
-      if (wasLive) sendResetAndClose(APP_RESET_REASON)
-      cleanup()
-    },
-
-    suspend (why) {
-      if (state === 'live') breakPath(why)
-    },
-
-    reattach (next, peerReceived, initialInbound) {
-      if (state === 'live' || !started) throw new ResumeStateError(state === 'live' ? 'reattach() on a live tunnel: suspend() it first' : 'reattach() before start()')
-      if (state !== 'suspended') {
-        next.reset()
-        return false
-      }
-      if (resumeTimer !== undefined) clearTimeout(resumeTimer)
-      resumeTimer = undefined
-      inner = next
-      gen++
-      state = 'live'
-      expectSync = true
-      innerPausedForQueue = inQueue.bytes >= maxBuffered
-      if (!Number.isSafeInteger(peerReceived) || peerReceived < ackedSeq || peerReceived > transmittedSeq) {
-        // Told on the new stream, so the far end resets with the reason rather than waiting for its timeout.
-        fail(`${ResumeResetReason.cannotResume} (from ${peerReceived}; sent ${transmittedSeq}, held from ${ackedSeq})`)
-        next.start(innerSinkFor(gen))
-        return false
-      }
-      resumes++
-      // Bytes before peerReceived are not resent, but stay held (and count against the bound) until
-      // acknowledged: the far end may have them only queued for its app side, not delivered, and its
-      // queue is bounded by what this end holds.
-      transmitPos = peerReceived
-      lastAckRequestSeq = peerReceived
-      writeInner(seqFrame(FRAME_SYNC, peerReceived))
-      // Our last acknowledgement may have been lost with the old path, and the far end waits for it now that
-      // reattach no longer counts peerReceived as acknowledged: repeat it (a repeat is ignored).
-      if (deliveredSeq() > 0) {
-        lastAckSent = Math.max(lastAckSent, deliveredSeq())
-        clearAckTimer()
-        writeInner(seqFrame(FRAME_ACK, deliveredSeq()))
-      }
-      if (peerReceived < written) retained.forEachFrom(peerReceived - Math.min(ackedSeq, written), (piece) => sendData(piece, false))
-      if (writeEnded && peerReceived <= written) sendEnd()
-      attach(next, initialInbound)
-      maybeDrain()
-      maybeFinish()
-      return !terminal()
-    },
-
-    abandon (why) {
-      fail(`${ResumeResetReason.abandoned}: ${why}`)
-    }
+function headerSize (type: number): number {
+  switch (type) {
+    case FRAME_DATA: case FRAME_DATA_ACK: return DATA_HEADER_BYTES
+    case FRAME_ACK: case FRAME_END: case FRAME_SYNC: return SEQ_FRAME_BYTES
+    case FRAME_RESET: return RESET_HEADER_BYTES
+    default: return 0
   }
 }
