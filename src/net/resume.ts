@@ -325,7 +325,9 @@ class ResumableEnd implements ResumableEndpoint {
 
   innerEnd (g: number): void {
     if (g !== this.gen || this.phase !== 'live' || this.finishing) return
-    // The far end closes its side only when everything is acknowledged both ways; earlier, something in between did.
+    // The far end closes its side once it has sent its END and acknowledged ours (that acknowledgement comes
+    // first on the stream); we may still owe it acknowledgements. Earlier, something in between closed it.
+    if (this.peerEnded && this.ourEndAcked()) return
     this.breakPath('the path closed before the tunnel finished')
   }
 
@@ -354,6 +356,13 @@ class ResumableEnd implements ResumableEndpoint {
   private ourEndAcked (): boolean { return this.writeEnded && this.ackedSeq === this.written + 1 }
   /** Nothing is left to move either way, and the far end has our acknowledgement of its end. */
   private done (): boolean { return this.endDelivered && this.ourEndAcked() && this.lastAckSent >= this.deliveredSeq() }
+  /**
+   * This stream will carry nothing more from us: our END is on it and the far
+   * end's END is delivered and acknowledged. Our END may still be
+   * unacknowledged: the far end acknowledges it before it closes its side, and
+   * a stream that closes without that is a broken path (resumed, END resent).
+   */
+  private sentAll (): boolean { return this.endDelivered && this.writeEnded && this.transmitPos > this.written && this.lastAckSent >= this.deliveredSeq() }
   private blocked (): boolean { return this.retained.bytes >= this.pauseAt || (this.phase === 'live' && this.innerBlocked) }
 
   private report (why: string): void {
@@ -452,8 +461,17 @@ class ResumableEnd implements ResumableEndpoint {
     }
   }
 
+  /** END, behind the acknowledgement owed, if any (the far end's END often waits for ours: see deliverEnd). */
   private sendEnd (): void {
-    this.writeInner(seqFrame(FRAME_END, this.written))
+    const ack = this.takeAck()
+    if (ack < 0) {
+      this.writeInner(seqFrame(FRAME_END, this.written))
+    } else {
+      const buf = Buffer.allocUnsafe(2 * SEQ_FRAME_BYTES)
+      putSeq(buf, 0, FRAME_ACK, ack)
+      putSeq(buf, SEQ_FRAME_BYTES, FRAME_END, this.written)
+      this.writeInner(buf)
+    }
     this.transmitPos = this.written + 1
     if (this.transmitPos > this.transmittedSeq) this.transmittedSeq = this.transmitPos
   }
@@ -465,8 +483,9 @@ class ResumableEnd implements ResumableEndpoint {
     for (const fn of fns) fn()
   }
 
+  /** Closes our side of the stream once there is nothing more to send: with the END that completes it, when we are the second to end. */
   private maybeFinish (): void {
-    if (this.phase !== 'live' || this.finishing || !this.done()) return
+    if (this.phase !== 'live' || this.finishing || !this.sentAll()) return
     this.finishing = true
     this.inner?.end()
   }
@@ -480,9 +499,16 @@ class ResumableEnd implements ResumableEndpoint {
     else this.ackTimer ??= setTimeout(() => { this.ackTimer = undefined; this.sendAck() }, this.ackDelayMs)
   }
 
+  /**
+   * The far end's END reached the app side. Once our own END is out, nothing
+   * else will carry its acknowledgement: send it now, so both ends can close.
+   * Before that it waits (at most ackDelayMs): an app that answers a close
+   * with its own, as most do, sends its END soon, and the acknowledgement
+   * rides with it, one frame fewer per connection.
+   */
   private deliverEnd (): void {
     this.endDelivered = true
-    this.ackWantedAt = this.deliveredSeq()
+    if (this.writeEnded) this.ackWantedAt = this.deliveredSeq()
     this.sink?.end()
   }
 

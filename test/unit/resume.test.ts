@@ -330,6 +330,57 @@ test('resume: twelve breaks both ways at once during 4 MiB each way, alternately
   }
 })
 
+/** Wraps an endpoint to log, per write, the frame types in it, and 'FIN' when its writing side is closed. */
+function frameLog (inner: Endpoint): { endpoint: Endpoint, log: string[] } {
+  const log: string[] = []
+  const names: Record<number, string> = { [FRAME_DATA]: 'DATA', [FRAME_ACK]: 'ACK', [FRAME_END]: 'END', [FRAME_SYNC]: 'SYNC', [FRAME_RESET]: 'RESET' }
+  let dataLeft = 0
+  const endpoint: Endpoint = {
+    get label () { return inner.label },
+    start: (sink) => { inner.start(sink) },
+    write: (chunk) => {
+      const b = Buffer.from(chunk instanceof Uint8Array ? chunk : chunk.subarray())
+      const types: string[] = []
+      for (let at = 0; at < b.length;) {
+        if (dataLeft > 0) { const n = Math.min(dataLeft, b.length - at); dataLeft -= n; at += n; continue }
+        types.push(names[b[at]] ?? `0x${b[at].toString(16)}`)
+        if (b[at] === FRAME_DATA) { dataLeft = b.readUIntBE(at + 1, 3); at += 4 } else at += 9
+      }
+      if (types.length > 0) log.push(types.join('+'))
+      return inner.write(chunk)
+    },
+    onDrain: (fn) => { inner.onDrain(fn) },
+    pause: () => { inner.pause() },
+    resume: () => { inner.resume() },
+    end: () => { log.push('FIN'); inner.end() },
+    reset: () => { inner.reset() }
+  }
+  return { endpoint, log }
+}
+
+test('resume: a request, its reply and both ends cost few frames: each END carries the acknowledgement owed, and the second to end closes the stream with it', BOUNDED, async () => {
+  const [sa, sb] = await socketPair()
+  const la = frameLog(socketEndpoint(sa, 'path a'))
+  const lb = frameLog(socketEndpoint(sb, 'path b'))
+  const a = layer(la.endpoint)
+  const b = layer(lb.endpoint)
+  let closedA = 0
+  let closedB = 0
+  const reply = Buffer.from('pong')
+  // b answers the request at once, and its app closes as soon as a's does (an echo server).
+  b.start({ data: () => { b.write(reply) }, end: () => { b.end() }, reset: () => {}, closed: () => { closedB++ } })
+  const got: Buffer[] = []
+  a.start({ data: (c) => { got.push(Buffer.from(c instanceof Uint8Array ? c : c.subarray())); a.end() }, end: () => {}, reset: () => {}, closed: () => { closedA++ } })
+  a.write(Buffer.from('ping'))
+  await waitFor('both ends closed', () => closedA === 1 && closedB === 1)
+  assert.deepEqual(Buffer.concat(got), reply)
+  assert.equal(a.state, 'closed')
+  assert.equal(b.state, 'closed')
+  // Without the piggybacking: a wrote DATA, END, ACK (of b's data, on its timer), ACK, FIN and b ACK+DATA, ACK, END, FIN.
+  assert.deepEqual(la.log, ['DATA', 'ACK+END', 'ACK', 'FIN'])
+  assert.deepEqual(lb.log, ['ACK+DATA', 'ACK+END', 'FIN'])
+})
+
 test('resume: an idle tunnel holds no bytes once acknowledged; a write is held until then', BOUNDED, async () => {
   const p = await pair()
   try {
