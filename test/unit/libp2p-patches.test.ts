@@ -330,6 +330,31 @@ test('peer-store-protocol-merges: a second protocol-only merge into the peer sto
   }
 })
 
+test('peer-store-protocol-merges: protocol-only merges made together (the first tunnels over a new link) reach the datastore once', async () => {
+  const { a, b, stop } = await pair()
+  try {
+    await b.handle(TUNNEL_PROTOCOL, async () => {})
+    await a.dial(b.getMultiaddrs()[0])
+    const components = (a as unknown as { components: { peerStore: Libp2p['peerStore'], datastore: Record<string, (...args: unknown[]) => unknown> } }).components
+    let datastoreCalls = 0
+    for (const method of ['get', 'put', 'has']) {
+      const original = components.datastore[method].bind(components.datastore)
+      components.datastore[method] = (...args: unknown[]) => { datastoreCalls++; return original(...args) }
+    }
+    // One merge of a protocol not yet recorded, for scale.
+    await components.peerStore.merge(b.peerId, { protocols: ['/portmesh/test-one/1'] })
+    const one = datastoreCalls
+    assert.ok(one > 0, 'a merge did not reach the datastore')
+    datastoreCalls = 0
+    const ten = await Promise.all(Array.from({ length: 10 }, async () => await components.peerStore.merge(b.peerId, { protocols: [TUNNEL_PROTOCOL] })))
+    assert.ok(datastoreCalls <= one, `ten merges made together: ${datastoreCalls} datastore calls, one alone: ${one}`)
+    assert.ok(ten.every(p => p.protocols.includes(TUNNEL_PROTOCOL)))
+    assert.ok((await a.peerStore.get(b.peerId)).protocols.includes(TUNNEL_PROTOCOL))
+  } finally {
+    await stop()
+  }
+})
+
 test('yamux-send-pause: a stream endpoint that pauses again while resume() delivers keeps its receive window shut', async () => {
   const { a, b, stop } = await pair()
   try {

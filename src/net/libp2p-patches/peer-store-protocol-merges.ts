@@ -6,7 +6,7 @@ import { declarePatch } from './registry.js'
  * the peer speaks that stream's protocol: a locked read, decode, encode and
  * write per tunnel, at both ends, which showed in the per-connection profile.
  * Once a peer is recorded with a protocol, later identical records are
- * skipped. (Only libp2p's stream code makes protocol-only merges here, and it
+ * skipped, and identical ones made while the first is under way share it. (Only libp2p's stream code makes protocol-only merges here, and it
  * does not use the returned record.)
  *
  * Applies per node, by replacing `merge` on the peer store that libp2p's
@@ -27,12 +27,27 @@ export function skipRepeatedProtocolMerges (store: PeerStore): void {
   if (typeof store.merge !== 'function' || skipping.has(store.merge)) return
   const merge = store.merge.bind(store)
   const recorded = new Map<string, { protocols: Set<string>, peer: Peer }>()
+  /** Protocol-only merges under way, by peer and protocol: the first tunnels over a new link arrive together. */
+  const inFlight = new Map<string, Promise<Peer>>()
   const skippingMerge: PeerStore['merge'] = async (id, data, mergeOptions) => {
     const protocol = data.protocols?.length === 1 && Object.keys(data).length === 1 ? data.protocols[0] : undefined
     const key = id.toString()
     const known = recorded.get(key)
     if (protocol !== undefined && known?.protocols.has(protocol) === true) return known.peer
-    const peer = await merge(id, data, mergeOptions)
+    let peer: Peer
+    if (protocol === undefined) {
+      peer = await merge(id, data, mergeOptions)
+    } else {
+      // Tunnels resumed onto a link that carried none yet all open at once; each waited its turn for
+      // the store's lock (10 tunnels: ~20 ms per hop here). The same record is written once for all.
+      const flightKey = `${key}\n${protocol}`
+      let pending = inFlight.get(flightKey)
+      if (pending === undefined) {
+        pending = merge(id, data, mergeOptions).finally(() => inFlight.delete(flightKey))
+        inFlight.set(flightKey, pending)
+      }
+      peer = await pending
+    }
     if (protocol !== undefined) {
       if (recorded.size >= 4096) recorded.clear()
       const entry = recorded.get(key) ?? { protocols: new Set<string>(), peer }
