@@ -179,20 +179,31 @@ interface RatePath { name: string, port: number, ingress: Site, egress: Site }
 /** Connection rate through each path, the paths alternating within every run (A/B in the same minutes). */
 async function rateRows (paths: RatePath[]): Promise<void> {
   const refusals = (egress: Site): number => egress.stdout.split('refusing tunnel streams over the per-peer limit').length - 1
-  const state = paths.map(p => ({ p, row: { name: `connection rate, ${p.name}, ${RATE_CLIENTS} clients`, unit: 'conn/s', runs: [] } as Row, failed: 0, refusedBefore: refusals(p.egress) }))
+  const state = paths.map(p => ({
+    p,
+    row: { name: `connection rate, ${p.name}, ${RATE_CLIENTS} clients`, unit: 'conn/s', runs: [] } as Row,
+    // CPU per connection of both routers: steadier than the rate on a shared 2-core machine, where the clients compete with the routers.
+    cpuRow: { name: `connection rate, ${p.name}: router CPU per connection (both ends)`, unit: 'µs', runs: [] } as Row,
+    cpu: [processCpu('ingress', p.ingress.proc?.pid as number), processCpu('egress', p.egress.proc?.pid as number)],
+    failed: 0,
+    refusedBefore: refusals(p.egress)
+  }))
   for (let i = 0; i < RUNS; i++) {
     for (const s of state) {
+      const before = s.cpu.reduce((n, c) => n + c.seconds(), 0)
       const res = await connectionRate(s.p.port, RATE_CLIENTS, RATE_S)
+      const cpuUs = (s.cpu.reduce((n, c) => n + c.seconds(), 0) - before) / Math.max(1, res.ok) * 1e6
       s.row.runs.push(res.perSecond)
+      s.cpuRow.runs.push(cpuUs)
       s.failed += res.failed
-      log(`  ${s.row.name}: ${res.perSecond.toFixed(0)}/s, ${res.failed} failed`)
+      log(`  ${s.row.name}: ${res.perSecond.toFixed(0)}/s, ${res.failed} failed, routers ${cpuUs.toFixed(0)} µs CPU per connection`)
       await waitPipesClosed([s.p.ingress, s.p.egress])
     }
   }
   for (const s of state) {
     const refused = refusals(s.p.egress) - s.refusedBefore
     s.row.note = `${s.failed} failed in ${RUNS} runs` + (refused > 0 ? `; the egress router logged 'refusing tunnel streams over the per-peer limit' ${refused} time(s) (limit: limits.newTunnelsPerSecondPerPeer, 2,000/s by default, bursts to 4,000): the rate is capped by that limit` : '; no per-peer limit refusals logged')
-    rows.push(s.row)
+    rows.push(s.row, s.cpuRow)
   }
 }
 

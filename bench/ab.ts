@@ -1,0 +1,121 @@
+/**
+ * A/B of router settings with fresh processes per trial: `npm run bench:ab`.
+ *
+ * On this 2-core machine one pair of router processes runs up to 15 % faster
+ * or slower than another pair of the same build (which core, which memory),
+ * so a single bench run cannot resolve a cost of a few per cent. Here every
+ * trial starts a new 1-hop pair per variant, in rotated order, measures each
+ * figure on all of them alternately, and stops them; the medians over trials
+ * are compared. Variants (AB_VARIANTS, comma-separated; default all four):
+ *
+ * - `on`: the defaults (resumable tunnels and flow records on);
+ * - `resume-off`: timers.resumeTimeoutMs: 0 at both ends;
+ * - `records-off`: --flow-ring 0 at both ends;
+ * - `baseline`: another checkout's build (AB_BASELINE=DIR, DIR/dist/src/cli/main.js).
+ *
+ * Figures: throughput (1 and 8 connections), setup p50, connection rate and
+ * both routers' CPU per connection. AB_TRIALS (3) trials; about 2 minutes per
+ * trial with four variants. Memory per held connection is not here: neither
+ * RSS nor the V8 heap in use without a forced collection resolves a few
+ * hundred bytes per connection (both went negative in trials); the resumable
+ * layer's own cost is measured in-process with a forced GC instead.
+ */
+import { join } from 'node:path'
+import { configArgs, Mesh, Site } from '../test/helpers/site.js'
+import { connectionRate, median, percentile, setupLatency, throughput } from './load.js'
+import { processCpu, startWorkloads } from './tools.js'
+
+const MIB = 1024 * 1024
+const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback)
+const TRIALS = env('AB_TRIALS', 3)
+const BASELINE = process.env.AB_BASELINE
+const VARIANTS = (process.env.AB_VARIANTS ?? `on,resume-off,records-off${BASELINE !== undefined ? ',baseline' : ''}`).split(',').map(v => v.trim())
+
+interface Pair { variant: string, ingress: Site, egress: Site, sink: number, echo: number }
+
+const figures = ['throughput 1 conn (MB/s)', 'throughput 8 conn (MB/s)', 'setup p50 (ms)', 'conn/s, 50 clients', 'router CPU per conn (µs)'] as const
+type Figure = typeof figures[number]
+const results = new Map<string, Map<Figure, number[]>>(VARIANTS.map(v => [v, new Map(figures.map(f => [f, []]))]))
+const record = (v: string, f: Figure, x: number): void => { results.get(v)?.get(f)?.push(x) }
+
+async function startPair (mesh: Mesh, variant: string, trial: number, workloads: { sink: number, echo: number }): Promise<Pair> {
+  const args = ['--log-level', 'warn']
+  if (variant === 'resume-off') args.push(...configArgs(mesh, `resume-off-${trial}`, 'timers:\n  resumeTimeoutMs: 0\n'))
+  else if (variant === 'records-off') args.push('--flow-ring', '0')
+  else if (variant !== 'on' && variant !== 'baseline') throw new Error(`unknown variant ${variant} (on, resume-off, records-off, baseline)`)
+  if (variant === 'baseline' && BASELINE === undefined) throw new Error('the baseline variant needs AB_BASELINE=DIR')
+  const cli = variant === 'baseline' ? join(BASELINE as string, 'dist/src/cli/main.js') : undefined
+  const egress = await Site.start(mesh, `e-${variant}-${trial}`, { cli, connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args })
+  const ingress = await Site.start(mesh, `w-${variant}-${trial}`, { cli, links: [await egress.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args })
+  await ingress.waitTargets('echo', [egress.name])
+  await ingress.waitTargets('sink', [egress.name])
+  const status = await ingress.status()
+  return { variant, ingress, egress, sink: ingress.listenerPort('sink', status), echo: ingress.listenerPort('echo', status) }
+}
+
+async function waitIdle (p: Pair): Promise<void> {
+  for (const until = performance.now() + 60_000; performance.now() < until;) {
+    const [a, b] = await Promise.all([p.ingress.status(), p.egress.status()])
+    if (a.openPipes === 0 && b.openPipes === 0) return
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  throw new Error(`${p.variant}: pipes still open after 60 s`)
+}
+
+async function trial (mesh: Mesh, t: number, workloads: { sink: number, echo: number }): Promise<void> {
+  const order = VARIANTS.map((_, i) => VARIANTS[(i + t) % VARIANTS.length])
+  const pairs: Pair[] = []
+  for (const v of order) pairs.push(await startPair(mesh, v, t, workloads))
+  try {
+    for (const p of pairs) await throughput(p.sink, 32 * MIB, 1) // warm-up
+    for (const p of pairs) await setupLatency(p.echo, 300)
+    for (const conns of [1, 8]) {
+      for (let r = 0; r < 2; r++) {
+        for (const p of pairs) record(p.variant, conns === 1 ? 'throughput 1 conn (MB/s)' : 'throughput 8 conn (MB/s)', await throughput(p.sink, 128 * MIB, conns))
+      }
+    }
+    for (const p of pairs) {
+      const times = (await setupLatency(p.echo, 500)).sort((a, b) => a - b)
+      record(p.variant, 'setup p50 (ms)', percentile(times, 50))
+    }
+    for (const p of pairs) {
+      const cpu = [processCpu('i', p.ingress.proc?.pid as number), processCpu('e', p.egress.proc?.pid as number)]
+      const before = cpu.reduce((n, c) => n + c.seconds(), 0)
+      const r = await connectionRate(p.echo, 50, 5)
+      record(p.variant, 'conn/s, 50 clients', r.perSecond)
+      record(p.variant, 'router CPU per conn (µs)', (cpu.reduce((n, c) => n + c.seconds(), 0) - before) / Math.max(1, r.ok) * 1e6)
+      await waitIdle(p)
+    }
+  } finally {
+    await Promise.all(pairs.flatMap(p => [p.ingress.kill(), p.egress.kill()]))
+  }
+}
+
+async function main (): Promise<void> {
+  const mesh = new Mesh()
+  const workloads = await startWorkloads()
+  try {
+    for (let t = 0; t < TRIALS; t++) {
+      process.stderr.write(`trial ${t + 1} of ${TRIALS}: ${VARIANTS.map((_, i) => VARIANTS[(i + t) % VARIANTS.length]).join(', ')}\n`)
+      await trial(mesh, t, workloads)
+    }
+  } finally {
+    await mesh.stop()
+    workloads.proc.kill()
+  }
+  const fmt = (x: number): string => Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2)
+  console.log(`A/B over ${TRIALS} trials, fresh processes per trial (median; in brackets, each trial's value)\n`)
+  console.log(`| figure | ${VARIANTS.join(' | ')} |`)
+  console.log(`|---|${VARIANTS.map(() => '---').join('|')}|`)
+  for (const f of figures) {
+    const cells = VARIANTS.map(v => {
+      const xs = results.get(v)?.get(f) ?? []
+      // Per trial: throughput has two runs per trial, the other figures one.
+      const perTrial = f.startsWith('throughput') ? Array.from({ length: xs.length / 2 }, (_, i) => (xs[2 * i] + xs[2 * i + 1]) / 2) : xs
+      return `${fmt(median(perTrial))} (${perTrial.map(fmt).join(', ')})`
+    })
+    console.log(`| ${f} | ${cells.join(' | ')} |`)
+  }
+}
+
+main().catch((err) => { console.error(err); process.exitCode = 1 })
