@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import type { Endpoint, EndpointSink } from './splice.js'
+import type { Chunk } from '../wire/frames.js'
 import { resumableEndpoint, type ResumableEndpoint } from './resume.js'
 import { StatusCode } from '../wire/codec.js'
 
@@ -33,23 +34,31 @@ const RETRY_MAX_MS = 500
 
 /**
  * An endpoint whose sink gets `lead()` (bytes already read behind a status,
- * known by the time it starts) before anything from `inner`.
+ * known by the time it starts) before anything from `inner`. A class: one is
+ * kept per resumable tunnel at its ingress for the tunnel's life.
  */
 export function withLeadingBytes (inner: Endpoint, lead: () => Uint8Array): Endpoint {
-  return {
-    label: inner.label,
-    start (sink: EndpointSink) {
-      const bytes = lead()
-      if (bytes.byteLength > 0) sink.data(bytes)
-      inner.start(sink)
-    },
-    write: (data) => inner.write(data),
-    onDrain: (fn) => { inner.onDrain(fn) },
-    pause: () => { inner.pause() },
-    resume: () => { inner.resume() },
-    end: () => { inner.end() },
-    reset: () => { inner.reset() }
+  return new LeadingBytes(inner, lead)
+}
+
+class LeadingBytes implements Endpoint {
+  constructor (private readonly inner: Endpoint, private lead: (() => Uint8Array) | undefined) {}
+
+  get label (): string { return this.inner.label }
+
+  start (sink: EndpointSink): void {
+    const bytes = this.lead?.() ?? new Uint8Array(0)
+    this.lead = undefined
+    if (bytes.byteLength > 0) sink.data(bytes)
+    this.inner.start(sink)
   }
+
+  write (data: Chunk): boolean { return this.inner.write(data) }
+  onDrain (fn: () => void): void { this.inner.onDrain(fn) }
+  pause (): void { this.inner.pause() }
+  resume (): void { this.inner.resume() }
+  end (): void { this.inner.end() }
+  reset (): void { this.inner.reset() }
 }
 
 /** What the ingress's resume loop needs from its router. */

@@ -176,6 +176,16 @@ export function newConnectionId (): number {
 }
 
 /**
+ * The ingress's resumable layer. Its onBroken lives as long as the tunnel, so
+ * it is made here, where it can hold nothing of openTunnel (whose closures
+ * share one context: the first stream, the header).
+ */
+function ingressTunnelEnd (inner: Endpoint, settings: ResumeSettings, broken: ((layer: ResumableEndpoint, reason: string) => void) | undefined): ResumableEndpoint {
+  const l: ResumableEndpoint = resumableTunnelEnd(inner, settings, { onBroken: (reason) => broken?.(l, reason) })
+  return l
+}
+
+/**
  * Ingress: opens a tunnel towards `destination` and waits for its status.
  * With `head`, the client's bytes follow the header at once (when the next hop
  * is responsive) instead of after the status. Throws TunnelRefusedError when
@@ -209,9 +219,7 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
     const via = conn.remotePeer.toString()
     // What follows the status is known only once it is in; the layer starts reading after that.
     const inner = withLeadingBytes(streamEndpoint(stream, 'tunnel', (i, o) => host.activity(via, i, o)), () => lead)
-    const broken = options.resumable?.onBroken
-    const l: ResumableEndpoint = resumableTunnelEnd(inner, resumeSettings, { onBroken: (reason) => broken?.(l, reason) })
-    layer = l
+    layer = ingressTunnelEnd(inner, resumeSettings, options.resumable?.onBroken)
   }
   if (early) head.attach(layer !== undefined ? (chunk) => { layer.write(chunk) } : (chunk) => { stream.send(chunk) })
   try {
