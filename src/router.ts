@@ -46,6 +46,20 @@ setMaxListeners(Infinity, NO_DEADLINE)
 
 /** On SIGTERM, at most this long for the neighbours to route around this site before resumable tunnels crossing it are moved. */
 const TRANSIT_MOVE_WAIT_MS = 500
+/**
+ * ...and at least this long: the old path still carries the tunnels
+ * meanwhile, so waiting costs nothing, while ends that resume before every
+ * router has acted on the withdrawal (routes, flooding) compete with that
+ * work for the CPU (SIGTERM of a transit, 10 held connections: longest pause
+ * ~160–215 ms with 20 ms, ~95–125 ms with 100 ms and the linger below).
+ */
+const TRANSIT_MOVE_MIN_WAIT_MS = 100
+/**
+ * After moving tunnels, the links stay up this long before the router
+ * closes them: the ends tearing down a link (its streams, redials) while
+ * they resume added ~50 ms to every pause.
+ */
+const TRANSIT_MOVE_LINGER_MS = 300
 
 /** How often the link-state database is checked for max age and refresh. */
 const HOUSEKEEPING_INTERVAL_MS = 1000
@@ -245,22 +259,23 @@ export class Router implements TunnelHost, ApiRouter {
     }
     if (this.activePipes.size > 0) this.log.warn({ open: this.activePipes.size }, 'drain period over; resetting open connections')
     for (const { reset } of this.activePipes.values()) reset()
-    // Let the withdrawal and the resets reach the wire before the connections close.
-    await new Promise(resolve => setTimeout(resolve, 20))
+    // Let the withdrawal and the resets reach the wire before the connections close; after moving tunnels,
+    // long enough for their ends to resume first.
+    await new Promise(resolve => setTimeout(resolve, transits.length > 0 ? TRANSIT_MOVE_LINGER_MS : 20))
     this.routing.stop()
     await this.node.stop()
   }
 
   /**
    * After the withdrawal: waits for it to reach the mesh (three round trips
-   * of the slowest link, at least 20 ms, at most TRANSIT_MOVE_WAIT_MS), so the
+   * of the slowest link, at least TRANSIT_MOVE_MIN_WAIT_MS, at most TRANSIT_MOVE_WAIT_MS), so the
    * ends of a cut tunnel find a route that avoids this site.
    */
   private async routesSettled (): Promise<void> {
     // The withdrawal is one flood: a few round trips of the slowest link reach every neighbour (and, routes
     // being two-way checked, every router stops using this site's links as soon as it hears it).
     const rtts = [...this.links.sessions()].map(s => s.rttMs ?? 0)
-    const wait = Math.min(TRANSIT_MOVE_WAIT_MS, Math.max(20, 3 * Math.max(0, ...rtts)))
+    const wait = Math.min(TRANSIT_MOVE_WAIT_MS, Math.max(TRANSIT_MOVE_MIN_WAIT_MS, 3 * Math.max(0, ...rtts)))
     await new Promise(resolve => setTimeout(resolve, wait))
   }
 
