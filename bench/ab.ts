@@ -14,26 +14,29 @@
  * - `baseline`: another checkout's build (AB_BASELINE=DIR, DIR/dist/src/cli/main.js).
  *
  * Figures: throughput (1 and 8 connections), setup p50, connection rate and
- * both routers' CPU per connection. AB_TRIALS (3) trials; about 2 minutes per
- * trial with four variants. Memory per held connection is not here: neither
- * RSS nor the V8 heap in use without a forced collection resolves a few
- * hundred bytes per connection (both went negative in trials); the resumable
- * layer's own cost is measured in-process with a forced GC instead.
+ * both routers' CPU per connection, and each router's live heap per held
+ * connection (AB_HELD, 3,000, connections held, each after one echo; the heap
+ * after a full collection, asked over the inspector: live-heap.ts).
+ * AB_TRIALS (3) trials; about 2 minutes per trial with four variants.
  */
+import { once } from 'node:events'
+import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { configArgs, Mesh, Site } from '../test/helpers/site.js'
 import { connectionRate, median, percentile, setupLatency, throughput } from './load.js'
 import { processCpu, startWorkloads } from './tools.js'
+import { LIVE_HEAP_NODE_ARGS, liveHeapBytes } from './live-heap.js'
 
 const MIB = 1024 * 1024
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback)
 const TRIALS = env('AB_TRIALS', 3)
 const BASELINE = process.env.AB_BASELINE
+const HELD = env('AB_HELD', 3000)
 const VARIANTS = (process.env.AB_VARIANTS ?? `on,resume-off,records-off${BASELINE !== undefined ? ',baseline' : ''}`).split(',').map(v => v.trim())
 
 interface Pair { variant: string, ingress: Site, egress: Site, sink: number, echo: number }
 
-const figures = ['throughput 1 conn (MB/s)', 'throughput 8 conn (MB/s)', 'setup p50 (ms)', 'conn/s, 50 clients', 'router CPU per conn (µs)'] as const
+const figures = ['throughput 1 conn (MB/s)', 'throughput 8 conn (MB/s)', 'setup p50 (ms)', 'conn/s, 50 clients', 'router CPU per conn (µs)', 'live heap per held conn, listener (B)', 'live heap per held conn, connector (B)'] as const
 type Figure = typeof figures[number]
 const results = new Map<string, Map<Figure, number[]>>(VARIANTS.map(v => [v, new Map(figures.map(f => [f, []]))]))
 const record = (v: string, f: Figure, x: number): void => { results.get(v)?.get(f)?.push(x) }
@@ -45,12 +48,31 @@ async function startPair (mesh: Mesh, variant: string, trial: number, workloads:
   else if (variant !== 'on' && variant !== 'baseline') throw new Error(`unknown variant ${variant} (on, resume-off, records-off, baseline)`)
   if (variant === 'baseline' && BASELINE === undefined) throw new Error('the baseline variant needs AB_BASELINE=DIR')
   const cli = variant === 'baseline' ? join(BASELINE as string, 'dist/src/cli/main.js') : undefined
-  const egress = await Site.start(mesh, `e-${variant}-${trial}`, { cli, connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args })
-  const ingress = await Site.start(mesh, `w-${variant}-${trial}`, { cli, links: [await egress.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args })
+  const egress = await Site.start(mesh, `e-${variant}-${trial}`, { cli, nodeArgs: LIVE_HEAP_NODE_ARGS, connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args })
+  const ingress = await Site.start(mesh, `w-${variant}-${trial}`, { cli, nodeArgs: LIVE_HEAP_NODE_ARGS, links: [await egress.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args })
   await ingress.waitTargets('echo', [egress.name])
   await ingress.waitTargets('sink', [egress.name])
   const status = await ingress.status()
   return { variant, ingress, egress, sink: ingress.listenerPort('sink', status), echo: ingress.listenerPort('echo', status) }
+}
+
+/** Opens `n` connections through the echo listener, each echoing once, holds them while `during` runs, closes them. */
+async function holding (port: number, n: number, during: () => Promise<void>): Promise<void> {
+  const sockets: Socket[] = []
+  try {
+    for (let i = 0; i < n; i += 50) {
+      await Promise.all(Array.from({ length: Math.min(50, n - i) }, async () => {
+        const s = connect(port, '127.0.0.1')
+        sockets.push(s)
+        await once(s, 'connect')
+        s.write('x')
+        await once(s, 'data')
+      }))
+    }
+    await during()
+  } finally {
+    for (const s of sockets) s.destroy()
+  }
 }
 
 async function waitIdle (p: Pair): Promise<void> {
@@ -84,6 +106,17 @@ async function trial (mesh: Mesh, t: number, workloads: { sink: number, echo: nu
       const r = await connectionRate(p.echo, 50, 5)
       record(p.variant, 'conn/s, 50 clients', r.perSecond)
       record(p.variant, 'router CPU per conn (µs)', (cpu.reduce((n, c) => n + c.seconds(), 0) - before) / Math.max(1, r.ok) * 1e6)
+      await waitIdle(p)
+    }
+    for (const p of pairs) {
+      const before = await Promise.all([liveHeapBytes(p.ingress), liveHeapBytes(p.egress)])
+      await holding(p.echo, HELD, async () => {
+        // Acknowledged and idle: the ack delay is 20 ms.
+        await new Promise(resolve => setTimeout(resolve, 200))
+        const held = await Promise.all([liveHeapBytes(p.ingress), liveHeapBytes(p.egress)])
+        record(p.variant, 'live heap per held conn, listener (B)', (held[0] - before[0]) / HELD)
+        record(p.variant, 'live heap per held conn, connector (B)', (held[1] - before[1]) / HELD)
+      })
       await waitIdle(p)
     }
   } finally {

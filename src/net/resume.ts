@@ -152,7 +152,7 @@ class ResumableEnd implements ResumableEndpoint {
   private resumeCount = 0
 
   // Outbound. retained holds data bytes [min(ackedSeq, written), written).
-  private readonly retained = new ChunkQueue()
+  private retained = NO_CHUNKS
   private written = 0
   private writeEnded = false
   private ackedSeq = 0
@@ -165,7 +165,7 @@ class ResumableEnd implements ResumableEndpoint {
   private drainFns: Array<() => void> | undefined = undefined
 
   // Inbound.
-  private readonly inQueue = new ChunkQueue()
+  private inQueue = NO_CHUNKS
   private receivedData = 0
   private deliveredData = 0
   private peerEnded = false
@@ -387,8 +387,8 @@ class ResumableEnd implements ResumableEndpoint {
     this.clearAckTimer()
     if (this.resumeTimer !== undefined) clearTimeout(this.resumeTimer)
     this.resumeTimer = undefined
-    this.retained.clear()
-    this.inQueue.clear()
+    this.retained = NO_CHUNKS
+    this.inQueue = NO_CHUNKS
     this.drainFns = undefined
     this.reason = undefined
     this.header = undefined
@@ -519,6 +519,7 @@ class ResumableEnd implements ResumableEndpoint {
       this.sink?.data(bytes)
       return
     }
+    if (this.inQueue === NO_CHUNKS) this.inQueue = new ChunkQueue()
     this.inQueue.push(bytes)
     if (this.inQueue.bytes >= this.maxBuffered && !this.innerPausedForQueue) {
       this.innerPausedForQueue = true
@@ -532,6 +533,7 @@ class ResumableEnd implements ResumableEndpoint {
       this.deliveredData += c.byteLength
       this.sink?.data(c)
     }
+    if (this.inQueue.bytes === 0) this.inQueue = NO_CHUNKS
     if (this.terminal()) return
     if (this.inQueue.bytes === 0 && this.peerEnded && !this.endDelivered) this.deliverEnd()
     if (this.innerPausedForQueue && this.inQueue.bytes <= this.maxBuffered / 2) {
@@ -578,6 +580,7 @@ class ResumableEnd implements ResumableEndpoint {
     if (v > this.transmittedSeq) return this.fail(`${ResumeResetReason.ackBeyondSent} (${v} of ${this.transmittedSeq})`)
     if (v <= this.ackedSeq) return
     this.retained.drop(Math.min(v, this.written) - Math.min(this.ackedSeq, this.written))
+    if (this.retained.bytes === 0) this.retained = NO_CHUNKS
     this.ackedSeq = v
     this.maybeDrain()
     this.maybeFinish()
@@ -712,6 +715,7 @@ class ResumableEnd implements ResumableEndpoint {
     const n = p.byteLength
     if (n === 0 || this.terminal()) return
     if (this.written + n > MAX_SEQ - 1) return this.fail(ResumeResetReason.countTooLarge)
+    if (this.retained === NO_CHUNKS) this.retained = new ChunkQueue()
     this.retained.push(p)
     this.written += n
     if (this.phase === 'live') this.sendData(p, true)
@@ -730,6 +734,13 @@ class ResumableEnd implements ResumableEndpoint {
 }
 
 /** The sink a resumable end gives its inner endpoint of generation `gen`: forwards every event with it. */
+/**
+ * What an end holds while it holds nothing, shared by every end: an idle
+ * tunnel keeps no queue objects of its own (two per end, 112 B). Only the two
+ * push sites replace it with an own queue; it is never pushed to.
+ */
+const NO_CHUNKS = new ChunkQueue()
+
 class InnerSink implements EndpointSink {
   private readonly owner: ResumableEnd
   private readonly gen: number
