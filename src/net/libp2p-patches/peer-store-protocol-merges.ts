@@ -6,8 +6,9 @@ import { declarePatch } from './registry.js'
  * the peer speaks that stream's protocol: a locked read, decode, encode and
  * write per tunnel, at both ends, which showed in the per-connection profile.
  * Once a peer is recorded with a protocol, later identical records are
- * skipped, and identical ones made while the first is under way share it. (Only libp2p's stream code makes protocol-only merges here, and it
- * does not use the returned record.)
+ * skipped, and identical ones made while the first is under way share it
+ * (a shared one that fails fails for all). (Only libp2p's stream code makes
+ * protocol-only merges here, and it does not use the returned record.)
  *
  * Applies per node, by replacing `merge` on the peer store that libp2p's
  * components hold (an own property).
