@@ -24,7 +24,7 @@ import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { configArgs, Mesh, Site } from '../test/helpers/site.js'
 import { connectionRate, median, percentile, setupLatency, throughput } from './load.js'
-import { processCpu, startWorkloads } from './tools.js'
+import { processCpu, startWorkloads, waitPipesClosed } from './tools.js'
 import { LIVE_HEAP_NODE_ARGS, liveHeapBytes } from './live-heap.js'
 
 const MIB = 1024 * 1024
@@ -75,15 +75,6 @@ async function holding (port: number, n: number, during: () => Promise<void>): P
   }
 }
 
-async function waitIdle (p: Pair): Promise<void> {
-  for (const until = performance.now() + 60_000; performance.now() < until;) {
-    const [a, b] = await Promise.all([p.ingress.status(), p.egress.status()])
-    if (a.openPipes === 0 && b.openPipes === 0) return
-    await new Promise(resolve => setTimeout(resolve, 200))
-  }
-  throw new Error(`${p.variant}: pipes still open after 60 s`)
-}
-
 async function trial (mesh: Mesh, t: number, workloads: { sink: number, echo: number }): Promise<void> {
   const order = VARIANTS.map((_, i) => VARIANTS[(i + t) % VARIANTS.length])
   const pairs: Pair[] = []
@@ -106,7 +97,7 @@ async function trial (mesh: Mesh, t: number, workloads: { sink: number, echo: nu
       const r = await connectionRate(p.echo, 50, 5)
       record(p.variant, 'conn/s, 50 clients', r.perSecond)
       record(p.variant, 'router CPU per conn (µs)', (cpu.reduce((n, c) => n + c.seconds(), 0) - before) / Math.max(1, r.ok) * 1e6)
-      await waitIdle(p)
+      await waitPipesClosed([p.ingress, p.egress])
     }
     for (const p of pairs) {
       const before = await Promise.all([liveHeapBytes(p.ingress), liveHeapBytes(p.egress)])
@@ -117,7 +108,7 @@ async function trial (mesh: Mesh, t: number, workloads: { sink: number, echo: nu
         record(p.variant, 'live heap per held conn, listener (B)', (held[0] - before[0]) / HELD)
         record(p.variant, 'live heap per held conn, connector (B)', (held[1] - before[1]) / HELD)
       })
-      await waitIdle(p)
+      await waitPipesClosed([p.ingress, p.egress])
     }
   } finally {
     await Promise.all(pairs.flatMap(p => [p.ingress.kill(), p.egress.kill()]))

@@ -40,12 +40,11 @@ import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { configArgs, Mesh, Site } from '../test/helpers/site.js'
-import { waitFor } from '../test/helpers/wait.js'
 import { convergenceTable, runConvergence, spread, CHANGE_KINDS, type ConvergenceReport } from './converge.js'
 import { connectionRate, median, percentile, setupLatency, throughput } from './load.js'
 import { timeRouteComputation } from './routes.js'
 import { originProofCost } from './security.js'
-import { childrenReaped, haproxyHops, startWorkloads, installed, iperf3Run, iperf3Server, processCpu, rssBytes, selfCpu, socatHop, versionOf, type CpuProbe } from './tools.js'
+import { childrenReaped, haproxyHops, startWorkloads, installed, iperf3Run, iperf3Server, processCpu, rssBytes, selfCpu, socatHop, versionOf, waitPipesClosed, type CpuProbe } from './tools.js'
 
 const MIB = 1024 * 1024
 const GIB = 1024 * MIB
@@ -205,10 +204,6 @@ async function rateRows (paths: RatePath[]): Promise<void> {
     s.row.note = `${s.failed} failed in ${RUNS} runs` + (refused > 0 ? `; the egress router logged 'refusing tunnel streams over the per-peer limit' ${refused} time(s) (limit: limits.newTunnelsPerSecondPerPeer, 2,000/s by default, bursts to 4,000): the rate is capped by that limit` : '; no per-peer limit refusals logged')
     rows.push(s.row, s.cpuRow)
   }
-}
-
-async function waitPipesClosed (sites: Site[]): Promise<void> {
-  await waitFor('open pipes back to 0', async () => (await Promise.all(sites.map(async s => (await s.status()).openPipes))).every(n => n === 0), 60_000, 200)
 }
 
 interface HeldReport {

@@ -9,7 +9,8 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort } from '../test/helpers/site.js'
+import { freePort, type Site } from '../test/helpers/site.js'
+import { waitFor } from '../test/helpers/wait.js'
 
 export function installed (command: string, versionFlag = '-v'): boolean {
   return spawnSync(command, [versionFlag], { stdio: 'ignore' }).status === 0
@@ -166,4 +167,9 @@ export async function startWorkloads (): Promise<{ sink: number, echo: number, p
     proc.once('exit', (code) => reject(new Error(`workloads exited with ${code}`)))
   })
   return { ...ports, proc }
+}
+
+/** Waits until the routers carry no open pipes (the previous measurement's connections are all closed). */
+export async function waitPipesClosed (sites: Site[]): Promise<void> {
+  await waitFor('open pipes back to 0', async () => (await Promise.all(sites.map(async s => (await s.status()).openPipes))).every(n => n === 0), 60_000, 200)
 }

@@ -4,9 +4,10 @@ import { createHash, createHmac, createPrivateKey, generateKeyPairSync, randomBy
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { deriveSessionKeys, E2eResetReason, newEphemeral, sealedEndpoint, type SealedEndpoint, type SessionKeys } from '../../src/net/e2e.js'
 import { MAX_RECORD_BODY_BYTES, RECORD_HEADER_BYTES, RECORD_TAG_BYTES } from '../../src/net/e2e-constants.js'
-import { socketEndpoint, splice, type EndpointSink } from '../../src/net/splice.js'
+import { socketEndpoint, splice } from '../../src/net/splice.js'
 import type { Chunk } from '../../src/wire/frames.js'
 import { closed, dial, digestServer } from '../helpers/tcp.js'
+import { recorder } from '../helpers/recorder.js'
 import { waitFor } from '../helpers/wait.js'
 
 /**
@@ -82,26 +83,6 @@ async function wire (rewrite: (chunk: Buffer, offset: number) => Buffer = (c) =>
       await Promise.all(servers.map(async (s) => await new Promise(resolve => s.close(resolve))))
     }
   }
-}
-
-/** A sink that records what an endpoint reports; `settled` resolves on its end or reset. */
-function recorder (): { sink: EndpointSink, data: Buffer[], ended: number, closed: number, reset?: string, settled: Promise<void>, bytes: () => Buffer } {
-  let settle!: () => void
-  const r = {
-    data: [] as Buffer[],
-    ended: 0,
-    closed: 0,
-    reset: undefined as string | undefined,
-    settled: new Promise<void>((resolve) => { settle = resolve }),
-    bytes: () => Buffer.concat(r.data),
-    sink: {
-      data: (c: Chunk) => { r.data.push(Buffer.from(c.subarray())) },
-      end: () => { r.ended++; settle() },
-      reset: (reason: string) => { r.reset ??= reason; settle() },
-      closed: () => { r.closed++ }
-    }
-  }
-  return r
 }
 
 function sealedPair (w: Wire, keys = sessionPair(), destinationKeys = keys.destination): { a: SealedEndpoint, b: SealedEndpoint } {

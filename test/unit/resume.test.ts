@@ -6,10 +6,10 @@ import { resumableEndpoint, ResumeResetReason, ResumeStateError, type ResumableE
 import {
   DEFAULT_MAX_BUFFERED_BYTES, FRAME_ACK, FRAME_DATA, FRAME_END, FRAME_RESET, FRAME_SYNC, MAX_DATA_FRAME_BYTES
 } from '../../src/net/resume-constants.js'
-import { socketEndpoint, splice, type Endpoint, type EndpointSink } from '../../src/net/splice.js'
+import { socketEndpoint, splice, type Endpoint } from '../../src/net/splice.js'
 import { deriveSessionKeys, newEphemeral, sealedEndpoint } from '../../src/net/e2e.js'
-import type { Chunk } from '../../src/wire/frames.js'
 import { closed } from '../helpers/tcp.js'
+import { recorder } from '../helpers/recorder.js'
 import { waitFor } from '../helpers/wait.js'
 
 /**
@@ -114,33 +114,6 @@ async function pair (options: ResumableOptions = {}, optionsB: ResumableOptions 
     }
   }
   return p
-}
-
-/** A sink that records what an endpoint reports; `settled` resolves on its end or reset. */
-function recorder (onData?: (c: Buffer) => void): { sink: EndpointSink, data: Buffer[], bytes: () => Buffer, length: () => number, ended: number, closed: number, reset?: string, settled: Promise<void> } {
-  let settle!: () => void
-  let length = 0
-  const r = {
-    data: [] as Buffer[],
-    ended: 0,
-    closed: 0,
-    reset: undefined as string | undefined,
-    settled: new Promise<void>((resolve) => { settle = resolve }),
-    bytes: () => Buffer.concat(r.data),
-    length: () => length,
-    sink: {
-      data: (c: Chunk) => {
-        const b = Buffer.from(c.subarray())
-        length += b.length
-        r.data.push(b)
-        onData?.(b)
-      },
-      end: () => { r.ended++; settle() },
-      reset: (reason: string) => { r.reset ??= reason; settle() },
-      closed: () => { r.closed++ }
-    }
-  }
-  return r
 }
 
 /** Writes `data` in `piece`-sized writes, waiting for onDrain whenever write() says so. */
