@@ -4,8 +4,7 @@
  * while its reader was paused. Removing from the front is O(1) per chunk.
  */
 export class ChunkQueue {
-  /** Made by the first push into an empty queue: an empty one (most, most of the time) holds no array. */
-  private chunks: Uint8Array[] | undefined = undefined
+  private chunks: Uint8Array[] = []
   private head = 0
   /** Bytes of chunks[head] already removed. */
   private headOffset = 0
@@ -14,7 +13,7 @@ export class ChunkQueue {
   get bytes (): number { return this.total }
 
   push (chunk: Uint8Array): void {
-    (this.chunks ??= []).push(chunk)
+    this.chunks.push(chunk)
     this.total += chunk.byteLength
   }
 
@@ -23,7 +22,7 @@ export class ChunkQueue {
     n = Math.min(n, this.total)
     this.total -= n
     while (n > 0) {
-      const left = (this.chunks as Uint8Array[])[this.head].byteLength - this.headOffset
+      const left = this.chunks[this.head].byteLength - this.headOffset
       if (n < left) {
         this.headOffset += n
         return
@@ -37,7 +36,7 @@ export class ChunkQueue {
   /** Removes and returns the front chunk (what is left of it). */
   shift (): Uint8Array | undefined {
     if (this.total === 0) return undefined
-    const c = (this.chunks as Uint8Array[])[this.head]
+    const c = this.chunks[this.head]
     const piece = this.headOffset === 0 ? c : c.subarray(this.headOffset)
     this.total -= piece.byteLength
     this.advance()
@@ -48,8 +47,8 @@ export class ChunkQueue {
   /** Visits the held bytes from `offset` on, in order, as subarrays. */
   forEachFrom (offset: number, fn: (piece: Uint8Array) => void): void {
     let skip = offset + this.headOffset
-    for (let i = this.head; i < (this.chunks?.length ?? 0); i++) {
-      const c = (this.chunks as Uint8Array[])[i]
+    for (let i = this.head; i < this.chunks.length; i++) {
+      const c = this.chunks[i]
       if (skip >= c.byteLength) {
         skip -= c.byteLength
         continue
@@ -60,21 +59,21 @@ export class ChunkQueue {
   }
 
   clear (): void {
-    // Dropped rather than emptied: an empty queue holds no array, and one that once held many chunks no slots.
-    this.chunks = undefined
+    // A new array rather than length = 0: a queue that once held many chunks should not keep their slots.
+    if (this.chunks.length > 64) this.chunks = []
+    else this.chunks.length = 0
     this.head = 0
     this.headOffset = 0
     this.total = 0
   }
 
   private advance (): void {
-    const chunks = this.chunks as Uint8Array[]
-    chunks[this.head] = EMPTY
+    this.chunks[this.head] = EMPTY
     this.head++
     this.headOffset = 0
     // Compact once the consumed prefix is the larger part, so the array stays proportional to what is held.
-    if (this.head >= 1024 && this.head * 2 >= chunks.length) {
-      this.chunks = chunks.slice(this.head)
+    if (this.head >= 1024 && this.head * 2 >= this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head)
       this.head = 0
     }
   }

@@ -191,7 +191,7 @@ class ResumableEnd implements ResumableEndpoint {
   private reasonFill = 0
   private expectSync = false
 
-  /** inner.end() was called: both directions are finished and acknowledged. */
+  /** inner.end() was called: this stream carries nothing more from us (sentAll); our END may await its acknowledgement. */
   private finishing = false
   private resumeTimer: ReturnType<typeof setTimeout> | undefined = undefined
   private lingerTimer: ReturnType<typeof setTimeout> | undefined = undefined
@@ -736,8 +736,9 @@ class ResumableEnd implements ResumableEndpoint {
 /** The sink a resumable end gives its inner endpoint of generation `gen`: forwards every event with it. */
 /**
  * What an end holds while it holds nothing, shared by every end: an idle
- * tunnel keeps no queue objects of its own (two per end, 112 B). Only the two
- * push sites replace it with an own queue; it is never pushed to.
+ * tunnel keeps no queue objects (or their arrays) of its own. Only the two
+ * push sites replace it with an own queue, and an own queue is given back
+ * once empty; this one is never pushed to.
  */
 const NO_CHUNKS = new ChunkQueue()
 
