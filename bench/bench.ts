@@ -5,16 +5,29 @@
  * is named with its apt command and its rows are skipped.
  *
  * Rows (each BENCH_RUNS times, default 3; median (min–max)):
+ * - the headline, real clients (clients.ts): iperf3 (1 stream and -P 4,
+ *   BENCH_IPERF_MIB, default 1024, per run), redis-benchmark (GET and SET, 50
+ *   clients, unpipelined BENCH_REDIS_N (50,000) requests and -P 16
+ *   BENCH_REDIS_PIPELINED_N (500,000); PING with one client,
+ *   BENCH_PING_N (10,000)), pgbench -S with 8 clients for BENCH_PG_S (5) s,
+ *   with persistent connections and with -C (a new connection per
+ *   transaction): direct, socat 1 and 2 hops, haproxy 1 hop, portmesh 1 and
+ *   2 hops and, with SKROUTERD=/path/to/skrouterd (a skupper-router build,
+ *   shared/anchors/skupper-router.md), skupper-router 1 and 2 hops over
+ *   mutual-TLS links (skrouter.ts). Printed as ratios to socat, haproxy and
+ *   skupper-router from the same run. Install the clients with
+ *   `apt-get install socat haproxy iperf3 redis-server redis-tools postgresql`.
  * - throughput: BENCH_MIB MiB (default 256) over one connection, and the same
  *   amount split over BENCH_PARALLEL (8) connections at once: direct TCP,
  *   socat 1 hop, socat chained 2 hops, haproxy 1 hop, portmesh with listener
- *   and connector at one site, portmesh 1, 2 and 3 hops; iperf3 direct and
- *   over portmesh 1 hop (one connection). With the CPU seconds each process
- *   used per GiB.
+ *   and connector at one site, portmesh 1, 2 and 3 hops, skupper-router 1 and
+ *   2 hops. With the CPU seconds each process used per GiB. This client is
+ *   ours and flatters us (it once made one hop look 0.56× socat where iperf3
+ *   showed 0.32×): the real clients above are the headline.
  * - connection setup: BENCH_CONNECTIONS (1,000) sequential connect → 1-byte
  *   echo → close, p50 and p99, after BENCH_SETUP_WARMUP (500) per path.
  * - connection rate: BENCH_RATE_CLIENTS (50) clients for BENCH_RATE_S (10) s
- *   through 1 hop. Setup and rate also through "portmesh 1 hop, flow records
+ *   through 1 hop, haproxy and skupper-router beside it. Setup and rate also through "portmesh 1 hop, flow records
  *   off" (the same build with --flow-ring 0 at both ends: what flow records
  *   cost), the paths alternating within each run. Throughput, setup, rate and
  *   held connections also through "portmesh 1 hop, resumption off" (the same
@@ -31,8 +44,9 @@
  * BENCH_BASELINE=DIR adds "portmesh 1 hop (baseline)" to the throughput,
  * setup and rate rows: the same chain run by another checkout's build (DIR/dist/src/cli/main.js,
  * e.g. the previous release), for a same-run before/after.
- * BENCH_ONLY=throughput,setup,rate,held,routes,converge,security runs some sections.
- * Results: bench-results/latest.json. About 5 minutes with the defaults.
+ * BENCH_ONLY=clients,throughput,setup,rate,held,routes,converge,security runs some sections.
+ * Results: bench-results/latest.json. About 15 minutes with the defaults
+ * (clients ~8, held connections ~3).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -44,7 +58,9 @@ import { convergenceTable, runConvergence, spread, CHANGE_KINDS, type Convergenc
 import { connectionRate, median, percentile, setupLatency, throughput } from './load.js'
 import { timeRouteComputation } from './routes.js'
 import { originProofCost } from './security.js'
-import { childrenReaped, haproxyHops, startWorkloads, installed, iperf3Run, iperf3Server, processCpu, rssBytes, selfCpu, socatHop, versionOf, waitPipesClosed, type CpuProbe } from './tools.js'
+import { clientRows, hasPostgres, hasRedis, startPostgres, startRedis, type ClientPath, type Service } from './clients.js'
+import { startSkupperChain, type SkupperChain } from './skrouter.js'
+import { haproxyHops, startWorkloads, installed, iperf3Server, measureCpu, processCpu, rssBytes, selfCpu, socatHop, versionOf, waitPipesClosed, type CpuProbe, type Row } from './tools.js'
 
 const MIB = 1024 * 1024
 const GIB = 1024 * MIB
@@ -67,17 +83,15 @@ const HELD_OPEN_MAX_S = env('BENCH_HELD_OPEN_MAX_S', 180)
 const SIM_ROUTERS = env('SIM_ROUTERS', 200)
 const SIM_CHANGES = Math.max(3, env('SIM_CHANGES', 3))
 const SIM_LATENCY_MS = env('SIM_LATENCY_MS', 0.5)
-const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'throughput,setup,rate,held,routes,converge,security').split(',').map(s => s.trim()))
+const IPERF_BYTES = env('BENCH_IPERF_MIB', 1024) * MIB
+const REDIS_N = env('BENCH_REDIS_N', 50_000)
+const REDIS_PIPELINED_N = env('BENCH_REDIS_PIPELINED_N', 500_000)
+const PING_N = env('BENCH_PING_N', 10_000)
+const PG_S = env('BENCH_PG_S', 5)
+/** A skupper-router build's skrouterd: adds the C router's rows. */
+const SKROUTERD = process.env.SKROUTERD
+const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'clients,throughput,setup,rate,held,routes,converge,security').split(',').map(s => s.trim()))
 const BASELINE = process.env.BENCH_BASELINE
-
-interface Row {
-  name: string
-  unit: string
-  runs: number[]
-  /** CPU seconds per GiB moved, per process, one value per run. */
-  cpuPerGiB?: Record<string, number[]>
-  note?: string
-}
 
 interface Path {
   name: string
@@ -108,15 +122,6 @@ const fmt = (n: number): string => !Number.isFinite(n) ? String(n) : Math.abs(n)
 const row = (name: string): Row | undefined => rows.find(r => r.name === name)
 const med = (name: string): number | undefined => { const r = row(name); return r === undefined ? undefined : median(r.runs) }
 
-async function measureCpu<T> (probes: CpuProbe[], forking: number[], fn: () => Promise<T>): Promise<{ value: T, cpu: Record<string, number> }> {
-  const before = probes.map(p => p.seconds())
-  const value = await fn()
-  for (const pid of forking) await childrenReaped(pid)
-  const cpu: Record<string, number> = {}
-  probes.forEach((p, i) => { cpu[p.label] = p.seconds() - before[i] })
-  return { value, cpu }
-}
-
 function addCpu (r: Row, cpu: Record<string, number>, bytes: number): void {
   r.cpuPerGiB ??= {}
   for (const [label, s] of Object.entries(cpu)) (r.cpuPerGiB[label] ??= []).push(s / (bytes / GIB))
@@ -142,20 +147,6 @@ async function throughputRows (paths: Path[]): Promise<void> {
   }
 }
 
-/** A C client and server, to show what the Node.js bench client costs; one connection only, to keep the bench short. */
-async function iperf3Rows (port: number, viaPortmesh: number, routerCpu: CpuProbe[]): Promise<void> {
-  for (const [name, target, probes] of [['iperf3 direct', port, []], ['iperf3 over portmesh 1 hop', viaPortmesh, routerCpu]] as const) {
-    const r: Row = { name: `throughput, 1 connection, ${name}`, unit: 'MB/s', runs: [] }
-    for (let i = 0; i < RUNS; i++) {
-      const { value, cpu } = await measureCpu([...probes], [], async () => await iperf3Run(target, BYTES, 1))
-      r.runs.push(value.mbps)
-      addCpu(r, { 'iperf3 client': value.clientCpuS, 'iperf3 server': value.serverCpuS, ...cpu }, BYTES)
-      log(`  ${r.name}: ${value.mbps.toFixed(0)} MB/s`)
-    }
-    rows.push(r)
-  }
-}
-
 async function setupRows (paths: Path[]): Promise<void> {
   // Warm-up: the first few hundred connections of a run were slower on every
   // path, direct TCP included (JIT, and an idle VM's CPUs waking up).
@@ -173,19 +164,20 @@ async function setupRows (paths: Path[]): Promise<void> {
   for (const [p, o] of out) rows.push({ name: `setup p50, ${p.name}`, unit: 'ms', runs: o.p50 }, { name: `setup p99, ${p.name}`, unit: 'ms', runs: o.p99 })
 }
 
-interface RatePath { name: string, port: number, ingress: Site, egress: Site }
+/** A path for the rate rows: its forwarders' CPU is counted; portmesh's routers are also waited idle between runs and their refusals counted. */
+interface RatePath { name: string, port: number, cpu: CpuProbe[], sites?: { ingress: Site, egress: Site } }
 
 /** Connection rate through each path, the paths alternating within every run (A/B in the same minutes). */
 async function rateRows (paths: RatePath[]): Promise<void> {
-  const refusals = (egress: Site): number => egress.stdout.split('refusing tunnel streams over the per-peer limit').length - 1
+  const refusals = (p: RatePath): number => p.sites === undefined ? 0 : p.sites.egress.stdout.split('refusing tunnel streams over the per-peer limit').length - 1
   const state = paths.map(p => ({
     p,
     row: { name: `connection rate, ${p.name}, ${RATE_CLIENTS} clients`, unit: 'conn/s', runs: [] } as Row,
     // CPU per connection of both routers: steadier than the rate on a shared 2-core machine, where the clients compete with the routers.
-    cpuRow: { name: `connection rate, ${p.name}: router CPU per connection (both ends)`, unit: 'µs', runs: [] } as Row,
-    cpu: [processCpu('ingress', p.ingress.proc?.pid as number), processCpu('egress', p.egress.proc?.pid as number)],
+    cpuRow: { name: `connection rate, ${p.name}: forwarders' CPU per connection (all processes on the path)`, unit: 'µs', runs: [] } as Row,
+    cpu: p.cpu,
     failed: 0,
-    refusedBefore: refusals(p.egress)
+    refusedBefore: refusals(p)
   }))
   for (let i = 0; i < RUNS; i++) {
     for (const s of state) {
@@ -195,12 +187,12 @@ async function rateRows (paths: RatePath[]): Promise<void> {
       s.row.runs.push(res.perSecond)
       s.cpuRow.runs.push(cpuUs)
       s.failed += res.failed
-      log(`  ${s.row.name}: ${res.perSecond.toFixed(0)}/s, ${res.failed} failed, routers ${cpuUs.toFixed(0)} µs CPU per connection`)
-      await waitPipesClosed([s.p.ingress, s.p.egress])
+      log(`  ${s.row.name}: ${res.perSecond.toFixed(0)}/s, ${res.failed} failed, forwarders ${cpuUs.toFixed(0)} µs CPU per connection`)
+      if (s.p.sites !== undefined) await waitPipesClosed([s.p.sites.ingress, s.p.sites.egress])
     }
   }
   for (const s of state) {
-    const refused = refusals(s.p.egress) - s.refusedBefore
+    const refused = refusals(s.p) - s.refusedBefore
     s.row.note = `${s.failed} failed in ${RUNS} runs` + (refused > 0 ? `; the egress router logged 'refusing tunnel streams over the per-peer limit' ${refused} time(s) (limit: limits.newTunnelsPerSecondPerPeer, 2,000/s by default, bursts to 4,000): the rate is capped by that limit` : '; no per-peer limit refusals logged')
     rows.push(s.row, s.cpuRow)
   }
@@ -283,25 +275,38 @@ async function main (): Promise<void> {
   if (!hasSocat) notes.push('socat not installed (apt-get install socat): socat rows skipped')
   if (!hasHaproxy) notes.push('haproxy not installed (apt-get install haproxy): haproxy rows skipped')
   if (!hasIperf3) notes.push('iperf3 not installed (apt-get install iperf3): iperf3 rows skipped')
+  const clients = SECTIONS.has('clients')
+  const redisOk = clients && hasRedis()
+  const pgOk = clients && hasPostgres()
+  if (clients && !redisOk) notes.push('redis-server or redis-benchmark not installed (apt-get install redis-server redis-tools): redis rows skipped')
+  if (clients && !pgOk) notes.push('PostgreSQL or pgbench not installed (apt-get install postgresql): pgbench rows skipped')
+  if (SKROUTERD === undefined) notes.push('SKROUTERD not set: no skupper-router rows (shared/anchors/skupper-router.md says how to build one; then SKROUTERD=/path/to/sbin/skrouterd npm run bench)')
   for (const n of notes) log(n)
 
   const mesh = new Mesh()
   // Every process the bench starts is stopped here, also when a row fails.
-  const stops: Array<() => void> = []
+  const stops: Array<() => unknown> = []
   let convergence: ConvergenceReport | undefined
   try {
     const workloads = await startWorkloads()
     stops.push(() => workloads.proc.kill())
     const sinkCpu = processCpu('sink', workloads.proc.pid as number)
-    const iperf = hasIperf3 ? await iperf3Server() : undefined
+    const iperf = hasIperf3 && clients ? await iperf3Server() : undefined
     if (iperf !== undefined) stops.push(() => iperf.proc.kill())
-    const needMesh = ['throughput', 'setup', 'rate', 'held'].some(s => SECTIONS.has(s))
+    const redis = redisOk ? await startRedis() : undefined
+    if (redis !== undefined) stops.push(redis.stop)
+    const pg = pgOk ? await startPostgres() : undefined
+    if (pg !== undefined) stops.push(pg.stop)
+    // The real clients' servers, by the name each path's listeners use for them.
+    const services: Partial<Record<Service, number>> = { iperf: iperf?.port, redis: redis?.port, pg: pg?.port }
+    for (const k of Object.keys(services) as Service[]) if (services[k] === undefined) delete services[k]
+    const serviceNames = Object.keys(services) as Service[]
+    const clientPaths: ClientPath[] = [{ name: 'direct', ports: services, cpu: [] }]
+    const needMesh = ['clients', 'throughput', 'setup', 'rate', 'held'].some(s => SECTIONS.has(s))
     const paths: Path[] = [{ name: 'direct TCP', sink: workloads.sink, echo: workloads.echo, cpu: [sinkCpu] }]
     const setupPaths: Path[] = [paths[0]]
     let west1: Site | undefined
     let east: Site | undefined
-    let iperfViaMesh = 0
-    let chainCpu: CpuProbe[] = []
     const ratePaths: RatePath[] = []
     let noResumeEast: Site | undefined
     let noResumeWest: Site | undefined
@@ -309,20 +314,20 @@ async function main (): Promise<void> {
       // A chain: east has the workloads; westN reaches them over N hops.
       //   client → west3 ── west2 ── west1 ── east → sink / echo
       const quiet = ['--log-level', 'warn']
-      const keys = ['sink', 'echo', ...(iperf !== undefined ? ['iperf'] : [])]
+      const keys = ['sink', 'echo', ...serviceNames]
       // sink-e2e and echo-e2e: the same workloads behind connectors with end-to-end encryption.
-      east = await Site.start(mesh, 'east', { connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`, `sink-e2e=127.0.0.1:${workloads.sink},e2e=true`, `echo-e2e=127.0.0.1:${workloads.echo},e2e=true`, ...(iperf !== undefined ? [`iperf=127.0.0.1:${iperf.port}`] : [])], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
+      east = await Site.start(mesh, 'east', { connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`, `sink-e2e=127.0.0.1:${workloads.sink},e2e=true`, `echo-e2e=127.0.0.1:${workloads.echo},e2e=true`, ...serviceNames.map(k => `${k}=127.0.0.1:${services[k] as number}`)], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
       west1 = await Site.start(mesh, 'west1', { links: [await east.token()], listeners: [...keys, 'sink-e2e', 'echo-e2e'].map(k => `${k}=127.0.0.1:0`), args: quiet })
-      const west2 = await Site.start(mesh, 'west2', { links: [await west1.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
+      const west2 = await Site.start(mesh, 'west2', { links: [await west1.token()], listeners: keys.map(k => `${k}=127.0.0.1:0`), args: quiet })
       const west3 = await Site.start(mesh, 'west3', { links: [await west2.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
       await west3.waitTargets('sink', ['east'])
       await west3.waitTargets('echo', ['east'])
       await west1.waitTargets('echo-e2e', ['east'])
+      for (const k of serviceNames) await west2.waitTargets(k, ['east'])
       const cpu = (s: Site): CpuProbe => processCpu(`router ${s.name}`, s.proc?.pid as number)
       const via = async (s: Site, key: string): Promise<number> => s.listenerPort(key, await s.status())
       const pm = async (name: string, s: Site, chain: Site[]): Promise<Path> => ({ name, sink: await via(s, 'sink'), echo: await via(s, 'echo'), cpu: [...chain.map(cpu), sinkCpu] })
-      if (iperf !== undefined) iperfViaMesh = await via(west1, 'iperf')
-      chainCpu = [cpu(west1), cpu(east)]
+      const servicePorts = async (s: Site): Promise<Partial<Record<Service, number>>> => Object.fromEntries(await Promise.all(serviceNames.map(async k => [k, await via(s, k)])))
 
       if (hasSocat) {
         const s1 = await socatHop(workloads.sink)
@@ -330,16 +335,37 @@ async function main (): Promise<void> {
         const s2 = await socatHop(s1.port)
         const e2 = await socatHop(e1.port)
         for (const h of [s1, e1, s2, e2]) stops.push(() => h.proc.kill())
+        // socat in front of each real server, once and chained twice.
+        const c1: Partial<Record<Service, number>> = {}
+        const c2: Partial<Record<Service, number>> = {}
+        const first: number[] = []
+        const second: number[] = []
+        for (const k of serviceNames) {
+          const a = await socatHop(services[k] as number)
+          const b = await socatHop(a.port)
+          stops.push(() => a.proc.kill(), () => b.proc.kill())
+          c1[k] = a.port
+          c2[k] = b.port
+          first.push(a.proc.pid as number)
+          second.push(b.proc.pid as number)
+        }
+        // One listening socat per server: their CPU summed, children reaped (socat forks per connection).
+        const sumCpu = (label: string, pids: number[]): CpuProbe => { const ps = pids.map(pid => processCpu(label, pid)); return { label, seconds: () => ps.reduce((n, p) => n + p.seconds(), 0) } }
+        clientPaths.push({ name: 'socat 1 hop', ports: c1, cpu: [sumCpu('socat', first)], forking: first },
+          { name: 'socat 2 hops', ports: c2, cpu: [sumCpu('socat 1st', second), sumCpu('socat 2nd', first)], forking: [...second, ...first] })
         const one: Path = { name: 'socat 1 hop', sink: s1.port, echo: e1.port, cpu: [processCpu('socat', s1.proc.pid as number), sinkCpu], forking: [s1.proc.pid as number] }
         paths.push(one, { name: 'socat 2 hops', sink: s2.port, echo: e2.port, cpu: [processCpu('socat 1st', s2.proc.pid as number), processCpu('socat 2nd', s1.proc.pid as number), sinkCpu], forking: [s2.proc.pid as number, s1.proc.pid as number] })
         setupPaths.push(one)
       }
       if (hasHaproxy) {
-        const h = await haproxyHops({ sink: workloads.sink, echo: workloads.echo })
+        const h = await haproxyHops({ sink: workloads.sink, echo: workloads.echo, ...services })
         stops.push(h.stop)
-        const path: Path = { name: 'haproxy 1 hop', sink: h.ports.sink, echo: h.ports.echo, cpu: [processCpu('haproxy', h.proc.pid as number), sinkCpu] }
+        const haproxyCpu = processCpu('haproxy', h.proc.pid as number)
+        const path: Path = { name: 'haproxy 1 hop', sink: h.ports.sink, echo: h.ports.echo, cpu: [haproxyCpu, sinkCpu] }
         paths.push(path)
         setupPaths.push(path)
+        ratePaths.push({ name: path.name, port: path.echo, cpu: [haproxyCpu] })
+        clientPaths.push({ name: 'haproxy 1 hop', ports: Object.fromEntries(serviceNames.map(k => [k, h.ports[k]])), cpu: [haproxyCpu] })
       }
       const same = await pm('portmesh same site', east, [east])
       const hop1 = await pm('portmesh 1 hop', west1, [west1, east])
@@ -349,14 +375,31 @@ async function main (): Promise<void> {
       const hop1e2e: Path = { name: 'portmesh 1 hop e2e', sink: west1.listenerPort('sink-e2e', west1Status), echo: west1.listenerPort('echo-e2e', west1Status), cpu: [cpu(west1), cpu(east), sinkCpu] }
       paths.push(same, hop1, hop1e2e, hop2, hop3)
       setupPaths.push(hop1, hop1e2e, hop2)
-      ratePaths.push({ name: 'portmesh 1 hop', port: hop1.echo, ingress: west1, egress: east })
+      clientPaths.push({ name: 'portmesh 1 hop', ports: await servicePorts(west1), cpu: [cpu(west1), cpu(east)] },
+        { name: 'portmesh 2 hops', ports: await servicePorts(west2), cpu: [cpu(west2), cpu(west1), cpu(east)] })
+      if (SKROUTERD !== undefined) {
+        // The C router, configured as Skupper deploys it, in front of the same servers.
+        const chain: SkupperChain = await startSkupperChain(SKROUTERD, { sink: workloads.sink, echo: workloads.echo, ...services })
+        stops.push(chain.stop)
+        const sk = (id: 'SA' | 'SB' | 'SC'): CpuProbe => processCpu(`skrouterd ${id}`, chain.pids[id])
+        const pick = (ports: Record<string, number>): Partial<Record<Service, number>> => Object.fromEntries(serviceNames.map(k => [k, ports[k]]))
+        const sk1: Path = { name: 'skupper-router 1 hop', sink: chain.oneHop.sink, echo: chain.oneHop.echo, cpu: [sk('SB'), sk('SC'), sinkCpu] }
+        const sk2: Path = { name: 'skupper-router 2 hops', sink: chain.twoHops.sink, echo: chain.twoHops.echo, cpu: [sk('SA'), sk('SB'), sk('SC'), sinkCpu] }
+        paths.push(sk1, sk2)
+        setupPaths.push(sk1, sk2)
+        ratePaths.push({ name: sk1.name, port: sk1.echo, cpu: [sk('SB'), sk('SC')] })
+        clientPaths.push({ name: sk1.name, ports: pick(chain.oneHop), cpu: [sk('SB'), sk('SC')] },
+          { name: sk2.name, ports: pick(chain.twoHops), cpu: [sk('SA'), sk('SB'), sk('SC')] })
+        notes.push(`skupper-router: ${SKROUTERD}, workerThreads 2, mutual-TLS links (bench/skrouter.ts)`)
+      }
+      ratePaths.push({ name: 'portmesh 1 hop', port: hop1.echo, cpu: [cpu(west1), cpu(east)], sites: { ingress: west1, egress: east } })
       // The same build with flow records off at both ends: what records cost per connection.
       const offEast = await Site.start(mesh, 'east-records-off', { connectors: [`echo=127.0.0.1:${workloads.echo}`], args: [...quiet, '--flow-ring', '0'] })
       const offWest = await Site.start(mesh, 'west-records-off', { links: [await offEast.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: [...quiet, '--flow-ring', '0'] })
       await offWest.waitTargets('echo', ['east-records-off'])
       const off: Path = { name: 'portmesh 1 hop, flow records off', sink: 0, echo: await via(offWest, 'echo'), cpu: [] }
       setupPaths.push(off)
-      ratePaths.push({ name: off.name, port: off.echo, ingress: offWest, egress: offEast })
+      ratePaths.push({ name: off.name, port: off.echo, cpu: [cpu(offWest), cpu(offEast)], sites: { ingress: offWest, egress: offEast } })
       // The same build with resumable tunnels off (timers.resumeTimeoutMs: 0): what acknowledgements and buffers cost.
       const noResume = configArgs(mesh, 'resume-off', 'timers:\n  resumeTimeoutMs: 0\n')
       noResumeEast = await Site.start(mesh, 'east-resume-off', { connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args: [...quiet, ...noResume] })
@@ -365,7 +408,7 @@ async function main (): Promise<void> {
       const fixed = await pm('portmesh 1 hop, resumption off', noResumeWest, [noResumeWest, noResumeEast])
       paths.push(fixed)
       setupPaths.push(fixed)
-      ratePaths.push({ name: fixed.name, port: fixed.echo, ingress: noResumeWest, egress: noResumeEast })
+      ratePaths.push({ name: fixed.name, port: fixed.echo, cpu: [cpu(noResumeWest), cpu(noResumeEast)], sites: { ingress: noResumeWest, egress: noResumeEast } })
       if (BASELINE !== undefined) {
         const cli = join(BASELINE, 'dist/src/cli/main.js')
         const baseEast = await Site.start(mesh, 'east-baseline', { cli, connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args: quiet })
@@ -374,18 +417,18 @@ async function main (): Promise<void> {
         const base = await pm('portmesh 1 hop (baseline)', baseWest, [baseWest, baseEast])
         paths.push(base)
         setupPaths.push(base)
-        ratePaths.push({ name: base.name, port: base.echo, ingress: baseWest, egress: baseEast })
+        ratePaths.push({ name: base.name, port: base.echo, cpu: [cpu(baseWest), cpu(baseEast)], sites: { ingress: baseWest, egress: baseEast } })
         notes.push(`baseline build: ${BASELINE} (${spawnSync('git', ['-C', BASELINE, 'log', '-1', '--format=%h %s'], { encoding: 'utf8' }).stdout.trim().slice(0, 80)})`)
       }
     }
 
     const hop1Echo = setupPaths.find(p => p.name === 'portmesh 1 hop')?.echo as number
-    if (SECTIONS.has('throughput')) {
-      await section('throughput', async () => {
-        await throughputRows(paths)
-        if (iperf !== undefined) await iperf3Rows(iperf.port, iperfViaMesh, chainCpu)
+    if (clients && serviceNames.length > 0) {
+      await section('real clients', async () => {
+        rows.push(...await clientRows(clientPaths, { runs: RUNS, iperfBytes: IPERF_BYTES, redisRequests: REDIS_N, redisPipelinedRequests: REDIS_PIPELINED_N, pingRequests: PING_N, pgSeconds: PG_S }, log))
       })
     }
+    if (SECTIONS.has('throughput')) await section('throughput', async () => await throughputRows(paths))
     if (SECTIONS.has('setup')) await section('connection setup', async () => await setupRows(setupPaths))
     if (SECTIONS.has('rate') && ratePaths.length > 0) await section('connection rate', async () => await rateRows(ratePaths))
     if (SECTIONS.has('held') && west1 !== undefined && east !== undefined) {
@@ -396,7 +439,7 @@ async function main (): Promise<void> {
       })
     }
   } finally {
-    for (const stop of stops) stop()
+    for (const stop of stops.reverse()) await stop()
     await mesh.stop()
   }
   if (SECTIONS.has('security')) {
@@ -424,7 +467,46 @@ async function main (): Promise<void> {
   report(convergence, (Date.now() - startedAt) / 1000)
 }
 
+const CLIENT_PREFIXES = ['iperf3 ', 'redis ', 'pgbench ']
+
+/**
+ * The headline: one line per real-client measurement, the median through each
+ * path, and portmesh's ratios to socat, haproxy and skupper-router from this
+ * run (for latencies and CPU, lower is better, so a ratio below 1 is ours winning).
+ */
+function clientTable (): string | undefined {
+  const clientRows = rows.filter(r => CLIENT_PREFIXES.some(p => r.name.startsWith(p)))
+  if (clientRows.length === 0) return undefined
+  const split = (name: string): [string, string] => { const i = name.lastIndexOf(', '); return [name.slice(0, i), name.slice(i + 2)] }
+  const measurements = [...new Set(clientRows.map(r => split(r.name)[0]))]
+  const pathNames = [...new Set(clientRows.map(r => split(r.name)[1]))]
+  const ratio = (m: string, a: string, b: string): string => { const x = med(`${m}, ${a}`); const y = med(`${m}, ${b}`); return x === undefined || y === undefined ? '' : `${(x / y).toFixed(2)}×` }
+  const lines = [
+    `| real clients | ${pathNames.join(' | ')} | portmesh 1 hop ÷ socat · haproxy · skupper-router | portmesh 2 hops ÷ socat · skupper-router |`,
+    `|---|${pathNames.map(() => '---').join('|')}|---|---|`
+  ]
+  for (const m of measurements) {
+    const unit = clientRows.find(r => r.name.startsWith(m + ', '))?.unit ?? ''
+    const cells = pathNames.map(p => { const v = med(`${m}, ${p}`); return v === undefined ? '' : fmt(v) })
+    const one = [ratio(m, 'portmesh 1 hop', 'socat 1 hop'), ratio(m, 'portmesh 1 hop', 'haproxy 1 hop'), ratio(m, 'portmesh 1 hop', 'skupper-router 1 hop')]
+    const two = [ratio(m, 'portmesh 2 hops', 'socat 2 hops'), ratio(m, 'portmesh 2 hops', 'skupper-router 2 hops')]
+    lines.push(`| ${m} (${unit}) | ${cells.join(' | ')} | ${one.map(x => x || '–').join(' · ')} | ${two.map(x => x || '–').join(' · ')} |`)
+  }
+  return lines.join('\n')
+}
+
+/** The sum over a row's processes whose label starts with one of the prefixes, CPU seconds per GiB (median of the runs' sums). */
+function cpuOf (name: string, prefixes: string[]): number | undefined {
+  const r = row(name)
+  if (r?.cpuPerGiB === undefined) return undefined
+  const entries = Object.entries(r.cpuPerGiB).filter(([label]) => prefixes.some(p => label.startsWith(p)))
+  if (entries.length === 0) return undefined
+  return median(r.runs.map((_, i) => entries.reduce((n, [, xs]) => n + xs[i], 0)))
+}
+
 function report (convergence: ConvergenceReport | undefined, seconds: number): void {
+  const headline = clientTable()
+  if (headline !== undefined) process.stdout.write('\n' + headline + '\n')
   const direct1 = med('throughput, 1 connection, direct TCP')
   const directP = med(`throughput, ${PARALLEL} connections, direct TCP`)
   const directSetup = med('setup p50, direct TCP')
@@ -460,6 +542,19 @@ function report (convergence: ConvergenceReport | undefined, seconds: number): v
     targets.push({ what: `throughput ${c}: portmesh 1 hop / socat 1 hop`, value: ratio(`throughput, ${c}, portmesh 1 hop`, `throughput, ${c}, socat 1 hop`), target: '≥ 0.50', ok: v => v >= 0.5, show: v => v.toFixed(2) })
     targets.push({ what: `throughput ${c}: portmesh 2 hops / socat 2 hops`, value: ratio(`throughput, ${c}, portmesh 2 hops`, `throughput, ${c}, socat 2 hops`), target: '≥ 0.35', ok: v => v >= 0.35, show: v => v.toFixed(2) })
   }
+  // The floors of the real-client issue: portmesh against the C router and socat, same run.
+  const vsC = (m: string, hops: string, floor: number): void => {
+    targets.push({ what: `${m}: portmesh ${hops} / skupper-router ${hops}`, value: ratio(`${m}, portmesh ${hops}`, `${m}, skupper-router ${hops}`), target: `≥ ${floor.toFixed(2)}`, ok: v => v >= floor, show: v => v.toFixed(2) })
+  }
+  vsC('iperf3 1 stream', '1 hop', 1)
+  vsC('iperf3 1 stream', '2 hops', 1)
+  targets.push({ what: 'iperf3 1 stream: portmesh 1 hop / socat 1 hop', value: ratio('iperf3 1 stream, portmesh 1 hop', 'iperf3 1 stream, socat 1 hop'), target: '≥ 0.50', ok: v => v >= 0.5, show: v => v.toFixed(2) })
+  for (const m of ['redis GET 50 clients', 'redis GET 50 clients -P 16', 'pgbench -S 8 clients', 'pgbench -S -C 8 clients']) vsC(m, '1 hop', 1)
+  targets.push({ what: 'iperf3 1 stream, portmesh 1 hop: both routers\' CPU seconds per GiB', value: cpuOf('iperf3 1 stream, portmesh 1 hop', ['router ']), target: '≤ 3.5', ok: v => v <= 3.5, show: v => v.toFixed(2) })
+  // Latencies: at most the C router's.
+  const notAbove = (m: string): void => { targets.push({ what: `${m}: portmesh 1 hop / skupper-router 1 hop`, value: ratio(`${m}, portmesh 1 hop`, `${m}, skupper-router 1 hop`), target: '≤ 1.00', ok: v => v <= 1, show: v => v.toFixed(2) }) }
+  for (const m of ['redis PING 1 client p50', 'setup p50', 'setup p99']) notAbove(m)
+  targets.push({ what: `connection rate, ${RATE_CLIENTS} clients: portmesh 1 hop / haproxy 1 hop`, value: ratio(`connection rate, portmesh 1 hop, ${RATE_CLIENTS} clients`, `connection rate, haproxy 1 hop, ${RATE_CLIENTS} clients`), target: '≥ 0.50', ok: v => v >= 0.5, show: v => v.toFixed(2) })
   const minus = (a: string): number | undefined => { const x = med(a); return x === undefined || directSetup === undefined ? undefined : x - directSetup }
   targets.push({ what: 'setup p50: portmesh 1 hop − direct', value: minus('setup p50, portmesh 1 hop'), target: '≤ 2 ms', ok: v => v <= 2, show: v => `${v.toFixed(2)} ms` })
   targets.push({ what: 'setup p50: portmesh 2 hops − direct', value: minus('setup p50, portmesh 2 hops'), target: '≤ 4 ms', ok: v => v <= 4, show: v => `${v.toFixed(2)} ms` })

@@ -111,6 +111,16 @@ export async function iperf3Run (port: number, bytes: number, streams: number): 
   }
 }
 
+/** One measurement over BENCH_RUNS runs. */
+export interface Row {
+  name: string
+  unit: string
+  runs: number[]
+  /** CPU seconds per GiB moved, per process, one value per run. */
+  cpuPerGiB?: Record<string, number[]>
+  note?: string
+}
+
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim() ?? '') || 100
 
 /** A process whose CPU time is read before and after each measurement. */
@@ -172,4 +182,14 @@ export async function startWorkloads (): Promise<{ sink: number, echo: number, p
 /** Waits until the routers carry no open pipes (the previous measurement's connections are all closed). */
 export async function waitPipesClosed (sites: Site[]): Promise<void> {
   await waitFor('open pipes back to 0', async () => (await Promise.all(sites.map(async s => (await s.status()).openPipes))).every(n => n === 0), 60_000, 200)
+}
+
+/** CPU seconds each probed process used while fn ran (forking servers' children reaped first, so theirs counts). */
+export async function measureCpu<T> (probes: CpuProbe[], forking: number[], fn: () => Promise<T>): Promise<{ value: T, cpu: Record<string, number> }> {
+  const before = probes.map(p => p.seconds())
+  const value = await fn()
+  for (const pid of forking) await childrenReaped(pid)
+  const cpu: Record<string, number> = {}
+  probes.forEach((p, i) => { cpu[p.label] = p.seconds() - before[i] })
+  return { value, cpu }
 }
