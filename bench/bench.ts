@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: what portmesh costs against plain loopback TCP, socat and
- * haproxy, measured in the same run (these machines are shared and noisy, so
- * only ratios travel). Installs nothing: a missing socat, haproxy or iperf3
- * is named with its apt command and its rows are skipped.
+ * `npm run bench`: what portmesh costs against plain loopback TCP, socat,
+ * haproxy and the C router (skupper-router), measured in the same run (these
+ * machines are shared and noisy, so only ratios travel). Installs nothing: a
+ * missing socat, haproxy, iperf3, Redis or PostgreSQL is named with its apt
+ * command and its rows are skipped.
  *
  * Rows (each BENCH_RUNS times, default 3; median (min–max)):
  * - the headline, real clients (clients.ts): iperf3 (1 stream and -P 4,
@@ -45,8 +46,8 @@
  * setup and rate rows: the same chain run by another checkout's build (DIR/dist/src/cli/main.js,
  * e.g. the previous release), for a same-run before/after.
  * BENCH_ONLY=clients,throughput,setup,rate,held,routes,converge,security runs some sections.
- * Results: bench-results/latest.json. About 15 minutes with the defaults
- * (clients ~8, held connections ~3).
+ * Results: bench-results/latest.json. About 16 minutes with the defaults
+ * and SKROUTERD set (real clients ~10, connection rate ~2.5, held ~1.5).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
