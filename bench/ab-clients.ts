@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { Mesh, Site } from '../test/helpers/site.js'
 import { hasRedis, redisBenchmark, startRedis } from './clients.js'
 import { median } from './load.js'
-import { installed, iperf3Run, iperf3Server, measureCpu, processCpu } from './tools.js'
+import { installed, iperf3Run, iperf3Server, measureCpu, processCpu, totalCpu } from './tools.js'
 
 const MIB = 1024 * 1024
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback)
@@ -51,11 +51,10 @@ async function main (): Promise<void> {
       }
       for (const p of pairs) { await iperf3Run(p.iperf, 64 * MIB, 1); await redisBenchmark(p.redis, 'get', 50, 5000, 1) } // warm-up
       const add = (build: string, f: Figure, v: number): void => { results.get(build)?.get(f)?.push(v) }
-      const sum = (cpu: Record<string, number>): number => Object.values(cpu).reduce((a, b) => a + b, 0)
       for (const p of pairs) {
         const { value, cpu } = await measureCpu(p.cpu, [], async () => await iperf3Run(p.iperf, IPERF_BYTES, 1))
         add(p.build, 'iperf3 1 stream (Gbit/s)', value.mbps * 8 / 1000)
-        add(p.build, 'iperf3: both routers CPU-s/GiB', sum(cpu) / (IPERF_BYTES / 1024 / MIB))
+        add(p.build, 'iperf3: both routers CPU-s/GiB', totalCpu(cpu) / (IPERF_BYTES / 1024 / MIB))
       }
       for (const pipeline of [1, 16]) {
         for (const p of pairs) {
@@ -64,10 +63,10 @@ async function main (): Promise<void> {
           if (pipeline === 1) {
             add(p.build, 'redis GET 50 clients (req/s)', value.GET.rps)
             add(p.build, 'redis SET 50 clients (req/s)', value.SET.rps)
-            add(p.build, 'redis 50 clients: both routers µs/request', sum(cpu) / (2 * n) * 1e6)
+            add(p.build, 'redis 50 clients: both routers µs/request', totalCpu(cpu) / (2 * n) * 1e6)
           } else {
             add(p.build, 'redis GET 50 clients -P 16 (req/s)', value.GET.rps)
-            add(p.build, 'redis -P 16: both routers µs/request', sum(cpu) / (2 * n) * 1e6)
+            add(p.build, 'redis -P 16: both routers µs/request', totalCpu(cpu) / (2 * n) * 1e6)
           }
         }
       }

@@ -61,10 +61,9 @@ import { timeRouteComputation } from './routes.js'
 import { originProofCost } from './security.js'
 import { clientRows, hasPostgres, hasRedis, startPostgres, startRedis, type ClientPath, type Service } from './clients.js'
 import { startSkupperChain, type SkupperChain } from './skrouter.js'
-import { haproxyHops, startWorkloads, installed, iperf3Server, measureCpu, processCpu, rssBytes, selfCpu, socatHop, versionOf, waitPipesClosed, type CpuProbe, type Row } from './tools.js'
+import { addCpu, haproxyHops, startWorkloads, installed, iperf3Server, measureCpu, processCpu, rssBytes, selfCpu, socatHop, versionOf, waitPipesClosed, type CpuProbe, type Row } from './tools.js'
 
 const MIB = 1024 * 1024
-const GIB = 1024 * MIB
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback)
 const BYTES = env('BENCH_MIB', 256) * MIB
 const PARALLEL = env('BENCH_PARALLEL', 8)
@@ -122,11 +121,8 @@ const log = (line: string): void => { process.stderr.write(line + '\n') }
 const fmt = (n: number): string => !Number.isFinite(n) ? String(n) : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2)
 const row = (name: string): Row | undefined => rows.find(r => r.name === name)
 const med = (name: string): number | undefined => { const r = row(name); return r === undefined ? undefined : median(r.runs) }
-
-function addCpu (r: Row, cpu: Record<string, number>, bytes: number): void {
-  r.cpuPerGiB ??= {}
-  for (const [label, s] of Object.entries(cpu)) (r.cpuPerGiB[label] ??= []).push(s / (bytes / GIB))
-}
+/** Median of row a over median of row b, when both were measured. */
+const ratio = (a: string, b: string): number | undefined => { const x = med(a); const y = med(b); return x === undefined || y === undefined ? undefined : x / y }
 
 async function throughputRows (paths: Path[]): Promise<void> {
   const self = selfCpu('bench client')
@@ -481,7 +477,7 @@ function clientTable (): string | undefined {
   const split = (name: string): [string, string] => { const i = name.lastIndexOf(', '); return [name.slice(0, i), name.slice(i + 2)] }
   const measurements = [...new Set(clientRows.map(r => split(r.name)[0]))]
   const pathNames = [...new Set(clientRows.map(r => split(r.name)[1]))]
-  const ratio = (m: string, a: string, b: string): string => { const x = med(`${m}, ${a}`); const y = med(`${m}, ${b}`); return x === undefined || y === undefined ? '' : `${(x / y).toFixed(2)}×` }
+  const shown = (m: string, a: string, b: string): string => { const v = ratio(`${m}, ${a}`, `${m}, ${b}`); return v === undefined ? '–' : `${v.toFixed(2)}×` }
   const lines = [
     `| real clients | ${pathNames.join(' | ')} | portmesh 1 hop ÷ socat · haproxy · skupper-router | portmesh 2 hops ÷ socat · skupper-router |`,
     `|---|${pathNames.map(() => '---').join('|')}|---|---|`
@@ -489,9 +485,9 @@ function clientTable (): string | undefined {
   for (const m of measurements) {
     const unit = clientRows.find(r => r.name.startsWith(m + ', '))?.unit ?? ''
     const cells = pathNames.map(p => { const v = med(`${m}, ${p}`); return v === undefined ? '' : fmt(v) })
-    const one = [ratio(m, 'portmesh 1 hop', 'socat 1 hop'), ratio(m, 'portmesh 1 hop', 'haproxy 1 hop'), ratio(m, 'portmesh 1 hop', 'skupper-router 1 hop')]
-    const two = [ratio(m, 'portmesh 2 hops', 'socat 2 hops'), ratio(m, 'portmesh 2 hops', 'skupper-router 2 hops')]
-    lines.push(`| ${m} (${unit}) | ${cells.join(' | ')} | ${one.map(x => x || '–').join(' · ')} | ${two.map(x => x || '–').join(' · ')} |`)
+    const one = [shown(m, 'portmesh 1 hop', 'socat 1 hop'), shown(m, 'portmesh 1 hop', 'haproxy 1 hop'), shown(m, 'portmesh 1 hop', 'skupper-router 1 hop')]
+    const two = [shown(m, 'portmesh 2 hops', 'socat 2 hops'), shown(m, 'portmesh 2 hops', 'skupper-router 2 hops')]
+    lines.push(`| ${m} (${unit}) | ${cells.join(' | ')} | ${one.join(' · ')} | ${two.join(' · ')} |`)
   }
   return lines.join('\n')
 }
@@ -538,7 +534,6 @@ function report (convergence: ConvergenceReport | undefined, seconds: number): v
   if (convergence !== undefined) process.stdout.write('\n' + convergenceTable(convergence) + '\n')
 
   const targets: Array<{ what: string, value: number | undefined, target: string, ok: (v: number) => boolean, show: (v: number) => string }> = []
-  const ratio = (a: string, b: string): number | undefined => { const x = med(a); const y = med(b); return x === undefined || y === undefined ? undefined : x / y }
   for (const c of ['1 connection', `${PARALLEL} connections`]) {
     targets.push({ what: `throughput ${c}: portmesh 1 hop / socat 1 hop`, value: ratio(`throughput, ${c}, portmesh 1 hop`, `throughput, ${c}, socat 1 hop`), target: '≥ 0.50', ok: v => v >= 0.5, show: v => v.toFixed(2) })
     targets.push({ what: `throughput ${c}: portmesh 2 hops / socat 2 hops`, value: ratio(`throughput, ${c}, portmesh 2 hops`, `throughput, ${c}, socat 2 hops`), target: '≥ 0.35', ok: v => v >= 0.35, show: v => v.toFixed(2) })

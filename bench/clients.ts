@@ -13,7 +13,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../test/helpers/site.js'
-import { iperf3Run, installed, measureCpu, waitListening, type CpuProbe, type Row } from './tools.js'
+import { addCpu, iperf3Run, installed, measureCpu, runToEnd, totalCpu, waitListening, type CpuProbe, type Row } from './tools.js'
 
 const GIB = 1024 ** 3
 
@@ -36,25 +36,6 @@ export interface ClientSettings {
   redisPipelinedRequests: number
   pingRequests: number
   pgSeconds: number
-}
-
-/** Runs a command to its end (killed after timeoutMs): its stdout, or an error with its output. */
-async function run (cmd: string, args: string[], timeoutMs: number): Promise<string> {
-  return await new Promise<string>((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    p.stdout.on('data', (d: Buffer) => { out += d.toString() })
-    p.stderr.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-2000) })
-    // redis-benchmark retries a refused connection forever: the timeout is what ends a broken path.
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs)
-    p.once('error', reject)
-    p.once('exit', (code, signal) => {
-      clearTimeout(timer)
-      if (code === 0) resolve(out)
-      else reject(new Error(`${cmd} ${args.join(' ')} ${signal === 'SIGKILL' ? `killed after ${timeoutMs / 1000} s` : `exited with ${code}`}: ${(err || out).trim().slice(-500)}`))
-    })
-  })
 }
 
 export const hasRedis = (): boolean => installed('redis-server', '--version') && installed('redis-benchmark', '--version')
@@ -95,7 +76,7 @@ export async function startPostgres (): Promise<{ port: number, pid: () => numbe
   }
   const as = (cmd: string, args: string[]): [string, string[]] => asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]
   const data = join(dir, 'data')
-  await run(...as(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']), 120_000)
+  await runToEnd(...as(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']), 120_000)
   const port = await freePort()
   const [cmd, args] = as(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=200', '-c', 'shared_buffers=256MB'])
   const proc = spawn(cmd, args, { stdio: 'ignore' })
@@ -109,7 +90,7 @@ export async function startPostgres (): Promise<{ port: number, pid: () => numbe
   }
   try {
     await waitListening(port)
-    await run('pgbench', ['-i', '-s', '10', '-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'postgres'], 300_000)
+    await runToEnd('pgbench', ['-i', '-s', '10', '-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'postgres'], 300_000)
   } catch (err) {
     await stop()
     throw err
@@ -121,7 +102,7 @@ interface RedisResult { rps: number, p50: number, p99: number }
 
 /** One redis-benchmark run: per test (SET, GET, PING_MBULK, …) requests per second and latency p50/p99 in ms. */
 export async function redisBenchmark (port: number, tests: string, clients: number, requests: number, pipeline: number): Promise<Record<string, RedisResult>> {
-  const out = await run('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', tests, '-c', String(clients), '-n', String(requests), '-P', String(pipeline), '--csv'], 300_000)
+  const out = await runToEnd('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', tests, '-c', String(clients), '-n', String(requests), '-P', String(pipeline), '--csv'], 300_000)
   const lines = out.trim().split('\n').map(l => l.split(',').map(f => f.replace(/^"|"$/g, '')))
   const header = lines[0]
   const col = (name: string): number => { const i = header.indexOf(name); if (i < 0) throw new Error(`redis-benchmark printed no ${name} column: ${out.slice(0, 200)}`); return i }
@@ -133,7 +114,7 @@ export async function redisBenchmark (port: number, tests: string, clients: numb
 
 /** One pgbench run of select-only transactions: transactions per second, with persistent connections or a new one per transaction (-C). */
 export async function pgbench (port: number, clients: number, seconds: number, reconnect: boolean): Promise<number> {
-  const out = await run('pgbench', ['-S', '-c', String(clients), '-j', '2', '-T', String(seconds), ...(reconnect ? ['-C'] : []), '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'postgres'], seconds * 1000 + 120_000)
+  const out = await runToEnd('pgbench', ['-S', '-c', String(clients), '-j', '2', '-T', String(seconds), ...(reconnect ? ['-C'] : []), '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'postgres'], seconds * 1000 + 120_000)
   const m = /tps = ([\d.]+)/.exec(out)
   const failed = /number of failed transactions: (\d+)/.exec(out)
   if (m === null) throw new Error(`pgbench printed no tps: ${out.slice(-300)}`)
@@ -157,7 +138,6 @@ class RowSet {
  */
 export async function clientRows (paths: ClientPath[], s: ClientSettings, log: (line: string) => void): Promise<Row[]> {
   const set = new RowSet()
-  const sum = (cpu: Record<string, number>): number => Object.values(cpu).reduce((a, b) => a + b, 0)
   const each = async (service: Service, fn: (p: ClientPath, port: number) => Promise<void>): Promise<void> => {
     for (const p of paths) { const port = p.ports[service]; if (port !== undefined) await fn(p, port) }
   }
@@ -172,10 +152,8 @@ export async function clientRows (paths: ClientPath[], s: ClientSettings, log: (
         const r = set.get(`iperf3 ${streams === 1 ? '1 stream' : `-P ${streams}`}, ${p.name}`, 'Gbit/s')
         const { value, cpu } = await measureCpu(p.cpu, p.forking ?? [], async () => await iperf3Run(port, s.iperfBytes, streams))
         r.runs.push(value.mbps * 8 / 1000)
-        r.cpuPerGiB ??= {}
-        const gib = s.iperfBytes / GIB
-        for (const [label, sec] of Object.entries({ 'iperf3 client': value.clientCpuS, 'iperf3 server': value.serverCpuS, ...cpu })) (r.cpuPerGiB[label] ??= []).push(sec / gib)
-        log(`    ${r.name}: ${(value.mbps * 8 / 1000).toFixed(2)} Gbit/s, forwarders ${(sum(cpu) / gib).toFixed(2)} CPU-s/GiB`)
+        addCpu(r, { 'iperf3 client': value.clientCpuS, 'iperf3 server': value.serverCpuS, ...cpu }, s.iperfBytes)
+        log(`    ${r.name}: ${(value.mbps * 8 / 1000).toFixed(2)} Gbit/s, forwarders ${(totalCpu(cpu) / (s.iperfBytes / GIB)).toFixed(2)} CPU-s/GiB`)
       })
     }
     for (const pipeline of [1, 16]) {
@@ -187,8 +165,8 @@ export async function clientRows (paths: ClientPath[], s: ClientSettings, log: (
           if (value[t] === undefined) throw new Error(`redis-benchmark printed no ${t} row`)
           set.get(`redis ${t} ${suffix}, ${p.name}`, 'req/s').runs.push(value[t].rps)
         }
-        if (p.cpu.length > 0) set.get(`redis GET+SET ${suffix}: forwarders' CPU per request, ${p.name}`, 'µs').runs.push(sum(cpu) / (2 * n) * 1e6)
-        log(`    redis ${suffix}, ${p.name}: GET ${value.GET.rps.toFixed(0)}/s, SET ${value.SET.rps.toFixed(0)}/s, forwarders ${(sum(cpu) / (2 * n) * 1e6).toFixed(1)} µs CPU per request`)
+        if (p.cpu.length > 0) set.get(`redis GET+SET ${suffix}: forwarders' CPU per request, ${p.name}`, 'µs').runs.push(totalCpu(cpu) / (2 * n) * 1e6)
+        log(`    redis ${suffix}, ${p.name}: GET ${value.GET.rps.toFixed(0)}/s, SET ${value.SET.rps.toFixed(0)}/s, forwarders ${(totalCpu(cpu) / (2 * n) * 1e6).toFixed(1)} µs CPU per request`)
       })
     }
     await each('redis', async (p, port) => {

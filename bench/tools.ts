@@ -93,15 +93,28 @@ export async function iperf3Server (): Promise<{ port: number, proc: ChildProces
   return { port, proc }
 }
 
+/** Runs a command to its end (killed after timeoutMs): its stdout, or an error with the end of its output. */
+export async function runToEnd (cmd: string, args: string[], timeoutMs: number): Promise<string> {
+  return await new Promise<string>((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    p.stdout.on('data', (d: Buffer) => { out += d.toString() })
+    p.stderr.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-2000) })
+    // redis-benchmark retries a refused connection forever: the timeout is what ends a broken path.
+    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs)
+    p.once('error', reject)
+    p.once('exit', (code, signal) => {
+      clearTimeout(timer)
+      if (code === 0) resolve(out)
+      else reject(new Error(`${cmd} ${args.join(' ')} ${signal === 'SIGKILL' ? `killed after ${timeoutMs / 1000} s` : `exited with ${code}`}: ${(err || out).trim().slice(-500)}`))
+    })
+  })
+}
+
 /** One iperf3 client run of `bytes` to the port: MB/s and the CPU seconds client and server used (iperf3's own figures). */
 export async function iperf3Run (port: number, bytes: number, streams: number): Promise<{ mbps: number, clientCpuS: number, serverCpuS: number }> {
-  const out = await new Promise<string>((resolve, reject) => {
-    const p = spawn('iperf3', ['-c', '127.0.0.1', '-p', String(port), '-n', String(bytes), '-P', String(streams), '-J'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let text = ''
-    p.stdout.on('data', (d: Buffer) => { text += d.toString() })
-    const timer = setTimeout(() => p.kill(), 300_000)
-    p.once('exit', (code) => { clearTimeout(timer); if (code === 0) resolve(text); else reject(new Error(`iperf3 exited with ${code}: ${text.slice(0, 300)}`)) })
-  })
+  const out = await runToEnd('iperf3', ['-c', '127.0.0.1', '-p', String(port), '-n', String(bytes), '-P', String(streams), '-J'], 300_000)
   const r = JSON.parse(out) as { end: { sum_received: { bytes: number, seconds: number }, cpu_utilization_percent: { host_total: number, remote_total: number } } }
   const seconds = r.end.sum_received.seconds
   return {
@@ -193,3 +206,12 @@ export async function measureCpu<T> (probes: CpuProbe[], forking: number[], fn: 
   probes.forEach((p, i) => { cpu[p.label] = p.seconds() - before[i] })
   return { value, cpu }
 }
+
+/** Adds one run's CPU seconds per process to the row, as seconds per GiB of `bytes` moved. */
+export function addCpu (r: Row, cpu: Record<string, number>, bytes: number): void {
+  r.cpuPerGiB ??= {}
+  for (const [label, s] of Object.entries(cpu)) (r.cpuPerGiB[label] ??= []).push(s / (bytes / 1024 ** 3))
+}
+
+/** The CPU seconds of all processes in one measureCpu reading. */
+export const totalCpu = (cpu: Record<string, number>): number => Object.values(cpu).reduce((a, b) => a + b, 0)
