@@ -13,7 +13,7 @@ import { Metrics } from '../../src/api/metrics.js'
 import type { RouterStatus } from '../../src/api/types.js'
 import { TUNNEL_PROTOCOL } from '../../src/wire/constants.js'
 import {
-  acceptsWithoutWaiting, batchesWindowUpdates, canKeepReceiveWindowShut, decodeNoiseLength, isAwaitingEcho,
+  acceptsWithoutWaiting, batchesWindowUpdates, canKeepReceiveWindowShut, decodeNoiseLength, decryptsWithoutCopies, isAwaitingEcho,
   isCoalescingWrites, libp2pPatchStates, skipsRepeatedProtocolMerges, usesQuietLengthDecoder
 } from '../../src/net/libp2p-patches/index.js'
 import { Patch } from '../../src/net/libp2p-patches/registry.js'
@@ -75,7 +75,7 @@ test('the registry: every patch is in effect and tested on the installed package
   try {
     const states = libp2pPatchStates()
     assert.deepEqual(states.map(s => s.name).sort(), [
-      'fast-negotiation-inbound', 'fast-negotiation-outbound', 'noise-length-decoder', 'peer-store-protocol-merges',
+      'fast-negotiation-inbound', 'fast-negotiation-outbound', 'noise-decrypt', 'noise-length-decoder', 'peer-store-protocol-merges',
       'tcp-write-coalescing', 'yamux-send-pause', 'yamux-window-updates'
     ])
     for (const s of states) {
@@ -296,6 +296,26 @@ test('noise-length-decoder: the decoder a real Noise connection reads with decod
     // Reads that end inside a length and inside a message, through the decoder in use.
     const stream = await conn.newStream(TUNNEL_PROTOCOL, { negotiateFully: false })
     const payload = randomBytes(200 * 1024)
+    const [, back] = await Promise.all([sendAll(stream, payload), readAll(stream)])
+    assert.ok(back.equals(Buffer.from(payload).reverse()))
+  } finally {
+    await stop()
+  }
+})
+
+test('noise-decrypt: a real Noise connection decrypts with the copy-free decrypt at both ends, and messages that span reads arrive whole', async () => {
+  const { a, b, stop } = await pair()
+  try {
+    const calls: string[] = []
+    await b.handle(TUNNEL_PROTOCOL, reverser(calls))
+    const conn = await a.dial(b.getMultiaddrs()[0])
+    await waitFor('b to see the connection', () => b.getConnections(a.peerId).length === 1)
+    for (const c of [conn, b.getConnections(a.peerId)[0]]) {
+      assert.ok(decryptsWithoutCopies({ connection: noiseConnOf(c) }), `the ${c.direction} Noise connection decrypts with Noise's own decrypt`)
+    }
+    // 2 MiB each way in 64 KiB messages: TCP reads end inside most of them, so most reach decrypt as lists.
+    const stream = await conn.newStream(TUNNEL_PROTOCOL, { negotiateFully: false })
+    const payload = randomBytes(2 * 1024 * 1024)
     const [, back] = await Promise.all([sendAll(stream, payload), readAll(stream)])
     assert.ok(back.equals(Buffer.from(payload).reverse()))
   } finally {

@@ -1,8 +1,9 @@
 import type { ConnectionEncrypter } from '@libp2p/interface'
 import { noiseLengthDecoder, quietLengthDecoder, usesQuietLengthDecoder } from './noise-length-decoder.js'
+import { decryptsWithoutCopies, decryptWithoutCopies, noiseDecrypt } from './noise-decrypt.js'
 import { coalesceWrites, isCoalescingWrites, tcpWriteCoalescing } from './tcp-write-coalescing.js'
 
-/** Wraps a connection encrypter (Noise) so the connections it secures coalesce their writes and read without a throw per read. */
+/** Wraps a connection encrypter (Noise) so the connections it secures coalesce their writes and read without a throw per read or a copy per message. */
 export function withCoalescedWrites<C> (factory: (components: C) => ConnectionEncrypter): (components: C) => ConnectionEncrypter {
   return (components: C) => {
     const encrypter = factory(components)
@@ -23,5 +24,7 @@ function coalesced<T> (conn: T): T {
 function quiet<T> (secured: T): T {
   quietLengthDecoder(secured)
   noiseLengthDecoder.observe(usesQuietLengthDecoder(secured), 'a Noise connection without decoder.lengthDecoder')
+  decryptWithoutCopies(secured)
+  noiseDecrypt.observe(decryptsWithoutCopies(secured), 'a Noise connection without decrypt or handshake.decrypt')
   return secured
 }

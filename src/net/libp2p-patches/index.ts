@@ -16,6 +16,7 @@
  * | fast-negotiation-inbound    | fast-negotiation-inbound.ts    | @libp2p/utils (muxer)    |
  * | tcp-write-coalescing        | tcp-write-coalescing.ts        | @libp2p/tcp              |
  * | noise-length-decoder        | noise-length-decoder.ts        | @chainsafe/libp2p-noise  |
+ * | noise-decrypt               | noise-decrypt.ts               | @chainsafe/libp2p-noise  |
  * | peer-store-protocol-merges  | peer-store-protocol-merges.ts  | libp2p (its peer store)  |
  */
 export { ProtocolRefusedError } from './errors.js'
@@ -27,6 +28,7 @@ export { keepReceiveWindowShut, canKeepReceiveWindowShut } from './yamux-send-pa
 export { batchWindowUpdates, batchesWindowUpdates } from './yamux-window-updates.js'
 export { coalesceWrites, isCoalescingWrites } from './tcp-write-coalescing.js'
 export { decodeNoiseLength, quietLengthDecoder, usesQuietLengthDecoder } from './noise-length-decoder.js'
+export { decryptsWithoutCopies } from './noise-decrypt.js'
 export { isAwaitingEcho } from './fast-negotiation-outbound.js'
 export { acceptsWithoutWaiting } from './fast-negotiation-inbound.js'
 export { libp2pPatchStates, reportLibp2pPatches, type PatchState } from './registry.js'

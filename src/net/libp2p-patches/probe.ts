@@ -11,6 +11,7 @@ import { fastNegotiationInbound } from './fast-negotiation-inbound.js'
 import { fastNegotiationOutbound } from './fast-negotiation-outbound.js'
 import { withFastNegotiation } from './fast-negotiation.js'
 import { noiseLengthDecoder, quietLengthDecoder, usesQuietLengthDecoder } from './noise-length-decoder.js'
+import { decryptsSpanningMessage, decryptsWithoutCopies, decryptWithoutCopies, noiseDecrypt } from './noise-decrypt.js'
 import type { Patch } from './registry.js'
 import { coalesceWrites, isCoalescingWrites, tcpWriteCoalescing } from './tcp-write-coalescing.js'
 import { canKeepReceiveWindowShut, yamuxSendPause } from './yamux-send-pause.js'
@@ -97,15 +98,17 @@ async function probeYamux (): Promise<void> {
 }
 
 async function probeNoise (): Promise<void> {
-  await probing([noiseLengthDecoder], async () => {
+  await probing([noiseLengthDecoder, noiseDecrypt], async () => {
     const privateKey = await generateKeyPair('Ed25519')
     const encrypter = noise()({ privateKey, logger: silentLogger, upgrader: { getStreamMuxers: () => new Map() } } as unknown as Parameters<ReturnType<typeof noise>>[0])
     const [conn, far] = multiaddrConnectionPair()
     const options = { skipStreamMuxerNegotiation: true, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }
     try {
-      const [secured] = await Promise.all([encrypter.secureOutbound(conn, options), encrypter.secureInbound(far, options)])
+      const [secured, inbound] = await Promise.all([encrypter.secureOutbound(conn, options), encrypter.secureInbound(far, options)])
       quietLengthDecoder(secured)
       noiseLengthDecoder.observe(usesQuietLengthDecoder(secured), 'a Noise connection without decoder.lengthDecoder')
+      decryptWithoutCopies(inbound)
+      noiseDecrypt.observe(decryptsWithoutCopies(inbound) && decryptsSpanningMessage(secured, inbound), 'a Noise connection without decrypt or handshake.decrypt, or whose decrypt it replaced lost a message')
     } finally {
       conn.abort(new Error('probe done'))
       far.abort(new Error('probe done'))
