@@ -155,3 +155,15 @@ export async function closed (s: Socket): Promise<'reset' | 'ended'> {
     s.resume()
   })
 }
+
+/** Counts the syscall-level writes Node makes on `socket` from now on: one per _write or _writev. */
+export function countWrites (socket: Socket): { writes: () => number, writevs: () => number } {
+  let writes = 0
+  let writevs = 0
+  const s = socket as unknown as { _writev: (...a: unknown[]) => void, _write: (...a: unknown[]) => void }
+  const writev = s._writev.bind(socket)
+  const write = s._write.bind(socket)
+  s._writev = (...a) => { writevs++; writev(...a) }
+  s._write = (...a) => { writes++; write(...a) }
+  return { writes: () => writes, writevs: () => writevs }
+}

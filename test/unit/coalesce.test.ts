@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, connect, type Socket } from 'node:net'
 import { once } from 'node:events'
+import { countWrites } from '../helpers/tcp.js'
 import { coalesceWrites, decodeNoiseLength, quietLengthDecoder } from '../../src/net/libp2p-patches/index.js'
 
 /** A loopback socket pair; the server side collects what it receives. */
@@ -28,28 +29,22 @@ test('everything sent in one event-loop turn leaves in one writev, in order', as
   try {
     // What @libp2p/tcp's connection looks like to the shim: a socket and sendData.
     const conn = coalesceWrites({ socket: client, sendData: (_data: Buffer | Buffer[]): { sentBytes: number, canSendMore: boolean } => { throw new Error('replaced') } })
-    let writevCalls = 0
-    let writeCalls = 0
-    const s = client as unknown as { _writev: (...a: unknown[]) => void, _write: (...a: unknown[]) => void }
-    const writev = s._writev.bind(client)
-    const write = s._write.bind(client)
-    s._writev = (...a) => { writevCalls++; writev(...a) }
-    s._write = (...a) => { writeCalls++; write(...a) }
+    const counted = countWrites(client)
 
     // Two noise messages (length prefix + ciphertext each) and a lone frame, all in one turn.
     const r1 = conn.sendData([Buffer.from([0, 3]), Buffer.from('abc')])
     const r2 = conn.sendData([Buffer.from([0, 2]), Buffer.from('de')])
     const r3 = conn.sendData(Buffer.from('f'))
     assert.deepEqual([r1.sentBytes, r2.sentBytes, r3.sentBytes], [5, 4, 1])
-    assert.equal(writevCalls + writeCalls, 0, 'nothing is written before the turn ends')
+    assert.equal(counted.writevs() + counted.writes(), 0, 'nothing is written before the turn ends')
     await new Promise(resolve => setImmediate(resolve))
-    assert.equal(writevCalls, 1)
-    assert.equal(writeCalls, 0)
+    assert.equal(counted.writevs(), 1)
+    assert.equal(counted.writes(), 0)
 
     // The next turn is corked afresh.
     conn.sendData([Buffer.from('g'), Buffer.from('h')])
     await new Promise(resolve => setImmediate(resolve))
-    assert.equal(writevCalls, 2)
+    assert.equal(counted.writevs(), 2)
 
     assert.equal((await received()).toString('latin1'), '\x00\x03abc\x00\x02defgh')
   } finally {

@@ -5,6 +5,7 @@ import { once } from 'node:events'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { socketEndpoint } from '../../src/net/splice.js'
 import type { Chunk } from '../../src/wire/frames.js'
+import { countWrites } from '../helpers/tcp.js'
 
 /** A loopback socket pair: `client` is what the endpoint wraps, `peer` the far side. */
 async function pair (): Promise<{ client: Socket, peer: Socket, close: () => void }> {
@@ -18,17 +19,6 @@ async function pair (): Promise<{ client: Socket, peer: Socket, close: () => voi
   return { client, peer, close: () => { client.destroy(); peer.destroy(); server.close() } }
 }
 
-/** Counts the syscall-level writes Node makes on `socket` (one _write or _writev each). */
-function countWrites (socket: Socket): () => number {
-  let n = 0
-  const s = socket as unknown as { _writev: (...a: unknown[]) => void, _write: (...a: unknown[]) => void }
-  const writev = s._writev.bind(socket)
-  const write = s._write.bind(socket)
-  s._writev = (...a) => { n++; writev(...a) }
-  s._write = (...a) => { n++; write(...a) }
-  return () => n
-}
-
 function collect (peer: Socket): () => Buffer {
   const chunks: Buffer[] = []
   peer.on('data', (d: Buffer) => chunks.push(d))
@@ -38,7 +28,8 @@ function collect (peer: Socket): () => Buffer {
 test('a socket endpoint sends what is written in one turn in one write, in order, and the end after it', async () => {
   const { client, peer, close } = await pair()
   try {
-    const writes = countWrites(client)
+    const counted = countWrites(client)
+    const writes = (): number => counted.writes() + counted.writevs()
     const received = collect(peer)
     const ended = once(peer, 'end')
     const ep = socketEndpoint(client, 'test')
