@@ -9,8 +9,8 @@ import { declarePatch } from './registry.js'
  * of 1,200 bytes or more) then ignores: 2.7 % of the egress router's samples
  * in an iperf3 profile went to copying 64 KiB messages nobody read. The secured
  * connection's decrypt does the same work with the destination built only
- * where it costs nothing (a contiguous chunk); a list decrypts into a new
- * buffer, as Noise's crypto does when it is given no destination.
+ * for the messages the WebAssembly cipher takes (under 1,200 bytes, where a
+ * copy is small); Node's cipher gets none, which it never used.
  *
  * Applies per connection, by giving the secured connection (Noise's
  * EncryptedMessageStream) an own `decrypt`; one without a `handshake.decrypt`
@@ -23,12 +23,14 @@ export const noiseDecrypt = declarePatch({
     // The list class of the output: Noise's own copy (ours, deduplicated), whose lists Yamux reads as before.
     { name: 'uint8arraylist', via: '@chainsafe/libp2p-noise', testedVersions: ['2.4.9'] }
   ],
-  applies: 'per secured connection: its decrypt replaced by one that copies no message to make a destination'
+  applies: 'per secured connection: its decrypt replaced by one that builds no destination for messages Node decrypts'
 })
 
 /** Noise's limits (constants.ts of @chainsafe/libp2p-noise). */
 const NOISE_MSG_MAX_LENGTH_BYTES = 65535
 const CHACHA_TAG_LENGTH = 16
+/** Noise's default crypto gives messages shorter than this to its WebAssembly cipher (crypto/index.ts), the rest to Node's. */
+const WASM_CIPHER_BELOW_BYTES = 1200
 
 interface EncryptedStream {
   handshake?: { decrypt?: (ciphertext: Uint8Array | Uint8ArrayList, dst?: Uint8Array) => Uint8Array | Uint8ArrayList }
@@ -36,7 +38,7 @@ interface EncryptedStream {
   decrypt?: (chunk: Uint8Array | Uint8ArrayList) => Uint8ArrayList
 }
 
-/** Noise's decrypt (src/utils.ts of 17.0.0), but the in-place destination only from a contiguous chunk. */
+/** Noise's decrypt (src/utils.ts of 17.0.0), but the in-place destination only for the messages whose cipher uses it. */
 function decryptWithoutCopy (this: EncryptedStream, chunk: Uint8Array | Uint8ArrayList): Uint8ArrayList {
   const output = new Uint8ArrayList()
   const handshake = this.handshake as { decrypt: NonNullable<Required<EncryptedStream>['handshake']['decrypt']> }
@@ -44,10 +46,12 @@ function decryptWithoutCopy (this: EncryptedStream, chunk: Uint8Array | Uint8Arr
     let end = i + NOISE_MSG_MAX_LENGTH_BYTES
     if (end > chunk.byteLength) end = chunk.byteLength
     if (end - CHACHA_TAG_LENGTH < i) throw new Error('Invalid chunk')
-    const contiguous = chunk instanceof Uint8Array
-    const encrypted = contiguous ? chunk.subarray(i, end) : chunk.sublist(i, end)
-    // Decrypting in place over the ciphertext is safe (Noise's own comment: ChaCha20 reads each byte once, before it writes it).
-    const dst = contiguous ? chunk.subarray(i, end - CHACHA_TAG_LENGTH) : undefined
+    const encrypted = chunk instanceof Uint8Array ? chunk.subarray(i, end) : chunk.sublist(i, end)
+    // Decrypting in place over the ciphertext is safe (Noise's own comment:
+    // ChaCha20 reads each byte once, before it writes it). Only the
+    // WebAssembly cipher uses the destination; if its threshold moved, a
+    // message would be copied or decrypted into a new buffer, never wrong.
+    const dst = end - i < WASM_CIPHER_BELOW_BYTES ? chunk.subarray(i, end - CHACHA_TAG_LENGTH) : undefined
     try {
       const plaintext = handshake.decrypt(encrypted, dst)
       this.metrics?.decryptedPackets.increment()
