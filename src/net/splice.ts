@@ -2,6 +2,7 @@ import type { Socket } from 'node:net'
 import type { Stream } from '@libp2p/interface'
 import type { Chunk } from '../wire/frames.js'
 import { keepReceiveWindowShut } from './libp2p-patches/index.js'
+import { corkForTurn } from './turn-cork.js'
 
 /**
  * One end of a byte pipe. Adapters exist for a TCP socket and a libp2p stream;
@@ -129,12 +130,8 @@ export function socketEndpoint (socket: Socket, label = 'tcp', alreadyEnded = fa
   // bytes arrive cut where Noise and Yamux frames end: one 64 KiB write of
   // iperf3's reached its server as writes of 65,488, 29 and 19 bytes, each a
   // syscall and a TCP segment of its own (24,000 writes for 512 MiB, 7,700 of
-  // them 29 bytes). The flush runs before the event loop polls again.
-  let corked = false
-  const uncork = (): void => {
-    corked = false
-    socket.uncork()
-  }
+  // them 29 bytes).
+  const cork = corkForTurn(socket)
 
   socket.on('drain', () => {
     const fns = drainFns
@@ -162,11 +159,7 @@ export function socketEndpoint (socket: Socket, label = 'tcp', alreadyEnded = fa
     },
     write (data) {
       if (socket.destroyed || socket.writableEnded) return true
-      if (!corked) {
-        corked = true
-        socket.cork()
-        process.nextTick(uncork)
-      }
+      cork()
       if (data instanceof Uint8Array) socket.write(data)
       else for (const buf of data) socket.write(buf)
       // Corked, every write is queued, so the socket's own answer (false past

@@ -32,8 +32,10 @@ const CHACHA_TAG_LENGTH = 16
 /** Noise's default crypto gives messages shorter than this to its WebAssembly cipher (crypto/index.ts), the rest to Node's. */
 const WASM_CIPHER_BELOW_BYTES = 1200
 
+type Decrypt = (ciphertext: Uint8Array | Uint8ArrayList, dst?: Uint8Array) => Uint8Array | Uint8ArrayList
+
 interface EncryptedStream {
-  handshake?: { decrypt?: (ciphertext: Uint8Array | Uint8ArrayList, dst?: Uint8Array) => Uint8Array | Uint8ArrayList }
+  handshake?: { decrypt?: Decrypt }
   metrics?: { decryptedPackets: { increment: () => void }, decryptErrors: { increment: () => void } }
   decrypt?: (chunk: Uint8Array | Uint8ArrayList) => Uint8ArrayList
 }
@@ -41,7 +43,8 @@ interface EncryptedStream {
 /** Noise's decrypt (src/utils.ts of 17.0.0), but the in-place destination only for the messages whose cipher uses it. */
 function decryptWithoutCopy (this: EncryptedStream, chunk: Uint8Array | Uint8ArrayList): Uint8ArrayList {
   const output = new Uint8ArrayList()
-  const handshake = this.handshake as { decrypt: NonNullable<Required<EncryptedStream>['handshake']['decrypt']> }
+  // Installed only where handshake.decrypt is a function (decryptWithoutCopies).
+  const handshake = this.handshake as { decrypt: Decrypt }
   for (let i = 0; i < chunk.byteLength; i += NOISE_MSG_MAX_LENGTH_BYTES) {
     let end = i + NOISE_MSG_MAX_LENGTH_BYTES
     if (end > chunk.byteLength) end = chunk.byteLength

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net'
+import { corkForTurn } from '../turn-cork.js'
 import { declarePatch } from './registry.js'
 
 /**
@@ -37,17 +38,9 @@ export function coalesceWrites<T> (maConn: T): T {
   const conn = maConn as TcpMaConn
   const socket = conn.socket as Socket | undefined
   if (socket === undefined || typeof socket.cork !== 'function' || typeof conn.sendData !== 'function') return maConn
-  let corked = false
-  const uncork = (): void => {
-    corked = false
-    socket.uncork()
-  }
+  const cork = corkForTurn(socket)
   const sendData = (data: Uint8Array | Iterable<Uint8Array>): SendResult => {
-    if (!corked && !socket.destroyed) {
-      corked = true
-      socket.cork()
-      process.nextTick(uncork)
-    }
+    cork()
     // Every buffer is written even when the socket reports itself full: they
     // are already in memory, and the socket's 'drain' (which resumes libp2p's
     // queue) fires only after a write that returned false.
