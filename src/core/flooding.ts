@@ -65,9 +65,18 @@ export function ownFlood<N> (lsdb: LinkStateDb, neighbours: Iterable<N>): { raw:
   return { raw: own.raw, to: [...neighbours] }
 }
 
-/** A new link starts with a full database exchange: every advertisement held, to the new neighbour. */
+/**
+ * A new link starts with a database exchange: every advertisement held, to the
+ * new neighbour, but our own. Ours follows with the flood of the version this
+ * link makes us originate. The one held now lacks the link, so a neighbour that
+ * still holds ours from before a restart (which lists it) would take it as
+ * newer, see us cut off, and drop its routes and targets through us until
+ * that flood arrives.
+ */
 export function databaseExchange (lsdb: LinkStateDb): Uint8Array[] {
-  return [...lsdb.all()].map(e => e.raw)
+  const others: Uint8Array[] = []
+  for (const e of lsdb.all()) if (e.ad.origin !== lsdb.self) others.push(e.raw)
+  return others
 }
 
 function equalBytes (a: Uint8Array, b: Uint8Array): boolean {

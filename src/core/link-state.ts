@@ -157,7 +157,7 @@ export class LinkStateEngine<N extends Neighbour> {
     return this.targetsByKey.keys()
   }
 
-  /** A new link is up (or replaces the one to the same peer): it gets the whole database, and we re-originate. */
+  /** A new link is up (or replaces the one to the same peer): it gets the database, and we re-originate (our own advertisement goes with that flood). */
   linkUp (link: N): Step<N> {
     this.links.set(link.peer, link)
     return step({ sends: databaseExchange(this.lsdb).map(raw => ({ to: link, raw })), originate: true })

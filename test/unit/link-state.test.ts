@@ -46,7 +46,7 @@ function sent (step: Step<Neighbour>): string[] {
   })
 }
 
-test('a new link gets the whole database, and the engine asks to originate', async () => {
+test('a new link gets the database but our own advertisement (that follows with the flood of the version with the link), and the engine asks to originate', async () => {
   //   B --- A --- C(new)
   const e = engine('A')
   const b = neighbour('B')
@@ -55,8 +55,10 @@ test('a new link gets the whole database, and the engine asks to originate', asy
   await e.receive(b, fakeSign(ad('B', 1, 3, { links: [{ peer: 'A', cost: 1 }] })), 1)
   const c = neighbour('C')
   const step = e.linkUp(c)
-  assert.deepEqual(sent(step).sort(), ['C <- A@1', 'C <- B@3'])
+  assert.deepEqual(sent(step), ['C <- B@3'])
   assert.equal(step.originate, true)
+  await e.originate(2)
+  assert.deepEqual(sent(e.flush()).sort(), ['B <- A@2', 'C <- A@2'])
   assert.deepEqual([...e.neighbours()], [b, c])
 })
 
@@ -286,4 +288,75 @@ test('a refused origin (revoked here) is forgotten at once and never stored agai
   assert.deepEqual(sent(fromD), ['E <- D@9'])
   // A new link's database exchange does not hand C's advertisement on either.
   assert.equal(sent(e.linkUp(neighbour('F'))).some(s => s.includes('<- C@')), false)
+})
+
+/**
+ * Engines wired back to back: every step's sends are queued and delivered in
+ * order, originate is awaited where the step asks for it, and a flush is
+ * queued behind the sends already waiting (the batch delay). `watch` runs
+ * after every event, so a test sees each intermediate state.
+ */
+class TwoEngines {
+  private readonly queue: Array<() => Promise<void>> = []
+  constructor (readonly engines: Map<string, LinkStateEngine<Neighbour>>, private readonly watch: () => void) {}
+
+  /** Link `a` and `b` (fresh neighbour objects on both sides, as a new session is) and run until quiet. */
+  async link (a: string, b: string): Promise<{ [peer: string]: Neighbour }> {
+    const sides = { [a]: neighbour(b), [b]: neighbour(a) }
+    await this.apply(a, this.engine(a).linkUp(sides[a]))
+    await this.apply(b, this.engine(b).linkUp(sides[b]))
+    await this.run()
+    return sides
+  }
+
+  async apply (at: string, s: Step<Neighbour>): Promise<void> {
+    this.watch()
+    const e = this.engine(at)
+    for (const { to, raw } of s.sends) {
+      this.queue.push(async () => {
+        const receiver = this.engine(to.peer)
+        const from = receiver.neighbour(at)
+        if (from !== undefined) await this.apply(to.peer, await receiver.receive(from, raw, 0))
+      })
+    }
+    if (s.recompute) await this.apply(at, e.recompute())
+    if (s.flushAt !== undefined) this.queue.push(async () => await this.apply(at, e.flush()))
+    if (s.originate) await this.apply(at, await e.originate(0))
+  }
+
+  async run (): Promise<void> {
+    for (let n = 0; this.queue.length > 0; n++) {
+      assert.ok(n < 1000, 'the exchange settles')
+      await (this.queue.shift() as () => Promise<void>)()
+    }
+  }
+
+  engine (name: string): LinkStateEngine<Neighbour> {
+    return this.engines.get(name) as LinkStateEngine<Neighbour>
+  }
+}
+
+test('a restarted neighbour never looks unreachable once its link is back: the new link\'s exchange does not carry our advertisement from before it', async () => {
+  //   A --- B(db), then B restarts with a new epoch and its link comes back
+  const engines = new Map([['A', engine('A')], ['B', engine('B', { epoch: 1, services: [service('db')] })]])
+  const seenAtA: number[] = []
+  const mesh = new TwoEngines(engines, () => seenAtA.push(engines.get('A')?.targets('db').length ?? -1))
+  await mesh.apply('B', await mesh.engine('B').originate(0))
+  const before = await mesh.link('A', 'B')
+  assert.equal(mesh.engine('A').targets('db').length, 1)
+
+  // B stops; A sees its link go (B's last advertisement stays held until max age).
+  await mesh.apply('A', mesh.engine('A').linkDown(before.A))
+  await mesh.run()
+  assert.equal(mesh.engine('A').targets('db').length, 0)
+
+  // B's new run advertises its service (and no link yet) at start, as a router does.
+  engines.set('B', engine('B', { epoch: 2, services: [service('db')] }))
+  await mesh.apply('B', await mesh.engine('B').originate(0))
+  seenAtA.length = 0
+  await mesh.link('A', 'B')
+  assert.equal(mesh.engine('A').targets('db').length, 1)
+  assert.equal(mesh.engine('A').lsdb.get('B')?.ad.epoch, 2)
+  const reachableFrom = seenAtA.indexOf(1)
+  assert.deepEqual(seenAtA.slice(reachableFrom).filter(n => n !== 1), [], `A's target count for db, event by event: ${seenAtA.join(' ')}`)
 })
