@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Socket } from 'node:net'
-import { countAnswers, dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
+import { countAnswers, dial, namedServer, readLine } from '../helpers/tcp.js'
 import { freePort, Mesh, Site } from '../helpers/site.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -66,15 +66,15 @@ test('a listener with a fallback key: primary killed, new connections go to the 
   const held = await dial(port)
   assert.equal(await readLine(held), 'replica')
 
+  const logFrom = west.stdout.length
   await primary.restart()
   await waitFor('activeKey db-primary', async () => await activeKey() === 'db-primary')
-  // Known flap (issue #15's note): right after the link to the restarted
-  // primary comes up, west's targets go [primary] → [] → [primary] within
-  // ~15 ms (the previous incarnation's link state, then the new one's first
-  // advertisement, which does not list west yet), and a connection in that
-  // window falls back. Once the primary answers, the next ten go to it.
-  await waitFor('the primary to answer again', async () => await whoAnswers(port) === 'primary')
+  // At once, not after a settling time: the restarted primary's first
+  // advertisement (which does not list west yet) must not make west drop it
+  // again for a moment (link-state.test.ts has the engine-level case).
   assert.deepEqual(await countAnswers(port, 10), { primary: 10 })
+  const dropped = west.stdout.slice(logFrom).split('\n').filter(l => l.includes('service has no target now') && l.includes('"db-primary"'))
+  assert.deepEqual(dropped, [], 'west never lost the restarted primary once it was back')
   held.write('still here\n')
   assert.equal(await readLine(held), 'still here')
   held.destroy()
