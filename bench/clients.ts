@@ -139,7 +139,15 @@ class RowSet {
 export async function clientRows (paths: ClientPath[], s: ClientSettings, log: (line: string) => void): Promise<Row[]> {
   const set = new RowSet()
   const each = async (service: Service, fn: (p: ClientPath, port: number) => Promise<void>): Promise<void> => {
-    for (const p of paths) { const port = p.ports[service]; if (port !== undefined) await fn(p, port) }
+    for (const p of paths) {
+      const port = p.ports[service]
+      if (port === undefined) continue
+      try {
+        await fn(p, port)
+      } catch (err) {
+        throw new Error(`${service} through ${p.name} (port ${port}): ${(err as Error).message}`, { cause: err })
+      }
+    }
   }
   // Warm-up: one short pass over every path (JIT in the routers, PostgreSQL's caches).
   await each('iperf', async (_p, port) => { await iperf3Run(port, 64 * 1024 ** 2, 1) })
