@@ -7,7 +7,9 @@
  * rotated order, and measures each figure on both alternately. Figures:
  * iperf3 one stream (AB_IPERF_MIB, 1024, per run) with both routers' CPU per
  * GiB, and redis-benchmark GET+SET with 50 clients (AB_REDIS_N, 50,000
- * requests each) unpipelined and -P 16, with both routers' CPU per request.
+ * requests each) unpipelined and -P 16, with both routers' CPU per request,
+ * values of AB_REDIS_DATA bytes (3, redis-benchmark's default; 800 puts
+ * every SET request and GET reply between the two ciphers' sizes).
  * AB_TRIALS (5) trials; under a minute per trial. Needs iperf3, redis-server
  * and redis-tools (apt-get install iperf3 redis-server redis-tools).
  */
@@ -22,6 +24,7 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 const TRIALS = env('AB_TRIALS', 5)
 const IPERF_BYTES = env('AB_IPERF_MIB', 1024) * MIB
 const REDIS_N = env('AB_REDIS_N', 50_000)
+const REDIS_DATA = env('AB_REDIS_DATA', 3)
 const BASELINE = process.env.AB_BASELINE
 
 const figures = ['iperf3 1 stream (Gbit/s)', 'iperf3: both routers CPU-s/GiB', 'redis GET 50 clients (req/s)', 'redis SET 50 clients (req/s)', 'redis 50 clients: both routers µs/request', 'redis GET 50 clients -P 16 (req/s)', 'redis -P 16: both routers µs/request'] as const
@@ -49,7 +52,7 @@ async function main (): Promise<void> {
         const status = await west.status()
         pairs.push({ build: b.name, east, west, iperf: west.listenerPort('iperf', status), redis: west.listenerPort('redis', status), cpu: [processCpu('ingress', west.proc?.pid as number), processCpu('egress', east.proc?.pid as number)] })
       }
-      for (const p of pairs) { await iperf3Run(p.iperf, 64 * MIB, 1); await redisBenchmark(p.redis, 'get', 50, 5000, 1) } // warm-up
+      for (const p of pairs) { await iperf3Run(p.iperf, 64 * MIB, 1); await redisBenchmark(p.redis, 'get', 50, 5000, 1, REDIS_DATA) } // warm-up
       const add = (build: string, f: Figure, v: number): void => { results.get(build)?.get(f)?.push(v) }
       for (const p of pairs) {
         const { value, cpu } = await measureCpu(p.cpu, [], async () => await iperf3Run(p.iperf, IPERF_BYTES, 1))
@@ -59,7 +62,7 @@ async function main (): Promise<void> {
       for (const pipeline of [1, 16]) {
         for (const p of pairs) {
           const n = REDIS_N * (pipeline === 1 ? 1 : 10)
-          const { value, cpu } = await measureCpu(p.cpu, [], async () => await redisBenchmark(p.redis, 'set,get', 50, n, pipeline))
+          const { value, cpu } = await measureCpu(p.cpu, [], async () => await redisBenchmark(p.redis, 'set,get', 50, n, pipeline, REDIS_DATA))
           if (pipeline === 1) {
             add(p.build, 'redis GET 50 clients (req/s)', value.GET.rps)
             add(p.build, 'redis SET 50 clients (req/s)', value.SET.rps)
@@ -87,7 +90,7 @@ async function main (): Promise<void> {
     const ratios = a.map((x, i) => x / b[i])
     lines.push(`| ${f} | ${fmt(a)} | ${fmt(b)} | ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) |`)
   }
-  process.stdout.write(lines.join('\n') + '\n')
+  process.stdout.write(`${TRIALS} trials, redis values of ${REDIS_DATA} bytes\n` + lines.join('\n') + '\n')
 }
 
 main().then(() => process.exit(0), (err: Error) => {

@@ -101,8 +101,8 @@ export async function startPostgres (): Promise<{ port: number, pid: () => numbe
 interface RedisResult { rps: number, p50: number, p99: number }
 
 /** One redis-benchmark run: per test (SET, GET, PING_MBULK, …) requests per second and latency p50/p99 in ms. */
-export async function redisBenchmark (port: number, tests: string, clients: number, requests: number, pipeline: number): Promise<Record<string, RedisResult>> {
-  const out = await runToEnd('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', tests, '-c', String(clients), '-n', String(requests), '-P', String(pipeline), '--csv'], 300_000)
+export async function redisBenchmark (port: number, tests: string, clients: number, requests: number, pipeline: number, dataBytes = 3): Promise<Record<string, RedisResult>> {
+  const out = await runToEnd('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', tests, '-c', String(clients), '-n', String(requests), '-P', String(pipeline), '-d', String(dataBytes), '--csv'], 300_000)
   const lines = out.trim().split('\n').map(l => l.split(',').map(f => f.replace(/^"|"$/g, '')))
   const header = lines[0]
   const col = (name: string): number => { const i = header.indexOf(name); if (i < 0) throw new Error(`redis-benchmark printed no ${name} column: ${out.slice(0, 200)}`); return i }
