@@ -14,8 +14,27 @@ const ARTIFACTS = resolve(fileURLToPath(import.meta.url), '../../../../test-arti
 const liveChildren = new Set<ChildProcess>()
 process.on('exit', () => { for (const p of liveChildren) p.kill('SIGKILL') })
 
-/** A free TCP port on loopback (bound, then released). */
+/**
+ * A free TCP port on loopback (bound, then released), never one this process
+ * was handed before: the kernel may give a released port out again at once,
+ * and a bench that asks for several before anything binds them could get one
+ * twice. (One bench run had redis-benchmark reach a skupper-router
+ * inter-router port and fail on its AMQP greeting; a repeated port is the
+ * likely cause, not a confirmed one.)
+ */
+const handedOut = new Set<number>()
+
 export async function freePort (): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await boundAndReleased()
+    if (handedOut.has(port)) continue
+    handedOut.add(port)
+    return port
+  }
+  throw new Error('no loopback port that was not handed out before, in 100 tries')
+}
+
+async function boundAndReleased (): Promise<number> {
   return await new Promise((resolve, reject) => {
     const srv = createServer()
     srv.once('error', reject)
