@@ -8,8 +8,8 @@
  * iperf3 one stream (AB_IPERF_MIB, 1024, per run) with both routers' CPU per
  * GiB, and redis-benchmark GET+SET with 50 clients (AB_REDIS_N, 50,000
  * requests each) unpipelined and -P 16, with both routers' CPU per request,
- * values of AB_REDIS_DATA bytes (3, redis-benchmark's default; 800 puts
- * every SET request and GET reply between the two ciphers' sizes).
+ * values of AB_REDIS_DATA bytes (3, redis-benchmark's default; 800 or 2,000
+ * put each SET request and GET reply in one Noise message of about that size).
  * AB_TRIALS (5) trials; under a minute per trial. Needs iperf3, redis-server
  * and redis-tools (apt-get install iperf3 redis-server redis-tools).
  */
