@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path'
 import { Mesh, Site } from '../test/helpers/site.js'
-import { hasRedis, redisBenchmark, startRedis } from './clients.js'
+import { hasRedis, REDIS_DEFAULT_DATA_BYTES, redisBenchmark, startRedis } from './clients.js'
 import { median } from './load.js'
 import { installed, iperf3Run, iperf3Server, measureCpu, processCpu, totalCpu } from './tools.js'
 
@@ -24,7 +24,7 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 const TRIALS = env('AB_TRIALS', 5)
 const IPERF_BYTES = env('AB_IPERF_MIB', 1024) * MIB
 const REDIS_N = env('AB_REDIS_N', 50_000)
-const REDIS_DATA = env('AB_REDIS_DATA', 3)
+const REDIS_DATA = env('AB_REDIS_DATA', REDIS_DEFAULT_DATA_BYTES)
 const BASELINE = process.env.AB_BASELINE
 
 const figures = ['iperf3 1 stream (Gbit/s)', 'iperf3: both routers CPU-s/GiB', 'redis GET 50 clients (req/s)', 'redis SET 50 clients (req/s)', 'redis 50 clients: both routers µs/request', 'redis GET 50 clients -P 16 (req/s)', 'redis -P 16: both routers µs/request'] as const

@@ -100,8 +100,11 @@ export async function startPostgres (): Promise<{ port: number, pid: () => numbe
 
 interface RedisResult { rps: number, p50: number, p99: number }
 
+/** redis-benchmark's own value size (its -d default). */
+export const REDIS_DEFAULT_DATA_BYTES = 3
+
 /** One redis-benchmark run: per test (SET, GET, PING_MBULK, …) requests per second and latency p50/p99 in ms. */
-export async function redisBenchmark (port: number, tests: string, clients: number, requests: number, pipeline: number, dataBytes = 3): Promise<Record<string, RedisResult>> {
+export async function redisBenchmark (port: number, tests: string, clients: number, requests: number, pipeline: number, dataBytes = REDIS_DEFAULT_DATA_BYTES): Promise<Record<string, RedisResult>> {
   const out = await runToEnd('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', tests, '-c', String(clients), '-n', String(requests), '-P', String(pipeline), '-d', String(dataBytes), '--csv'], 300_000)
   const lines = out.trim().split('\n').map(l => l.split(',').map(f => f.replace(/^"|"$/g, '')))
   const header = lines[0]
