@@ -15,33 +15,45 @@ const liveChildren = new Set<ChildProcess>()
 process.on('exit', () => { for (const p of liveChildren) p.kill('SIGKILL') })
 
 /**
- * A free TCP port on loopback (bound, then released), never one this process
- * was handed before: the kernel may give a released port out again at once,
- * and a bench that asks for several before anything binds them could get one
- * twice. (One bench run had redis-benchmark reach a skupper-router
- * inter-router port and fail on its AMQP greeting; a repeated port is the
- * likely cause, not a confirmed one.)
+ * A free TCP port on loopback, never one this process handed out before, and
+ * never one the kernel hands out by itself. A port taken with listen(0) and
+ * released comes from the ephemeral range, the same range every outgoing
+ * connection's local port comes from: between its release and the router's
+ * bind, any connect() on the host (a link dial, a test's client) may take it,
+ * and the router then exits with "address already in use". (CI saw that once:
+ * a site exited 1 before it was ready.) So the port is drawn from below the
+ * ephemeral range, where neither connect() nor listen(0) ever lands, and
+ * checked free by binding it.
  */
 const handedOut = new Set<number>()
 
 export async function freePort (): Promise<number> {
+  const [low, high] = portsOutsideEphemeralRange()
   for (let attempt = 0; attempt < 100; attempt++) {
-    const port = await boundAndReleased()
-    if (handedOut.has(port)) continue
+    const port = low + Math.floor(Math.random() * (high - low + 1))
+    if (handedOut.has(port) || !await bindsOnLoopback(port)) continue
     handedOut.add(port)
     return port
   }
-  throw new Error('no loopback port that was not handed out before, in 100 tries')
+  throw new Error(`no free loopback port in ${low}-${high} that was not handed out before, in 100 tries`)
 }
 
-async function boundAndReleased (): Promise<number> {
-  return await new Promise((resolve, reject) => {
+/** Ports below the kernel's ephemeral range (ip_local_port_range), at most 12,000 of them, above the well-known ones. */
+function portsOutsideEphemeralRange (): [number, number] {
+  let ephemeralLow = 32768
+  try {
+    ephemeralLow = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0])
+  } catch { /* not Linux: assume the usual 32768 */ }
+  const high = ephemeralLow - 1
+  if (high < 2048) throw new Error(`the ephemeral port range starts at ${ephemeralLow}: no room below it for test ports`)
+  return [Math.max(1024, high - 12_000), high]
+}
+
+async function bindsOnLoopback (port: number): Promise<boolean> {
+  return await new Promise((resolve) => {
     const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port
-      srv.close(() => resolve(port))
-    })
+    srv.once('error', () => resolve(false))
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)))
   })
 }
 
@@ -127,7 +139,7 @@ export class Site {
           resolve()
         }
       })
-      proc.once('exit', (code) => reject(new Error(`site ${this.name} exited with ${code} before it was ready: ${out}`)))
+      proc.once('close', (code) => reject(new Error(`site ${this.name} exited with ${code} before it was ready: ${this.stderr.trim()}${out === '' ? '' : ` (stdout: ${out})`}`)))
     })
     this.apiUrl = ''
     await Promise.race([ready, new Promise((_resolve, reject) => setTimeout(() => reject(new Error(`site ${this.name} not ready in 20 s`)), 20_000).unref())])
