@@ -13,7 +13,7 @@ import { Metrics } from '../../src/api/metrics.js'
 import type { RouterStatus } from '../../src/api/types.js'
 import { TUNNEL_PROTOCOL } from '../../src/wire/constants.js'
 import {
-  acceptsWithoutWaiting, batchesWindowUpdates, canKeepReceiveWindowShut, decodeNoiseLength, decryptsWithoutCopies, isAwaitingEcho,
+  acceptsWithoutWaiting, batchesSends, batchesWindowUpdates, canKeepReceiveWindowShut, decodeNoiseLength, decryptsWithoutCopies, isAwaitingEcho,
   isCoalescingWrites, libp2pPatchStates, skipsRepeatedProtocolMerges, usesQuietLengthDecoder
 } from '../../src/net/libp2p-patches/index.js'
 import { Patch } from '../../src/net/libp2p-patches/registry.js'
@@ -53,7 +53,7 @@ async function pair (): Promise<{ a: Libp2p, b: Libp2p, stop: () => Promise<void
 const muxerOf = (conn: Connection): StreamMuxer => (conn as unknown as { muxer: StreamMuxer }).muxer
 const tcpConnOf = (conn: Connection): { socket: unknown } => (conn as unknown as { maConn: { socket: unknown } }).maConn
 /** The secured (Noise) connection the muxer reads and writes. */
-interface NoiseConn { decoder: { lengthDecoder: unknown } }
+interface NoiseConn { decoder: { lengthDecoder: unknown }, close: () => Promise<void> }
 const noiseConnOf = (conn: Connection): NoiseConn => (muxerOf(conn) as unknown as { maConn: NoiseConn }).maConn
 
 /** Resolves once `stream` has received `n` more bytes. */
@@ -76,7 +76,7 @@ test('the registry: every patch is in effect and tested on the installed package
   try {
     const states = libp2pPatchStates()
     assert.deepEqual(states.map(s => s.name).sort(), [
-      'fast-negotiation-inbound', 'fast-negotiation-outbound', 'noise-decrypt', 'noise-length-decoder', 'peer-store-protocol-merges',
+      'fast-negotiation-inbound', 'fast-negotiation-outbound', 'noise-decrypt', 'noise-length-decoder', 'noise-send-batching', 'peer-store-protocol-merges',
       'tcp-write-coalescing', 'yamux-send-pause', 'yamux-window-updates'
     ])
     for (const s of states) {
@@ -269,14 +269,13 @@ test('tcp-write-coalescing: everything a connection writes in one event-loop tur
     const write = s._write.bind(s)
     s._writev = (...args) => { writevCalls++; writev(...args) }
     s._write = (...args) => { writeCalls++; write(...args) }
-    // Three Yamux data frames, each a Noise message of two buffers (length, ciphertext): six socket writes.
-    stream.send(Buffer.from('a'))
-    stream.send(Buffer.from('bc'))
-    stream.send(Buffer.from('def'))
+    // Three Yamux data frames large enough for Noise to send each at once (noise-send-batching), each
+    // a Noise message of two buffers (length, ciphertext): six socket writes.
+    for (const size of [9000, 10_000, 11_000]) stream.send(randomBytes(size))
     assert.equal(writevCalls + writeCalls, 0, 'bytes were written before the turn ended')
-    await new Promise(resolve => setImmediate(resolve))
+    await new Promise(resolve => process.nextTick(resolve))
     assert.deepEqual({ writevCalls, writeCalls }, { writevCalls: 1, writeCalls: 0 })
-    await waitFor('all bytes at b', () => got === 11)
+    await waitFor('all bytes at b', () => got === 5 + 30_000)
   } finally {
     await stop()
   }
@@ -317,6 +316,96 @@ test('noise-decrypt: a real Noise connection decrypts with the copy-free decrypt
   await noiseRoundTrip((secured, direction) => {
     assert.ok(decryptsWithoutCopies({ connection: secured }), `the ${direction} Noise connection decrypts with Noise's own decrypt`)
   }, 2 * 1024 * 1024)
+})
+
+/** Counts the socket writes (write and writev calls) of a's TCP connection from now on. */
+function countSocketWrites (conn: Connection): { writes: () => number } {
+  const s = tcpConnOf(conn).socket as { _writev: (...a: unknown[]) => void, _write: (...a: unknown[]) => void }
+  let writes = 0
+  const writev = s._writev.bind(s)
+  const write = s._write.bind(s)
+  s._writev = (...args) => { writes++; writev(...args) }
+  s._write = (...args) => { writes++; write(...args) }
+  return { writes: () => writes }
+}
+
+/** Counts the messages a's Noise connection encrypts from now on. */
+function countEncryptions (conn: Connection): { count: () => number } {
+  const handshake = (noiseConnOf(conn) as unknown as { handshake: { encrypt: (...a: unknown[]) => unknown } }).handshake
+  let count = 0
+  const encrypt = handshake.encrypt.bind(handshake)
+  handshake.encrypt = (...args) => { count++; return encrypt(...args) }
+  return { count: () => count }
+}
+
+test('noise-send-batching: small frames of many streams sent in one iteration leave as one Noise message, in order; bulk goes at once', async () => {
+  const { a, b, stop } = await pair()
+  try {
+    const got = new Map<number, Buffer>()
+    let streams = 0
+    await b.handle(TUNNEL_PROTOCOL, async (stream) => {
+      const i = streams++
+      got.set(i, Buffer.alloc(0))
+      stream.addEventListener('message', (evt) => { got.set(i, Buffer.concat([got.get(i) as Buffer, evt.data.subarray()])) })
+    })
+    const conn = await a.dial(b.getMultiaddrs()[0])
+    const tunnels: Stream[] = []
+    for (let i = 0; i < 10; i++) {
+      const stream = await conn.newStream(TUNNEL_PROTOCOL, { negotiateFully: false })
+      stream.send(Buffer.from([i]))
+      tunnels.push(stream)
+    }
+    await waitFor('b to see all ten streams', () => streams === 10 && [...got.values()].every(v => v.length === 1))
+    assert.ok(batchesSends({ connection: noiseConnOf(conn) }), 'the Noise connection sends with its own sendData')
+    const order = [...got.entries()].sort((x, y) => x[1][0] - y[1][0]).map(([at]) => at)
+    const writes = countSocketWrites(conn)
+    const encryptions = countEncryptions(conn)
+    // Forty small frames over ten streams in one iteration (what fifty redis clients look like).
+    for (let round = 0; round < 4; round++) tunnels.forEach((t, i) => t.send(Buffer.from(`${i}:${round};`)))
+    assert.equal(writes.writes(), 0, 'bytes left before the iteration ended')
+    await new Promise(resolve => setImmediate(resolve))
+    await new Promise(resolve => process.nextTick(resolve))
+    assert.equal(writes.writes(), 1, 'forty small frames took more than one socket write')
+    assert.equal(encryptions.count(), 1, 'forty small frames took more than one Noise message')
+    const expected = (i: number): string => String.fromCharCode(i) + [0, 1, 2, 3].map(r => `${i}:${r};`).join('')
+    await waitFor('every stream\'s bytes at b', () => tunnels.every((_, i) => got.get(order[i])?.toString('latin1') === expected(i)))
+    // A bulk send goes at once: written before the iteration ends, with the small one queued before it.
+    tunnels[0].send(Buffer.from('x'))
+    tunnels[0].send(randomBytes(20_000))
+    await new Promise(resolve => process.nextTick(resolve))
+    assert.equal(writes.writes(), 2, 'a 20 KB send waited for the end of the iteration')
+    await waitFor('the bulk at b', () => got.get(order[0])?.length === expected(0).length + 1 + 20_000)
+    assert.equal(got.get(order[0])?.subarray(expected(0).length, expected(0).length + 1).toString(), 'x')
+    // Sends from two callbacks of one iteration (two timers due together) go as one message too:
+    // fifty clients' requests arrive in fifty I/O callbacks of one poll.
+    const beforeTimers = encryptions.count()
+    await new Promise<void>(resolve => {
+      setTimeout(() => tunnels[1].send(Buffer.from('t')), 0)
+      setTimeout(() => { tunnels[2].send(Buffer.from('u')); setImmediate(resolve) }, 0)
+    })
+    assert.equal(encryptions.count() - beforeTimers, 1, 'sends from two callbacks of one iteration took two Noise messages')
+    await waitFor('both at b', () => got.get(order[1])?.toString('latin1').endsWith('t') === true && got.get(order[2])?.toString('latin1').endsWith('u') === true)
+  } finally {
+    await stop()
+  }
+})
+
+test('noise-send-batching: what waits when the connection closes is sent before the close', async () => {
+  const { a, b, stop } = await pair()
+  try {
+    let far: Promise<Buffer> | undefined
+    await b.handle(TUNNEL_PROTOCOL, (stream) => { far = readAll(stream) })
+    const conn = await a.dial(b.getMultiaddrs()[0])
+    const stream = await conn.newStream(TUNNEL_PROTOCOL, { negotiateFully: false })
+    stream.send(Buffer.from('first'))
+    await waitFor('the stream at b', () => far !== undefined)
+    // A small frame, then the connection's close, in one iteration: the frame must not be lost.
+    stream.send(Buffer.from('last words'))
+    await noiseConnOf(conn).close()
+    assert.equal((await far)?.toString(), 'firstlast words')
+  } finally {
+    await stop()
+  }
 })
 
 test('peer-store-protocol-merges: a second protocol-only merge into the peer store libp2p\'s connections use is skipped', async () => {

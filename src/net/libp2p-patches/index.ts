@@ -17,6 +17,7 @@
  * | tcp-write-coalescing        | tcp-write-coalescing.ts        | @libp2p/tcp              |
  * | noise-length-decoder        | noise-length-decoder.ts        | @chainsafe/libp2p-noise  |
  * | noise-decrypt               | noise-decrypt.ts               | @chainsafe/libp2p-noise  |
+ * | noise-send-batching         | noise-send-batching.ts         | @chainsafe/libp2p-noise  |
  * | peer-store-protocol-merges  | peer-store-protocol-merges.ts  | libp2p (its peer store)  |
  */
 export { ProtocolRefusedError } from './errors.js'
@@ -29,6 +30,7 @@ export { batchWindowUpdates, batchesWindowUpdates } from './yamux-window-updates
 export { coalesceWrites, isCoalescingWrites } from './tcp-write-coalescing.js'
 export { decodeNoiseLength, quietLengthDecoder, usesQuietLengthDecoder } from './noise-length-decoder.js'
 export { decryptsWithoutCopies } from './noise-decrypt.js'
+export { batchesSends } from './noise-send-batching.js'
 export { isAwaitingEcho } from './fast-negotiation-outbound.js'
 export { acceptsWithoutWaiting } from './fast-negotiation-inbound.js'
 export { libp2pPatchStates, reportLibp2pPatches, type PatchState } from './registry.js'

@@ -11,6 +11,7 @@ import { fastNegotiationInbound } from './fast-negotiation-inbound.js'
 import { fastNegotiationOutbound } from './fast-negotiation-outbound.js'
 import { withFastNegotiation } from './fast-negotiation.js'
 import { noiseLengthDecoder, quietLengthDecoder, usesQuietLengthDecoder } from './noise-length-decoder.js'
+import { batchesSends, batchesSmallSends, batchSends, noiseSendBatching } from './noise-send-batching.js'
 import { decryptsSpanningMessage, decryptsWithoutCopies, decryptWithoutCopies, noiseDecrypt } from './noise-decrypt.js'
 import type { Patch } from './registry.js'
 import { coalesceWrites, isCoalescingWrites, tcpWriteCoalescing } from './tcp-write-coalescing.js'
@@ -98,7 +99,7 @@ async function probeYamux (): Promise<void> {
 }
 
 async function probeNoise (): Promise<void> {
-  await probing([noiseLengthDecoder, noiseDecrypt], async () => {
+  await probing([noiseLengthDecoder, noiseDecrypt, noiseSendBatching], async () => {
     const privateKey = await generateKeyPair('Ed25519')
     const encrypter = noise()({ privateKey, logger: silentLogger, upgrader: { getStreamMuxers: () => new Map() } } as unknown as Parameters<ReturnType<typeof noise>>[0])
     const [conn, far] = multiaddrConnectionPair()
@@ -109,6 +110,9 @@ async function probeNoise (): Promise<void> {
       noiseLengthDecoder.observe(usesQuietLengthDecoder(secured), 'a Noise connection without decoder.lengthDecoder')
       decryptWithoutCopies(inbound)
       noiseDecrypt.observe(decryptsWithoutCopies(inbound) && decryptsSpanningMessage(secured, inbound), 'a Noise connection without decrypt or handshake.decrypt, or whose decrypt it replaced lost a message')
+      batchSends(secured)
+      noiseSendBatching.observe(batchesSends(secured) && await batchesSmallSends(secured, inbound),
+        'a Noise connection without sendData, encrypt, close or stream.send, or whose small sends did not leave as one message')
     } finally {
       conn.abort(new Error('probe done'))
       far.abort(new Error('probe done'))
