@@ -9,7 +9,8 @@
  * GiB, and redis-benchmark GET+SET with 50 clients (AB_REDIS_N, 50,000
  * requests each) unpipelined and -P 16, with both routers' CPU per request,
  * values of AB_REDIS_DATA bytes (3, redis-benchmark's default; 800 or 2,000
- * put each SET request and GET reply in one Noise message of about that size).
+ * put each SET request and GET reply in one Noise message of about that size),
+ * and redis PING with one client (AB_REDIS_N / 2 requests): latency p50 and p99.
  * AB_TRIALS (5) trials; under a minute per trial. Needs iperf3, redis-server
  * and redis-tools (apt-get install iperf3 redis-server redis-tools).
  */
@@ -27,7 +28,7 @@ const REDIS_N = env('AB_REDIS_N', 50_000)
 const REDIS_DATA = env('AB_REDIS_DATA', REDIS_DEFAULT_DATA_BYTES)
 const BASELINE = process.env.AB_BASELINE
 
-const figures = ['iperf3 1 stream (Gbit/s)', 'iperf3: both routers CPU-s/GiB', 'redis GET 50 clients (req/s)', 'redis SET 50 clients (req/s)', 'redis 50 clients: both routers µs/request', 'redis GET 50 clients -P 16 (req/s)', 'redis -P 16: both routers µs/request'] as const
+const figures = ['iperf3 1 stream (Gbit/s)', 'iperf3: both routers CPU-s/GiB', 'redis GET 50 clients (req/s)', 'redis SET 50 clients (req/s)', 'redis 50 clients: both routers µs/request', 'redis GET 50 clients -P 16 (req/s)', 'redis -P 16: both routers µs/request', 'redis PING 1 client p50 (ms)', 'redis PING 1 client p99 (ms)'] as const
 type Figure = typeof figures[number]
 const log = (line: string): void => { process.stderr.write(line + '\n') }
 
@@ -72,6 +73,12 @@ async function main (): Promise<void> {
             add(p.build, 'redis -P 16: both routers µs/request', totalCpu(cpu) / (2 * n) * 1e6)
           }
         }
+      }
+      for (const p of pairs) {
+        const ping = (await redisBenchmark(p.redis, 'ping_mbulk', 1, REDIS_N / 2, 1)).PING_MBULK
+        if (ping === undefined) throw new Error('redis-benchmark printed no PING_MBULK row')
+        add(p.build, 'redis PING 1 client p50 (ms)', ping.p50)
+        add(p.build, 'redis PING 1 client p99 (ms)', ping.p99)
       }
       log(`trial ${t + 1} of ${TRIALS}: ` + builds.map(b => `${b.name}: ${figures.map(f => (results.get(b.name)?.get(f)?.at(-1) ?? NaN).toFixed(2)).join(' / ')}`).join('; '))
       for (const p of pairs) { await p.west.stop(); await p.east.stop() }
