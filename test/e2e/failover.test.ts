@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Socket } from 'node:net'
-import { closed, countAnswers, dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
+import { closed, connectionOutcome, countAnswers, dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
 import { configArgs, freePort, Mesh, Site } from '../helpers/site.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -160,7 +160,7 @@ test('no target: the client connection is closed at once; a refusing connector l
   for (const port of [noneP, deadP]) {
     const startedAt = Date.now()
     // The router accepts and resets at once; the reset may even beat the client's connect callback.
-    const outcome = await dial(port).then(async s => await closed(s), (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET' ? 'reset' : err.code)
+    const outcome = await connectionOutcome(port)
     assert.equal(outcome, 'reset')
     assert.ok(Date.now() - startedAt < 3000)
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CLI, configArgs, freePort, Mesh, Site } from '../helpers/site.js'
 import { connectionDone, Rogue, streamDone } from '../helpers/rogue.js'
-import { closed, dial, echoServer, echoTransfer, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
+import { connectionOutcome, dial, echoServer, echoTransfer, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
 import { waitFor } from '../helpers/wait.js'
 import { LINK_PROTOCOL, TUNNEL_PROTOCOL } from '../../src/wire/constants.js'
 import { encodeAdvertisementBody, encodeControl, encodeSignedAd, encodeTunnelHeader } from '../../src/wire/codec.js'
@@ -258,7 +258,7 @@ test('limits: a listener at its cap refuses new clients and keeps the open ones;
   await b2.waitTargets('svc', ['d'])
   const held = [await dial(bPort), await dial(bPort)]
   for (const s of held) assert.equal(await readLine(s), 'd')
-  const third = await dial(bPort).then(async s => await closed(s), (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET' ? 'reset' : err.code)
+  const third = await connectionOutcome(bPort)
   assert.equal(third, 'reset')
   for (const s of held) {
     s.write('still here\n')
@@ -270,7 +270,7 @@ test('limits: a listener at its cap refuses new clients and keeps the open ones;
 
   const a = await Site.start(mesh, 'a', { links: [await b.token()], listeners: [`svc=127.0.0.1:${capped}`], args: configArgs(mesh, 'a', 'hopLimit: 2\n') })
   await a.waitTargets('svc', ['d'])
-  const outcome = await dial(capped).then(async s => await closed(s), (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET' ? 'reset' : err.code)
+  const outcome = await connectionOutcome(capped)
   assert.equal(outcome, 'reset')
   assert.equal(svc.connections, 0)
   await waitFor('c logs the hop limit', () => c.stdout.includes('tunnel dropped: hop limit reached'))

@@ -9,7 +9,7 @@ import { chromium, type Page } from 'playwright-core'
 import type { SitePairTraffic } from '../../src/api/types.js'
 import type { FlowRecord } from '../../src/core/flow-ring.js'
 import { freePort, Mesh, Site } from '../helpers/site.js'
-import { closed, dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
+import { connectionOutcome, dial, namedServer, readLine, whoAnswers } from '../helpers/tcp.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = resolve(fileURLToPath(import.meta.url), '../../../../test-artifacts')
@@ -151,7 +151,7 @@ test('the console: pair edges by bytes/s, each target\'s live share, the last co
   const answers: string[] = []
   for (let i = 0; i < 4; i++) answers.push(await whoAnswers(dbPort))
   answers.push(await whoAnswers(webPort))
-  assert.equal(await closed(await dial(cachePort)), 'reset')
+  assert.equal(await connectionOutcome(cachePort), 'reset')
   await page.waitForFunction(() => document.querySelectorAll('#flow-table tbody tr[data-key]').length === 6, undefined, { timeout: 10_000 })
 
   // Eight held connections: weights 3 and 1 split them 6 and 2, and the page's shares say so.

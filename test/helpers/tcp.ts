@@ -156,6 +156,23 @@ export async function closed (s: Socket): Promise<'reset' | 'ended'> {
   })
 }
 
+/**
+ * How a connection to `port` ends, from connect on. A far end that resets at
+ * once (a listener with no target) can have its RST arrive before the
+ * connect completes, which Node reports as a connect error ECONNRESET: a
+ * reset too. (CI saw it once.)
+ */
+export async function connectionOutcome (port: number, host = '127.0.0.1'): Promise<'reset' | 'ended'> {
+  let s: Socket
+  try {
+    s = await dial(port, host)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') return 'reset'
+    throw err
+  }
+  return await closed(s)
+}
+
 /** Counts the syscall-level writes Node makes on `socket` from now on: one per _write or _writev. */
 export function countWrites (socket: Socket): { writes: () => number, writevs: () => number } {
   let writes = 0
