@@ -27,8 +27,10 @@ process.on('exit', () => { for (const p of liveChildren) p.kill('SIGKILL') })
  */
 const handedOut = new Set<number>()
 
+let testPorts: [number, number] | undefined
+
 export async function freePort (): Promise<number> {
-  const [low, high] = portsOutsideEphemeralRange()
+  const [low, high] = testPorts ??= portsOutsideEphemeralRange()
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low + 1))
     if (handedOut.has(port) || !await bindsOnLoopback(port)) continue

@@ -2,6 +2,7 @@ import '../../src/polyfill.js'
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import type { Socket } from 'node:net'
 import { Writable } from 'node:stream'
 import type { Libp2p } from 'libp2p'
 import type { Connection, Stream, StreamMuxer } from '@libp2p/interface'
@@ -19,6 +20,7 @@ import {
 import { Patch } from '../../src/net/libp2p-patches/registry.js'
 import { waitFor } from '../helpers/wait.js'
 import { readAll, reverser, sendAll } from '../helpers/streams.js'
+import { countWrites } from '../helpers/tcp.js'
 
 /**
  * One contract test per libp2p patch, each through createNode: two real
@@ -262,19 +264,13 @@ test('tcp-write-coalescing: everything a connection writes in one event-loop tur
     await waitFor('the first bytes at b', () => got === 5)
     const tcpConn = tcpConnOf(conn)
     assert.ok(isCoalescingWrites(tcpConn), 'the TCP connection does not write through the coalescing sendData')
-    let writevCalls = 0
-    let writeCalls = 0
-    const s = tcpConn.socket as { _writev: (...a: unknown[]) => void, _write: (...a: unknown[]) => void }
-    const writev = s._writev.bind(s)
-    const write = s._write.bind(s)
-    s._writev = (...args) => { writevCalls++; writev(...args) }
-    s._write = (...args) => { writeCalls++; write(...args) }
+    const counted = countWrites(tcpConn.socket as Socket)
     // Three Yamux data frames large enough for Noise to send each at once (noise-send-batching), each
     // a Noise message of two buffers (length, ciphertext): six socket writes.
     for (const size of [9000, 10_000, 11_000]) stream.send(randomBytes(size))
-    assert.equal(writevCalls + writeCalls, 0, 'bytes were written before the turn ended')
+    assert.equal(counted.writevs() + counted.writes(), 0, 'bytes were written before the turn ended')
     await new Promise(resolve => process.nextTick(resolve))
-    assert.deepEqual({ writevCalls, writeCalls }, { writevCalls: 1, writeCalls: 0 })
+    assert.deepEqual({ writevCalls: counted.writevs(), writeCalls: counted.writes() }, { writevCalls: 1, writeCalls: 0 })
     await waitFor('all bytes at b', () => got === 5 + 30_000)
   } finally {
     await stop()
@@ -320,13 +316,8 @@ test('noise-decrypt: a real Noise connection decrypts with the copy-free decrypt
 
 /** Counts the socket writes (write and writev calls) of a's TCP connection from now on. */
 function countSocketWrites (conn: Connection): { writes: () => number } {
-  const s = tcpConnOf(conn).socket as { _writev: (...a: unknown[]) => void, _write: (...a: unknown[]) => void }
-  let writes = 0
-  const writev = s._writev.bind(s)
-  const write = s._write.bind(s)
-  s._writev = (...args) => { writes++; writev(...args) }
-  s._write = (...args) => { writes++; write(...args) }
-  return { writes: () => writes }
+  const counted = countWrites(tcpConnOf(conn).socket as Socket)
+  return { writes: () => counted.writes() + counted.writevs() }
 }
 
 /** Counts the messages a's Noise connection encrypts from now on. */

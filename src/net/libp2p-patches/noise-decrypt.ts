@@ -1,4 +1,5 @@
 import { Uint8ArrayList } from 'uint8arraylist'
+import { CHACHA_TAG_LENGTH, NOISE_MSG_MAX_LENGTH_BYTES } from './noise-limits.js'
 import { declarePatch } from './registry.js'
 
 /**
@@ -26,9 +27,6 @@ export const noiseDecrypt = declarePatch({
   applies: 'per secured connection: its decrypt replaced by one that builds no destination for messages Node decrypts'
 })
 
-/** Noise's limits (constants.ts of @chainsafe/libp2p-noise). */
-const NOISE_MSG_MAX_LENGTH_BYTES = 65535
-const CHACHA_TAG_LENGTH = 16
 /** Noise's default crypto gives messages shorter than this to its WebAssembly cipher (crypto/index.ts), the rest to Node's. */
 const WASM_CIPHER_BELOW_BYTES = 1200
 

@@ -1,4 +1,5 @@
 import { Uint8ArrayList } from 'uint8arraylist'
+import { NOISE_MSG_MAX_LENGTH_BYTES_WITHOUT_TAG } from './noise-limits.js'
 import { declarePatch } from './registry.js'
 
 /**
@@ -32,8 +33,6 @@ export const noiseSendBatching = declarePatch({
   applies: 'per secured connection: its sendData gathers the small sends of one event-loop iteration into one Noise message'
 })
 
-/** Noise's largest plaintext per message (constants.ts of @chainsafe/libp2p-noise). */
-const NOISE_MSG_MAX_LENGTH_BYTES_WITHOUT_TAG = 65535 - 16
 /** A send this large is bulk: it goes at once, with what waited before it. */
 const SEND_AT_ONCE_BYTES = 8192
 
