@@ -210,7 +210,15 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
   const ephemeral = e2e ? newEphemeral() : undefined
   const resumeSettings = options.resumable !== undefined ? host.resumeSettings : undefined
   const resumable = resumeSettings !== undefined
-  const header = proveOrigin<TunnelHeader>(host.signer, { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: ephemeral?.publicKey ?? new Uint8Array(0), wantDestinationProof, query: options.query ?? 0, resumable, originProof: new Uint8Array(0) }, host.wallClock())
+  const fields = { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: ephemeral?.publicKey ?? new Uint8Array(0), wantDestinationProof, query: options.query ?? 0, resumable, originProof: new Uint8Array(0) }
+  // Over a direct link the destination knows the ingress from the link's Noise
+  // handshake and takes an unsigned header from that neighbour for itself
+  // (router/access.ts): a signature would prove nothing more, at ~60 µs here
+  // and ~130 µs to check there, per connection. A signed answer is bound to
+  // the proof, so a tunnel that asks for one is signed whatever its path.
+  const header: TunnelHeader = wantDestinationProof || conn.remotePeer.toString() !== destination
+    ? proveOrigin<TunnelHeader>(host.signer, fields, host.wallClock())
+    : { ...fields, issuedAt: 0, nonce: new Uint8Array(0) }
   stream.send(encodeFrame(encodeTunnelHeader(header)))
   // A resumable tunnel's bytes go through its layer from the first one (so they are numbered and kept); it reads the stream once the status is in.
   let lead: Uint8Array = new Uint8Array(0)
