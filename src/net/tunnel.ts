@@ -103,7 +103,7 @@ export interface TunnelCaller {
 
 /** What the ingress asks of a tunnel. */
 export interface TunnelOptions {
-  /** The destination must sign its answer (a listener with `trust`); no client byte goes before it. */
+  /** The destination must sign its answer (a listener with `trust`), unless it is the next hop; no client byte goes before it. */
   proveDestination?: boolean
   /** End-to-end encryption (the target's service asks for it); implies proveDestination. */
   e2e?: boolean
@@ -196,7 +196,12 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
   const conn = host.nextHopConnection(destination)
   if (conn === undefined) throw new TunnelRefusedError(StatusCode.NO_ROUTE, 'no route to the target')
   const e2e = options.e2e === true
-  const wantDestinationProof = options.proveDestination === true || e2e
+  // Over a direct link no transit site can answer in the destination's
+  // place: Noise proved that the far end of this connection is the
+  // destination, so a listener's `trust` needs no signed answer there (nor
+  // waits for it before sending the client's bytes).
+  const direct = conn.remotePeer.toString() === destination
+  const wantDestinationProof = e2e || (options.proveDestination === true && !direct)
   // Bytes sent before a signed answer could go to a transit site posing as the destination.
   const early = head !== undefined && !wantDestinationProof && host.nextHopResponsive(destination)
   // What the client sent with its connect goes in the stream's first packet, with the protocol and header.
@@ -211,12 +216,12 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
   const resumeSettings = options.resumable !== undefined ? host.resumeSettings : undefined
   const resumable = resumeSettings !== undefined
   const fields = { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: ephemeral?.publicKey ?? new Uint8Array(0), wantDestinationProof, query: options.query ?? 0, resumable, originProof: new Uint8Array(0) }
-  // Over a direct link the destination knows the ingress from the link's Noise
-  // handshake and takes an unsigned header from that neighbour for itself
-  // (router/access.ts): a signature would prove nothing more, at ~60 µs here
-  // and ~130 µs to check there, per connection. A signed answer is bound to
-  // the proof, so a tunnel that asks for one is signed whatever its path.
-  const header: TunnelHeader = wantDestinationProof || conn.remotePeer.toString() !== destination
+  // Likewise the destination knows the ingress from the link's handshake and
+  // takes an unsigned header from that neighbour for itself (router/access.ts):
+  // a signature would prove nothing more, at ~60 µs here and ~130 µs to check
+  // there, per connection. A signed answer (e2e) is bound to the proof, so a
+  // tunnel that asks for one is signed whatever its path.
+  const header: TunnelHeader = wantDestinationProof || !direct
     ? proveOrigin<TunnelHeader>(host.signer, fields, host.wallClock())
     : { ...fields, issuedAt: 0, nonce: new Uint8Array(0) }
   stream.send(encodeFrame(encodeTunnelHeader(header)))

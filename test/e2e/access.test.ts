@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { freePort, Mesh, Site } from '../helpers/site.js'
+import { configArgs, freePort, Mesh, Site } from '../helpers/site.js'
 import { closed, dial, echoServer, echoTransfer, namedServer, readLine } from '../helpers/tcp.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -156,6 +156,43 @@ test('a transit site that rewrites tunnel requests cannot make the destination a
   assert.equal(logLines(east, 'tunnel delivered to connector').length, 1)
   mode('honest')
   assert.equal(await outcome(westPort), 'db at east')
+})
+
+test('a transit site that answers in the destination\'s place reaches no client of a listener with trust, and none of its bytes', async (t) => {
+  //   west (db trust=east; open without trust) --- transit (hostile) --- east (db, open)
+  const mesh = new Mesh()
+  t.after(async () => { await mesh.stop() })
+  const db = await namedServer('db at east')
+  mesh.onStop(async () => { await db.close() })
+  const modeFile = join(mesh.dir, 'rogue-mode')
+  const tapFile = join(mesh.dir, 'tap')
+  writeFileSync(modeFile, 'honest')
+  writeFileSync(tapFile, '')
+  const east = await Site.start(mesh, 'east', { connectors: [`db=127.0.0.1:${db.port}`, `open=127.0.0.1:${db.port}`] })
+  const transit = await Site.start(mesh, 'transit', { links: [await east.token()], nodeArgs: ['--import', ROGUE_TRANSIT], env: { ROGUE_MODE_FILE: modeFile, ROGUE_TAP_FILE: tapFile } })
+  const [trusting, open] = [await freePort(), await freePort()]
+  // Tunnels not resumable, so the rogue's plain answer is one that a listener without trust takes.
+  const west = await Site.start(mesh, 'west', { links: [await transit.token()], listeners: [`db=127.0.0.1:${trusting},trust=east`, `open=127.0.0.1:${open}`], args: configArgs(mesh, 'west', 'timers:\n  resumeTimeoutMs: 0\n') })
+  await west.waitTargets('db', ['east'])
+  await west.waitTargets('open', ['east'])
+  assert.equal(await outcome(trusting), 'db at east', 'through an honest transit')
+
+  writeFileSync(modeFile, 'impersonate')
+  writeFileSync(tapFile, '')
+  const said = async (port: number): Promise<string> => {
+    const s = await dial(port).catch(() => undefined)
+    if (s === undefined) return 'closed'
+    s.write('secret from the client\n')
+    const first = await Promise.race([readLine(s, 5000).catch(() => undefined), closed(s)])
+    s.destroy()
+    return first ?? 'closed'
+  }
+  // The listener that trusts only east takes no unsigned answer, and sent nothing before it.
+  assert.equal(await said(trusting), 'closed')
+  assert.equal(readFileSync(tapFile, 'utf8'), '', 'no client byte reached the impersonator')
+  // Without trust the mesh's members are trusted as transits (DESIGN.md): the attack is real there.
+  assert.equal(await said(open), 'rogue here')
+  assert.match(readFileSync(tapFile, 'utf8'), /secret from the client/)
 })
 
 test('revoking a site that reaches us through a third one resets its held tunnels within 1 s and denies its new ones', async (t) => {

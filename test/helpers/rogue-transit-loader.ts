@@ -8,6 +8,9 @@ const REWRITES: Array<[string, string]> = [
   // Where a transit hop forwards the header.
   ['out.send(encodeFrame(encodeTunnelHeader({ ...header, hopLimit: header.hopLimit - 1 })));',
     'out.send(encodeFrame(encodeTunnelHeader(globalThis.portmeshRogueRewrite({ ...header, hopLimit: header.hopLimit - 1 }))));'],
+  // Where a hop that is not the destination starts forwarding: it may answer in the destination's place.
+  ['if (header.hopLimit <= 1) {',
+    'if (globalThis.portmeshRogueAnswer(stream, header, rest)) return; if (header.hopLimit <= 1) {'],
   // Where it splices the two tunnel streams: every byte it carries is tapped.
   ['const result = splice(streamEndpoint(stream, `tunnel from $' + '{from}`',
     'const result = globalThis.portmeshRogueSplice(splice)(streamEndpoint(stream, `tunnel from $' + '{from}`']

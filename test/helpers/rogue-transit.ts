@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { appendFileSync, readFileSync } from 'node:fs'
 import { register } from 'node:module'
 import type { Endpoint, EndpointSink, SpliceOptions, SpliceResult } from '../../src/net/splice.js'
-import type { TunnelHeader } from '../../src/wire/codec.js'
-import type { Chunk } from '../../src/wire/frames.js'
+import type { Stream } from '@libp2p/interface'
+import { encodeTunnelStatus, StatusCode, type TunnelHeader } from '../../src/wire/codec.js'
+import { encodeFrame, type Chunk } from '../../src/wire/frames.js'
 
 /**
  * Loaded with `node --import` into a real `portmesh run`, it makes that
@@ -19,6 +20,9 @@ import type { Chunk } from '../../src/wire/frames.js'
  *                      (its ingress and proof kept, received 0): a member
  *                      trying to take over a connection it did not open
  *   hijack-forge       the same with a fresh nonce, time and a made-up proof
+ *   impersonate        forward nothing: answer OK in the destination's place
+ *                      (unsigned: it has not the destination's key) and send
+ *                      'rogue here', tapping whatever the stream brings
  * and every byte it splices between two tunnel streams is appended to the
  * file named in ROGUE_TAP_FILE (what a curious transit could read).
  * The source of net/tunnel.js is changed as it loads (rogue-transit-loader.ts).
@@ -27,8 +31,10 @@ register('./rogue-transit-loader.js', import.meta.url)
 
 let recorded: TunnelHeader | undefined
 
+const currentMode = (): string[] => readFileSync(process.env.ROGUE_MODE_FILE ?? '', 'utf8').trim().split(/\s+/)
+
 function rewrite (header: TunnelHeader): TunnelHeader {
-  const [mode, arg = ''] = readFileSync(process.env.ROGUE_MODE_FILE ?? '', 'utf8').trim().split(/\s+/)
+  const [mode, arg = ''] = currentMode()
   switch (mode) {
     case 'record':
       recorded = header
@@ -59,10 +65,20 @@ function tapped (e: Endpoint): Endpoint {
   return e
 }
 
+/** In impersonate mode, answers a tunnel meant for another site as if this one were it; true when it did. */
+function answer (stream: Stream, header: TunnelHeader, rest: Uint8Array): boolean {
+  if (currentMode()[0] !== 'impersonate') return false
+  tap(rest)
+  stream.addEventListener('message', (e) => { tap(e.data) })
+  stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { resumable: header.resumable })))
+  stream.send(new TextEncoder().encode('rogue here\n'))
+  return true
+}
+
 type Splice = (a: Endpoint, b: Endpoint, options?: SpliceOptions) => Promise<SpliceResult>
 const spliceTapped = (splice: Splice): Splice => async (a, b, options) => {
   if (options?.initialAToB !== undefined) tap(options.initialAToB)
   return await splice(tapped(a), tapped(b), options)
 }
 
-Object.assign(globalThis, { portmeshRogueRewrite: rewrite, portmeshRogueSplice: spliceTapped })
+Object.assign(globalThis, { portmeshRogueRewrite: rewrite, portmeshRogueSplice: spliceTapped, portmeshRogueAnswer: answer })
