@@ -12,11 +12,12 @@ import { waitFor } from '../helpers/wait.js'
  * every site a real `portmesh run` process.
  */
 
-/** What a client at `port` gets: the workload's first line, or how the connection ended. */
-async function outcome (port: number): Promise<string> {
+/** What a client at `port` (that first sends `send`, if given) gets: the workload's first line, or how the connection ended. */
+async function outcome (port: number, send?: string): Promise<string> {
   // A refusal can reset the connection before the connect completes.
   const s = await dial(port).catch(() => undefined)
   if (s === undefined) return 'closed'
+  if (send !== undefined) s.write(send)
   const first = await Promise.race([readLine(s, 5000).catch(() => undefined), closed(s)])
   s.destroy()
   return first ?? 'closed'
@@ -179,19 +180,12 @@ test('a transit site that answers in the destination\'s place reaches no client 
 
   writeFileSync(modeFile, 'impersonate')
   writeFileSync(tapFile, '')
-  const said = async (port: number): Promise<string> => {
-    const s = await dial(port).catch(() => undefined)
-    if (s === undefined) return 'closed'
-    s.write('secret from the client\n')
-    const first = await Promise.race([readLine(s, 5000).catch(() => undefined), closed(s)])
-    s.destroy()
-    return first ?? 'closed'
-  }
+  const secret = 'secret from the client\n'
   // The listener that trusts only east takes no unsigned answer, and sent nothing before it.
-  assert.equal(await said(trusting), 'closed')
+  assert.equal(await outcome(trusting, secret), 'closed')
   assert.equal(readFileSync(tapFile, 'utf8'), '', 'no client byte reached the impersonator')
   // Without trust the mesh's members are trusted as transits (DESIGN.md): the attack is real there.
-  assert.equal(await said(open), 'rogue here')
+  assert.equal(await outcome(open, secret), 'rogue here')
   assert.match(readFileSync(tapFile, 'utf8'), /secret from the client/)
 })
 
