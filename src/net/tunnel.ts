@@ -218,9 +218,10 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
   const fields = { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: ephemeral?.publicKey ?? new Uint8Array(0), wantDestinationProof, query: options.query ?? 0, resumable, originProof: new Uint8Array(0) }
   // Likewise the destination knows the ingress from the link's handshake and
   // takes an unsigned header from that neighbour for itself (router/access.ts):
-  // a signature would prove nothing more, at ~60 µs here and ~130 µs to check
-  // there, per connection. A signed answer (e2e) is bound to the proof, so a
-  // tunnel that asks for one is signed whatever its path.
+  // a signature would prove nothing more, and costs ~40 µs here and ~85 µs to
+  // check there per connection (npm run bench's origin-proof rows). A signed
+  // answer (e2e) is bound to the proof, so a tunnel that asks for one is
+  // signed whatever its path.
   const header: TunnelHeader = wantDestinationProof || !direct
     ? proveOrigin<TunnelHeader>(host.signer, fields, host.wallClock())
     : { ...fields, issuedAt: 0, nonce: new Uint8Array(0) }
