@@ -18,6 +18,8 @@
  * connection (AB_HELD, 3,000, connections held, each after one echo; the heap
  * after a full collection, asked over the inspector: live-heap.ts).
  * AB_TRIALS (3) trials; about 2 minutes per trial with four variants.
+ * AB_TRUST=1: every variant's listeners trust only the egress site (`trust=`),
+ * as a listener that must not reach another provider is configured.
  */
 import { once } from 'node:events'
 import { connect, type Socket } from 'node:net'
@@ -32,6 +34,7 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 const TRIALS = env('AB_TRIALS', 3)
 const BASELINE = process.env.AB_BASELINE
 const HELD = env('AB_HELD', 3000)
+const TRUST = process.env.AB_TRUST === '1'
 const VARIANTS = (process.env.AB_VARIANTS ?? `on,resume-off,records-off${BASELINE !== undefined ? ',baseline' : ''}`).split(',').map(v => v.trim())
 
 interface Pair { variant: string, ingress: Site, egress: Site, sink: number, echo: number }
@@ -49,7 +52,7 @@ async function startPair (mesh: Mesh, variant: string, trial: number, workloads:
   if (variant === 'baseline' && BASELINE === undefined) throw new Error('the baseline variant needs AB_BASELINE=DIR')
   const cli = variant === 'baseline' ? join(BASELINE as string, 'dist/src/cli/main.js') : undefined
   const egress = await Site.start(mesh, `e-${variant}-${trial}`, { cli, nodeArgs: LIVE_HEAP_NODE_ARGS, connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args })
-  const ingress = await Site.start(mesh, `w-${variant}-${trial}`, { cli, nodeArgs: LIVE_HEAP_NODE_ARGS, links: [await egress.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args })
+  const ingress = await Site.start(mesh, `w-${variant}-${trial}`, { cli, nodeArgs: LIVE_HEAP_NODE_ARGS, links: [await egress.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'].map(l => TRUST ? `${l},trust=${egress.name}` : l), args })
   await ingress.waitTargets('echo', [egress.name])
   await ingress.waitTargets('sink', [egress.name])
   const status = await ingress.status()
