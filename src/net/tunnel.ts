@@ -200,7 +200,8 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
   // place: Noise proved that the far end of this connection is the
   // destination, so a listener's `trust` needs no signed answer there (nor
   // waits for it before sending the client's bytes).
-  const direct = conn.remotePeer.toString() === destination
+  const via = conn.remotePeer.toString()
+  const direct = via === destination
   const wantDestinationProof = e2e || (options.proveDestination === true && !direct)
   // Bytes sent before a signed answer could go to a transit site posing as the destination.
   const early = head !== undefined && !wantDestinationProof && host.nextHopResponsive(destination)
@@ -230,7 +231,6 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
   let lead: Uint8Array = new Uint8Array(0)
   let layer: ResumableEndpoint | undefined
   if (resumeSettings !== undefined) {
-    const via = conn.remotePeer.toString()
     // What follows the status is known only once it is in; the layer starts reading after that.
     const inner = withLeadingBytes(streamEndpoint(stream, 'tunnel', (i, o) => host.activity(via, i, o)), () => lead)
     layer = ingressTunnelEnd(inner, resumeSettings, options.resumable?.onBroken)
@@ -262,7 +262,7 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
         throw new TunnelRefusedError(StatusCode.CONNECT_FAILED, `no end-to-end key agreed with the target: ${(err as Error).message}`)
       }
     }
-    return { stream, rest: layer !== undefined ? new Uint8Array(0) : rest, via: conn.remotePeer.toString(), keys, layer }
+    return { stream, rest: layer !== undefined ? new Uint8Array(0) : rest, via, keys, layer }
   } catch (err) {
     if (err instanceof TunnelRefusedError) throw err
     stream.abort(err as Error)
