@@ -113,13 +113,15 @@ module.exports = {
       name: 'libp2p-deep-imports-only-in-patches',
       severity: 'error',
       comment: 'Reaching into libp2p internals (@libp2p/yamux/stream, ' +
-        '@libp2p/utils/..., @chainsafe/libp2p-noise/crypto) ties us to one ' +
+        '@libp2p/utils/..., @chainsafe/libp2p-noise/dist/...) ties us to one ' +
         'release; every such reach-in lives in src/net/libp2p-patches/ so an ' +
         'upgrade has one folder to check. Elsewhere import a package root only. ' +
         'Matched on the resolved file: a package root resolves to ' +
         '<pkg>/dist/src/index.{js,d.ts} (the aegir layout all these packages ' +
         'use). @libp2p/crypto/keys is allowed everywhere: it is the documented ' +
-        'public entry point for key generation, not an internal. The patches\' ' +
+        'public entry point for key generation, not an internal; so is ' +
+        '@chainsafe/libp2p-noise/crypto (an "exports" entry: the default ciphers ' +
+        'that Noise\'s public `crypto` option takes, src/net/noise-crypto.ts). The patches\' ' +
         'own contract tests (test/unit/libp2p-patches*.test.ts) reach in too: ' +
         'they break an internal on purpose to prove a patch fails safe.',
       from: { pathNot: ['^src/net/libp2p-patches/', '^test/unit/libp2p-patches[^/]*\\.test\\.ts$'] },
@@ -127,7 +129,8 @@ module.exports = {
         path: LIBP2P_PACKAGE,
         pathNot: [
           `${LIBP2P_PACKAGE}dist/src/index\\.(js|d\\.ts)$`,
-          '(^|/)node_modules/@libp2p/crypto/dist/src/keys/index\\.(js|d\\.ts)$'
+          '(^|/)node_modules/@libp2p/crypto/dist/src/keys/index\\.(js|d\\.ts)$',
+          '(^|/)node_modules/@chainsafe/libp2p-noise/dist/src/crypto/index\\.(js|d\\.ts)$'
         ]
       }
     },

@@ -9,6 +9,7 @@ import { HEADER_TIMEOUT_MS, MAX_STREAM_READ_BUFFER_BYTES, MAX_STREAM_WINDOW_BYTE
 import { TUNNEL_PROTOCOL } from '../wire/constants.js'
 import { installLibp2pPatches, patchPeerStore, reportLibp2pPatches, withCoalescedWrites, withFastNegotiation } from './libp2p-patches/index.js'
 import { silentLogger } from './silent-logger.js'
+import { noiseCrypto, sodiumUnavailable } from './noise-crypto.js'
 
 export interface NodeOptions {
   privateKey: PrivateKey
@@ -34,7 +35,8 @@ export async function createNode (options: NodeOptions): Promise<Libp2p> {
     ...(process.env.DEBUG === undefined || process.env.DEBUG === '' ? { logger: silentLogger } : {}),
     addresses: { listen: options.listen },
     transports: [tcp({ outboundSocketInactivityTimeout: 0, inboundSocketInactivityTimeout: 0 })],
-    connectionEncrypters: [withCoalescedWrites(noise())],
+    // Small messages through libsodium, bulk through Node's cipher (noise-crypto.ts).
+    connectionEncrypters: [withCoalescedWrites(noise({ crypto: noiseCrypto }))],
     // Tunnel streams negotiate without a round trip (libp2p-patches/fast-negotiation.ts).
     streamMuxers: [withFastNegotiation(yamux({
       maxInboundStreams: options.maxStreamsPerConnection,
@@ -67,5 +69,6 @@ export async function createNode (options: NodeOptions): Promise<Libp2p> {
   })
   patchPeerStore(node)
   reportLibp2pPatches(options.log)
+  if (sodiumUnavailable !== undefined) options.log?.warn({ reason: sodiumUnavailable }, 'libsodium did not load; Noise encrypts small messages with its own, slower cipher')
   return node
 }
