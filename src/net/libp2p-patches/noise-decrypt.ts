@@ -27,7 +27,13 @@ export const noiseDecrypt = declarePatch({
   applies: 'per secured connection: its decrypt replaced by one that builds no destination for messages Node decrypts'
 })
 
-/** Noise's default crypto gives messages shorter than this to its WebAssembly cipher (crypto/index.ts), the rest to Node's. */
+/**
+ * Noise's default crypto gives messages shorter than this to its WebAssembly
+ * cipher (crypto/index.ts), the rest to Node's. The routers' crypto
+ * (net/noise-crypto.ts) gives messages under 8 KiB to libsodium, which
+ * decrypts into the destination when there is one and into a new buffer when
+ * not: the messages from here to 8 KiB get no in-place destination, as before.
+ */
 const WASM_CIPHER_BELOW_BYTES = 1200
 
 type Decrypt = (ciphertext: Uint8Array | Uint8ArrayList, dst?: Uint8Array) => Uint8Array | Uint8ArrayList
