@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
 import { defaultCrypto } from '@chainsafe/libp2p-noise/crypto'
 import type { Uint8ArrayList } from 'uint8arraylist'
+import { CHACHA_TAG_LENGTH } from './libp2p-patches/index.js'
 
 /**
  * The ciphers of Noise's transport messages, through Noise's own `crypto`
@@ -23,8 +24,6 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 
 /** Messages (plaintext or ciphertext) at least this long go to Node's cipher, the rest to libsodium. */
 export const LIBSODIUM_BELOW_BYTES = 8192
-
-const TAG_BYTES = 16
 
 interface Sodium {
   crypto_aead_chacha20poly1305_ietf_encrypt: (c: Uint8Array, m: Uint8Array, ad: Uint8Array | null, nsec: null, npub: Uint8Array, k: Uint8Array) => number
@@ -55,16 +54,16 @@ function withSodium (sodium: Sodium): ICryptoInterface {
     chaCha20Poly1305Encrypt (plaintext, nonce, ad, k) {
       if (plaintext.byteLength >= LIBSODIUM_BELOW_BYTES) return defaultCrypto.chaCha20Poly1305Encrypt(plaintext, nonce, ad, k)
       const m = contiguous(plaintext)
-      const c = Buffer.allocUnsafe(m.byteLength + TAG_BYTES)
+      const c = Buffer.allocUnsafe(m.byteLength + CHACHA_TAG_LENGTH)
       sodium.crypto_aead_chacha20poly1305_ietf_encrypt(c, m, orNull(ad), null, nonce, k)
       return c
     },
     chaCha20Poly1305Decrypt (ciphertext, nonce, ad, k, dst) {
       if (ciphertext.byteLength >= LIBSODIUM_BELOW_BYTES) return defaultCrypto.chaCha20Poly1305Decrypt(ciphertext, nonce, ad, k, dst)
       const c = contiguous(ciphertext)
-      if (c.byteLength < TAG_BYTES) throw new Error('Invalid chacha20poly1305 decryption')
+      if (c.byteLength < CHACHA_TAG_LENGTH) throw new Error('Invalid chacha20poly1305 decryption')
       // dst may be the ciphertext's own bytes (decrypt in place): libsodium reads each byte before it writes it.
-      const m = dst !== undefined && dst.byteLength === c.byteLength - TAG_BYTES ? dst : Buffer.allocUnsafe(c.byteLength - TAG_BYTES)
+      const m = dst !== undefined && dst.byteLength === c.byteLength - CHACHA_TAG_LENGTH ? dst : Buffer.allocUnsafe(c.byteLength - CHACHA_TAG_LENGTH)
       try {
         sodium.crypto_aead_chacha20poly1305_ietf_decrypt(m, null, c, orNull(ad), nonce, k)
       } catch {
