@@ -75,3 +75,12 @@ export const RESET_LINGER_MS = 2_000
  * payload, the payload never copied.
  */
 export const COPY_BELOW_BYTES = 4096 - DATA_HEADER_BYTES - SEQ_FRAME_BYTES
+
+/**
+ * Writes from this size on are kept (until acknowledged) as a copy in pooled
+ * slabs rather than by reference: a socket's 64 KiB read buffer kept for
+ * milliseconds is promoted and freed only by a full collection (slab-pool.ts).
+ * Smaller writes stay by reference: a tunnel holding a few small ones must
+ * not pin a 64 KiB slab.
+ */
+export const RETAIN_COPY_FROM_BYTES = 16 * 1024

@@ -1,6 +1,6 @@
 import { ChunkQueue } from './chunk-queue.js'
 import {
-  COPY_BELOW_BYTES, DATA_HEADER_BYTES, DEFAULT_ACK_DELAY_MS, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_RESUME_TIMEOUT_MS,
+  COPY_BELOW_BYTES, DATA_HEADER_BYTES, RETAIN_COPY_FROM_BYTES, DEFAULT_ACK_DELAY_MS, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_RESUME_TIMEOUT_MS,
   FRAME_ACK, FRAME_DATA, FRAME_DATA_ACK, FRAME_END, FRAME_RESET, FRAME_SYNC, MAX_DATA_FRAME_BYTES, MAX_RESET_REASON_BYTES,
   MAX_SEQ, MIN_MAX_BUFFERED_BYTES, RESET_HEADER_BYTES, RESET_LINGER_MS, SEQ_FRAME_BYTES, WRITE_HEADROOM_BYTES
 } from './resume-constants.js'
@@ -716,7 +716,8 @@ class ResumableEnd implements ResumableEndpoint {
     if (n === 0 || this.terminal()) return
     if (this.written + n > MAX_SEQ - 1) return this.fail(ResumeResetReason.countTooLarge)
     if (this.retained === NO_CHUNKS) this.retained = new ChunkQueue()
-    this.retained.push(p)
+    if (n >= RETAIN_COPY_FROM_BYTES) this.retained.pushCopy(p)
+    else this.retained.push(p)
     this.written += n
     if (this.phase === 'live') this.sendData(p, true)
   }
