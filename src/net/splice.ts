@@ -201,15 +201,17 @@ export function streamEndpoint (stream: Stream, label = 'stream', onActivity?: (
 
   // Resume the source only once this stream's own queue is nearly empty: libp2p
   // fires 'drain' on every window update while bytes are still queued, and
-  // resuming then would let the queue grow without bound.
+  // resuming then would let the queue grow without bound. Listened to only
+  // while someone waits: libp2p announces 'idle' after every send that empties
+  // the queue, and builds no event that nobody listens to (stream-event-dispatch).
   const maybeDrained = (): void => {
     if (drainFns.length === 0 || stream.writeBufferLength > STREAM_LOW_WATER_BYTES) return
     const fns = drainFns
     drainFns = []
+    stream.removeEventListener('drain', maybeDrained)
+    stream.removeEventListener('idle', maybeDrained)
     for (const fn of fns) fn()
   }
-  stream.addEventListener('drain', maybeDrained)
-  stream.addEventListener('idle', maybeDrained)
 
   return {
     label,
@@ -263,6 +265,10 @@ export function streamEndpoint (stream: Stream, label = 'stream', onActivity?: (
       return stream.send(data) && stream.writeBufferLength <= STREAM_LOW_WATER_BYTES
     },
     onDrain (fn) {
+      if (drainFns.length === 0) {
+        stream.addEventListener('drain', maybeDrained)
+        stream.addEventListener('idle', maybeDrained)
+      }
       drainFns.push(fn)
       if (stream.writeBufferLength <= STREAM_LOW_WATER_BYTES && !stream.writableNeedsDrain) queueMicrotask(maybeDrained)
     },

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { Writable } from 'node:stream'
 import type { Libp2p } from 'libp2p'
-import type { Connection, Stream, StreamMuxer } from '@libp2p/interface'
+import { StreamMessageEvent, TypedEventEmitter, type Connection, type Stream, type StreamMuxer } from '@libp2p/interface'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { pino, type Logger } from 'pino'
 import { createNode } from '../../src/net/node.js'
@@ -14,7 +14,7 @@ import { Metrics } from '../../src/api/metrics.js'
 import type { RouterStatus } from '../../src/api/types.js'
 import { TUNNEL_PROTOCOL } from '../../src/wire/constants.js'
 import {
-  acceptsWithoutWaiting, batchesSends, batchesWindowUpdates, canKeepReceiveWindowShut, decodeNoiseLength, decryptsWithoutCopies, isAwaitingEcho,
+  acceptsWithoutWaiting, batchesSends, batchesWindowUpdates, canKeepReceiveWindowShut, decodeNoiseLength, decryptsWithoutCopies, directListenerCount, dispatchesDirectly, isAwaitingEcho,
   isCoalescingWrites, libp2pPatchStates, skipsRepeatedProtocolMerges, usesQuietLengthDecoder
 } from '../../src/net/libp2p-patches/index.js'
 import { Patch } from '../../src/net/libp2p-patches/registry.js'
@@ -79,7 +79,7 @@ test('the registry: every patch is in effect and tested on the installed package
     const states = libp2pPatchStates()
     assert.deepEqual(states.map(s => s.name).sort(), [
       'fast-negotiation-inbound', 'fast-negotiation-outbound', 'noise-decrypt', 'noise-length-decoder', 'noise-send-batching', 'peer-store-protocol-merges',
-      'tcp-write-coalescing', 'yamux-send-pause', 'yamux-window-updates'
+      'stream-event-dispatch', 'tcp-write-coalescing', 'yamux-send-pause', 'yamux-window-updates'
     ])
     for (const s of states) {
       assert.ok(s.active, `${s.name} inactive: ${s.reason ?? ''}`)
@@ -395,6 +395,134 @@ test('noise-send-batching: what waits when the connection closes is sent before 
     stream.send(Buffer.from('last words'))
     await noiseConnOf(conn).close()
     assert.equal((await far)?.toString(), 'firstlast words')
+  } finally {
+    await stop()
+  }
+})
+
+test('stream-event-dispatch: every layer of a real link (TCP, Noise, Yamux) calls its plain message listeners directly; bytes arrive exactly, in order', async () => {
+  const { a, b, stop } = await pair()
+  try {
+    let far: Stream | undefined
+    await b.handle(TUNNEL_PROTOCOL, (stream) => { far = stream; void reverser([])(stream) })
+    const conn = await a.dial(b.getMultiaddrs()[0])
+    const stream = await conn.newStream(TUNNEL_PROTOCOL, { negotiateFully: false })
+    const echoed = readAll(stream)
+    const payload = randomBytes(300_000)
+    await sendAll(stream, payload)
+    assert.deepEqual(await echoed, Buffer.from(payload).reverse())
+    await waitFor('the stream at b', () => far !== undefined)
+    // The muxer listens on Noise's connection, Noise on the TCP connection, readAll on the stream: each directly.
+    const layers = { tcp: tcpConnOf(conn), noise: noiseConnOf(conn), yamux: far as Stream }
+    for (const [name, layer] of Object.entries(layers)) {
+      assert.ok(dispatchesDirectly(layer), `${name}: dispatchEvent is libp2p's own`)
+    }
+    assert.ok(directListenerCount(layers.tcp) >= 1, 'the TCP connection\'s listener (Noise) goes through EventTarget')
+    assert.ok(directListenerCount(layers.noise) >= 1, 'the Noise connection\'s listener (the muxer) goes through EventTarget')
+  } finally {
+    await stop()
+  }
+})
+
+/**
+ * Listeners that add, remove and throw, on `target`; `deliver` gets 'one', then 'two', to it.
+ * Returns the calls in order, and how many uncaught exceptions the dispatches raised.
+ */
+async function listenerRules (target: EventTarget, deliver: (text: string) => Promise<void>): Promise<{ calls: string[], uncaught: string[] }> {
+  const calls: string[] = []
+  const uncaught: string[] = []
+  const text = (evt: Event): string => Buffer.from((evt as Event & { data: { subarray: () => Uint8Array } }).data.subarray()).toString()
+  const late = (evt: Event): void => { calls.push(`late:${text(evt)}`) }
+  const third = (evt: Event): void => { calls.push(`third:${text(evt)}`) }
+  const first = (evt: Event): void => { calls.push(`first:${text(evt)}`); target.addEventListener('message', late); target.removeEventListener('message', third) }
+  const thrower = (evt: Event): void => { throw new Error(`listener failed on ${text(evt)}`) }
+  // node:test fails a test on an uncaught exception; for these dispatches only ours sees them.
+  const onUncaught = (err: Error): void => { uncaught.push(err.message) }
+  const others = process.listeners('uncaughtException')
+  process.removeAllListeners('uncaughtException')
+  process.on('uncaughtException', onUncaught)
+  try {
+    target.addEventListener('message', first)
+    target.addEventListener('message', first)
+    target.addEventListener('message', thrower)
+    target.addEventListener('message', third)
+    await deliver('one')
+    await deliver('two')
+    await new Promise(resolve => setImmediate(resolve))
+  } finally {
+    process.removeListener('uncaughtException', onUncaught)
+    for (const l of others) process.on('uncaughtException', l)
+  }
+  target.removeEventListener('message', first)
+  target.removeEventListener('message', late)
+  target.removeEventListener('message', thrower)
+  return { calls, uncaught }
+}
+
+test('stream-event-dispatch: a send on a real link builds no \'idle\' event while nobody waits for one, and delivers it to a listener that does', async () => {
+  const { a, b, stop } = await pair()
+  const Original = globalThis.CustomEvent
+  const built: string[] = []
+  try {
+    let far: Promise<Buffer> | undefined
+    await b.handle(TUNNEL_PROTOCOL, (stream) => { far = readAll(stream) })
+    const conn = await a.dial(b.getMultiaddrs()[0])
+    const stream = await conn.newStream(TUNNEL_PROTOCOL, { negotiateFully: false })
+    stream.send(Buffer.from('first'))
+    await waitFor('the stream at b', () => far !== undefined)
+    // main-event builds safeDispatchEvent's events with the global CustomEvent.
+    globalThis.CustomEvent = class Counting<T> extends Original<T> {
+      constructor (type: string, init?: CustomEventInit<T>) { super(type, init); built.push(type) }
+    }
+    assert.equal(stream.listenerCount('idle'), 0)
+    stream.send(Buffer.from('second'))
+    assert.deepEqual(built.filter(t => t === 'idle'), [], 'an idle event was built that nobody listens to')
+    let idle = 0
+    stream.addEventListener('idle', () => { idle++ }, { once: true })
+    stream.send(Buffer.from('third'))
+    assert.equal(idle, 1, 'the idle listener missed the event')
+    assert.deepEqual(built.filter(t => t === 'idle'), ['idle'])
+    globalThis.CustomEvent = Original
+    await stream.close()
+    assert.equal((await far)?.toString(), 'firstsecondthird')
+  } finally {
+    globalThis.CustomEvent = Original
+    await stop()
+  }
+})
+
+test('stream-event-dispatch keeps Node\'s EventTarget rules on a real stream (order, no double add, add or remove during a dispatch, a throwing listener), and listeners with options still get every chunk', async () => {
+  // What libp2p's own TypedEventEmitter does with the same listeners.
+  const emitter = new TypedEventEmitter()
+  const expected = await listenerRules(emitter, async (text) => { emitter.dispatchEvent(new StreamMessageEvent(Buffer.from(text))) })
+  assert.deepEqual(expected.calls, ['first:one', 'late:one', 'first:two', 'late:two'], 'Node\'s EventTarget changed its rules')
+  assert.deepEqual(expected.uncaught, ['listener failed on one', 'listener failed on two'])
+
+  const { a, b, stop } = await pair()
+  try {
+    let far: Stream | undefined
+    await b.handle(TUNNEL_PROTOCOL, (stream) => { far = stream; stream.pause() })
+    const conn = await a.dial(b.getMultiaddrs()[0])
+    const stream = await conn.newStream(TUNNEL_PROTOCOL, { negotiateFully: false })
+    stream.send(Buffer.from('one'))
+    await waitFor('the stream at b', () => far !== undefined)
+    const s = far as Stream
+    const withOptions: string[] = []
+    s.addEventListener('message', (evt) => { withOptions.push(Buffer.from(evt.data.subarray()).toString()) }, { signal: new AbortController().signal })
+    let delivered = 0
+    s.addEventListener('message', () => { delivered++ })
+    // 'one' waits in the paused stream: resuming delivers it; 'two' comes over the link.
+    const got = await listenerRules(s as unknown as EventTarget, async (text) => {
+      const before = delivered
+      if (text === 'one') s.resume()
+      else stream.send(Buffer.from(text))
+      await waitFor(`${text} delivered`, () => delivered > before)
+    })
+    assert.deepEqual(got, expected)
+    assert.deepEqual(withOptions, ['one', 'two'])
+    assert.ok(dispatchesDirectly(s))
+    assert.equal(directListenerCount(s), 1, 'the counting listener is left, called directly')
+    assert.equal(s.listenerCount('message'), 2, 'listenerCount counts direct listeners and the one with options')
   } finally {
     await stop()
   }

@@ -19,6 +19,7 @@
  * | noise-decrypt               | noise-decrypt.ts               | @chainsafe/libp2p-noise  |
  * | noise-send-batching         | noise-send-batching.ts         | @chainsafe/libp2p-noise  |
  * | peer-store-protocol-merges  | peer-store-protocol-merges.ts  | libp2p (its peer store)  |
+ * | stream-event-dispatch       | stream-event-dispatch.ts       | @libp2p/utils (streams)  |
  */
 export { ProtocolRefusedError } from './errors.js'
 export { withFastNegotiation } from './fast-negotiation.js'
@@ -31,6 +32,7 @@ export { coalesceWrites, isCoalescingWrites } from './tcp-write-coalescing.js'
 export { decodeNoiseLength, quietLengthDecoder, usesQuietLengthDecoder } from './noise-length-decoder.js'
 export { decryptsWithoutCopies } from './noise-decrypt.js'
 export { batchesSends } from './noise-send-batching.js'
+export { directListenerCount, dispatchesDirectly } from './stream-event-dispatch.js'
 export { CHACHA_TAG_LENGTH } from './noise-limits.js'
 export { isAwaitingEcho } from './fast-negotiation-outbound.js'
 export { acceptsWithoutWaiting } from './fast-negotiation-inbound.js'

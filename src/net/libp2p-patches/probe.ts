@@ -12,6 +12,7 @@ import { fastNegotiationOutbound } from './fast-negotiation-outbound.js'
 import { withFastNegotiation } from './fast-negotiation.js'
 import { noiseLengthDecoder, quietLengthDecoder, usesQuietLengthDecoder } from './noise-length-decoder.js'
 import { batchesSends, batchesSmallSends, batchSends, noiseSendBatching } from './noise-send-batching.js'
+import { directListenerCount, streamEventDispatch, dispatchesDirectly, installStreamEventDispatch } from './stream-event-dispatch.js'
 import { decryptsSpanningMessage, decryptsWithoutCopies, decryptWithoutCopies, noiseDecrypt } from './noise-decrypt.js'
 import type { Patch } from './registry.js'
 import { coalesceWrites, isCoalescingWrites, tcpWriteCoalescing } from './tcp-write-coalescing.js'
@@ -31,7 +32,7 @@ import { silentLogger } from '../silent-logger.js'
 let installing: Promise<void> | undefined
 
 export async function installLibp2pPatches (): Promise<void> {
-  installing ??= Promise.all([probeYamux(), probeNoise(), probeTcp()]).then(() => {})
+  installing ??= Promise.all([probeMessageDispatch(), probeYamux(), probeNoise(), probeTcp()]).then(() => {})
   await installing
 }
 
@@ -54,6 +55,53 @@ interface YamuxStreamInternals {
   sendFrame: (header: unknown) => boolean
   sendWindowUpdate: () => void
   sendPause: () => void
+}
+
+async function probeMessageDispatch (): Promise<void> {
+  await probing([streamEventDispatch], async () => {
+    installStreamEventDispatch()
+    const [conn, far] = multiaddrConnectionPair()
+    try {
+      // Two plain listeners get the chunk directly, in order; once one is removed, only the other.
+      const got: string[] = []
+      let wanted = 0
+      let arrive = (): void => {}
+      const arrived = async (n: number): Promise<void> => {
+        wanted = n
+        await new Promise<void>((resolve, reject) => {
+          arrive = resolve
+          if (got.length >= n) resolve()
+          setTimeout(() => reject(new Error(`message ${n} did not arrive`)), PROBE_TIMEOUT_MS).unref()
+        })
+      }
+      const listener = (name: string) => (evt: Event): void => {
+        got.push(`${name}${(evt as Event & { data: { byteLength: number } }).data.byteLength}`)
+        if (got.length >= wanted) arrive()
+      }
+      const first = listener('a')
+      const second = listener('b')
+      far.addEventListener('message', first)
+      far.addEventListener('message', second)
+      const counted = far.listenerCount('message') === 2 && directListenerCount(far) === 2
+      conn.send(Uint8Array.of(1, 2, 3))
+      await arrived(2)
+      far.removeEventListener('message', first)
+      conn.send(Uint8Array.of(4))
+      await arrived(3)
+      far.removeEventListener('message', second)
+      // A send that empties the write queue still announces 'idle' to a listener.
+      let idle = 0
+      const onIdle = (): void => { idle++ }
+      conn.addEventListener('idle', onIdle)
+      conn.send(Uint8Array.of(5))
+      conn.removeEventListener('idle', onIdle)
+      streamEventDispatch.observe(dispatchesDirectly(far) && counted && got.join() === 'a3,b3,b1' && far.listenerCount('message') === 0 && idle === 1,
+        `message streams do not call plain message listeners directly, or lost an event (${got.join() || 'nothing delivered'}, ${idle} idle)`)
+    } finally {
+      conn.abort(new Error('probe done'))
+      far.abort(new Error('probe done'))
+    }
+  })
 }
 
 async function probeYamux (): Promise<void> {
