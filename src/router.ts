@@ -1,5 +1,5 @@
 import { EventEmitter, setMaxListeners } from 'node:events'
-import type { Connection, Libp2p, PrivateKey, Stream } from '@libp2p/interface'
+import type { Libp2p, PrivateKey, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import type { RouterConfig } from './config/config.js'
 import { ResourceStore } from './config/resource-store.js'
@@ -364,13 +364,15 @@ export class Router implements TunnelHost, ApiRouter {
 
   // ---- the tunnel host ----
 
-  nextHopConnection (destination: string): Connection | undefined {
-    return this.links.nextHop(destination)?.connection
+  nextHop (destination: string): string | undefined {
+    return this.links.nextHop(destination)?.peer
   }
 
-  async openTunnelStream (conn: Connection): Promise<Stream> {
+  async openTunnelStream (destination: string): Promise<{ stream: Stream, via: string }> {
+    const session = this.links.nextHop(destination)
+    if (session === undefined) throw new Error('no route')
     // negotiateFully: false — the protocol is proposed and the stream used at once.
-    return await conn.newStream(TUNNEL_PROTOCOL, { negotiateFully: false, signal: NO_DEADLINE })
+    return { stream: await session.connection.newStream(TUNNEL_PROTOCOL, { negotiateFully: false, signal: NO_DEADLINE }), via: session.peer }
   }
 
   nextHopResponsive (destination: string): boolean {

@@ -35,10 +35,14 @@ import { resumableTunnelEnd, withLeadingBytes, type HeldTunnels, type ResumeSett
 export interface TunnelHost {
   readonly selfId: string
   readonly log: Logger
-  /** The connection to the next hop towards `destination`, if there is a route. */
-  nextHopConnection (destination: string): Connection | undefined
-  /** A tunnel stream on `conn`, usable at once (its protocol is proposed, not yet accepted). */
-  openTunnelStream (conn: Connection): Promise<Stream>
+  /** The next hop (a neighbour's peer id) towards `destination`, if there is a route. */
+  nextHop (destination: string): string | undefined
+  /**
+   * A tunnel stream to the next hop towards `destination`, usable at once
+   * (its protocol is proposed, not yet accepted); `via`: that next hop.
+   * Rejects when there is no route or no stream could be opened.
+   */
+  openTunnelStream (destination: string): Promise<{ stream: Stream, via: string }>
   /**
    * Whether the next hop towards `destination` was heard from lately. Client
    * bytes are sent ahead of the destination's answer only over a link that is
@@ -55,7 +59,7 @@ export interface TunnelHost {
    * checked (signature, freshness, replay) and the ingress a member in good
    * standing here. Refused: DENIED with the reason; logged by the host.
    */
-  admitOrigin (header: TunnelHeader, from: string): OriginAdmission
+  admitOrigin (header: TunnelHeader, from: string): OriginAdmission | Promise<OriginAdmission>
   /**
    * Dials this site's connector for the key (the destination's side of a
    * tunnel), among those that admit the caller. Rejects with
@@ -83,6 +87,12 @@ export interface TunnelHost {
   readonly resumeSettings?: ResumeSettings
   /** The destination's resumable connections (with resumeSettings). */
   readonly held?: HeldTunnels
+  /**
+   * A resume for a connection not held here, admitted already: another
+   * process of this site (a worker) may hold it. True when it took the
+   * stream (answered and spliced it on); absent or false: answered GONE.
+   */
+  relayResume? (stream: Stream, rest: Uint8Array, header: TunnelHeader, log: Logger): Promise<boolean>
 }
 
 /** What a tracked pipe is, for a graceful stop. */
@@ -193,25 +203,30 @@ function ingressTunnelEnd (inner: Endpoint, settings: ResumeSettings, broken: ((
  * when that is not known.
  */
 export async function openTunnel (host: TunnelHost, routingKey: string, destination: string, hopLimit: number, connectionId: number, head?: ClientHead, options: TunnelOptions = {}): Promise<OpenedTunnel> {
-  const conn = host.nextHopConnection(destination)
-  if (conn === undefined) throw new TunnelRefusedError(StatusCode.NO_ROUTE, 'no route to the target')
+  const nextHop = host.nextHop(destination)
+  if (nextHop === undefined) throw new TunnelRefusedError(StatusCode.NO_ROUTE, 'no route to the target')
   const e2e = options.e2e === true
   // Over a direct link no transit site can answer in the destination's
   // place: Noise proved that the far end of this connection is the
   // destination, so a listener's `trust` needs no signed answer there (nor
   // waits for it before sending the client's bytes).
-  const via = conn.remotePeer.toString()
-  const direct = via === destination
+  const direct = nextHop === destination
   const wantDestinationProof = e2e || (options.proveDestination === true && !direct)
   // Bytes sent before a signed answer could go to a transit site posing as the destination.
   const early = head !== undefined && !wantDestinationProof && host.nextHopResponsive(destination)
   // What the client sent with its connect goes in the stream's first packet, with the protocol and header.
   if (early) await head.firstBytes()
   let stream: Stream
+  let via: string
   try {
-    stream = await host.openTunnelStream(conn)
+    ({ stream, via } = await host.openTunnelStream(destination))
   } catch (err) {
     throw new TunnelRefusedError(StatusCode.NO_ROUTE, `cannot open a stream to the next hop: ${(err as Error).message}`)
+  }
+  if (via !== nextHop) {
+    // The route changed while the stream opened: the proofs decided above may not fit the new path.
+    stream.abort(new Error('route changed'))
+    throw new TunnelRefusedError(StatusCode.NO_ROUTE, 'the route changed while the tunnel opened')
   }
   const ephemeral = e2e ? newEphemeral() : undefined
   const resumeSettings = options.resumable !== undefined ? host.resumeSettings : undefined
@@ -286,9 +301,7 @@ export async function openTunnel (host: TunnelHost, routingKey: string, destinat
  * (GONE: it holds no such connection).
  */
 export async function reopenTunnel (host: TunnelHost, routingKey: string, destination: string, hopLimit: number, connectionId: number, received: number): Promise<{ endpoint: Endpoint, received: number, rest: Uint8Array, via: string }> {
-  const conn = host.nextHopConnection(destination)
-  if (conn === undefined) throw new TunnelRefusedError(StatusCode.NO_ROUTE, 'no route to the destination')
-  const stream = await host.openTunnelStream(conn)
+  const { stream, via } = await host.openTunnelStream(destination)
   const header = proveOrigin<TunnelHeader>(host.signer, { routingKey, destination, hopLimit, connectionId, ingress: host.selfId, e2eKey: new Uint8Array(0), wantDestinationProof: true, resumable: true, resume: true, received, originProof: new Uint8Array(0) }, host.wallClock())
   stream.send(encodeFrame(encodeTunnelHeader(header)))
   try {
@@ -298,7 +311,6 @@ export async function reopenTunnel (host: TunnelHost, routingKey: string, destin
     if (!status.resumable || !verifiedBy(destination, destinationProofBytes(destination, header.originProof, status.code, status.e2eKey, status), status.destinationProof)) {
       throw new TunnelRefusedError(StatusCode.DENIED, 'the resume answer is not signed by the destination')
     }
-    const via = conn.remotePeer.toString()
     return { endpoint: streamEndpoint(stream, 'tunnel', (i, o) => host.activity(via, i, o)), received: status.received, rest, via }
   } catch (err) {
     stream.abort(err as Error)
@@ -345,13 +357,13 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
     const flow = (end: Pick<FlowEnd, 'result'> & Partial<FlowEnd>): void => {
       host.flowEnded?.({ connectionId: header.connectionId, startedAtMs, key: header.routingKey, ingressPeer: header.ingress, bytesIn: 0, bytesOut: 0, ...end })
     }
-    const admission = host.admitOrigin(header, from)
+    const admission = await host.admitOrigin(header, from)
     if ((header.query ?? 0) !== 0) {
       answerQuery(host, stream, rest, header, admission, log)
       return
     }
     if (header.resume === true) {
-      answerResume(host, stream, rest, header, admission, from, log)
+      await answerResume(host, stream, rest, header, admission, from, log)
       return
     }
     if (!admission.ok) {
@@ -432,14 +444,14 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
     refuse(stream, StatusCode.HOP_LIMIT, 'hop limit reached')
     return
   }
-  const next = host.nextHopConnection(header.destination)
-  if (next === undefined) {
+  if (host.nextHop(header.destination) === undefined) {
     refuse(stream, StatusCode.NO_ROUTE, 'no route to the destination')
     return
   }
   let out: Stream
+  let nextPeer: string
   try {
-    out = await host.openTunnelStream(next)
+    ({ stream: out, via: nextPeer } = await host.openTunnelStream(header.destination))
   } catch (err) {
     refuse(stream, StatusCode.NO_ROUTE, `next hop unreachable: ${(err as Error).message}`)
     return
@@ -449,7 +461,6 @@ export async function handleTunnelStream (host: TunnelHost, stream: Stream, conn
     return
   }
   out.send(encodeFrame(encodeTunnelHeader({ ...header, hopLimit: header.hopLimit - 1 })))
-  const nextPeer = next.remotePeer.toString()
   const result = splice(
     streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o)),
     streamEndpoint(out, `tunnel to ${nextPeer}`, (i, o) => host.activity(nextPeer, i, o)),
@@ -482,27 +493,38 @@ function answerQuery (host: TunnelHost, stream: Stream, rest: Uint8Array, header
  * if this end had not noticed yet, and the layer continues on this stream
  * from what each end holds.
  */
-function answerResume (host: TunnelHost, stream: Stream, rest: Uint8Array, header: TunnelHeader, admission: OriginAdmission, from: string, log: Logger): void {
+async function answerResume (host: TunnelHost, stream: Stream, rest: Uint8Array, header: TunnelHeader, admission: OriginAdmission, from: string, log: Logger): Promise<void> {
   if (!admission.ok) {
     refuse(stream, StatusCode.DENIED, admission.reason)
     return
   }
-  const layer = admission.proven && header.originProof.length > 0 ? host.held?.get(header.ingress, header.connectionId) : undefined
+  const proven = admission.proven && header.originProof.length > 0
+  const layer = proven ? host.held?.get(header.ingress, header.connectionId) : undefined
   if (layer === undefined || layer.state === 'closed' || layer.state === 'reset') {
+    if (proven && layer === undefined && await host.relayResume?.(stream, rest, header, log) === true) return
     log.info('resume refused: no such connection held here')
     refuse(stream, StatusCode.GONE, 'no such connection is held here')
     return
   }
+  const endpoint = streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o))
+  resumeHeld(host, layer, (status) => { stream.send(status) }, endpoint, header, rest, log, from)
+}
+
+/**
+ * The destination's side of a resume of `layer`, held here: answers with the
+ * bytes held (signed), through `answer`, and continues on `endpoint` (the new
+ * stream, or a relay from the process of this site the stream arrived at).
+ */
+export function resumeHeld (host: Pick<TunnelHost, 'selfId' | 'signer'>, layer: ResumableEndpoint, answer: (status: Uint8Array) => void, endpoint: Endpoint, header: TunnelHeader, rest: Uint8Array, log: Logger, via: string): void {
   if (layer.state === 'live') layer.suspend('the ingress resumed over a new path')
   const received = layer.received
   const destinationProof = host.signer.sign(destinationProofBytes(host.selfId, header.originProof, StatusCode.OK, new Uint8Array(0), { resumable: true, received }))
-  stream.send(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { destinationProof, resumable: true, received })))
-  const plain = streamEndpoint(stream, `tunnel from ${from}`, (i, o) => host.activity(from, i, o))
-  if (!layer.reattach(plain, header.received ?? 0, rest)) {
+  answer(encodeFrame(encodeTunnelStatus(StatusCode.OK, '', { destinationProof, resumable: true, received })))
+  if (!layer.reattach(endpoint, header.received ?? 0, rest)) {
     log.info('resume refused: the connection could not continue from what the ingress holds')
     return
   }
-  log.info({ via: from }, 'tunnel resumed at destination')
+  log.info({ via }, 'tunnel resumed at destination')
 }
 
 /** Destination side: the tunnel stream joined to the workload's socket. */
