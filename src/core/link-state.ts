@@ -83,6 +83,8 @@ export interface LinkStateOptions {
   refreshIntervalMs: number
   /** FEATURE_* bits this router's own advertisement announces. */
   features?: number
+  /** This router's workers' addresses (Advertisement.dataProcesses), read at each origination. */
+  dataProcesses?: () => string[][]
   /** Wraps every route computation (the driver times them for its metrics). */
   timeRouteComputation?: (compute: () => void) => void
   /**
@@ -264,6 +266,7 @@ export class LinkStateEngine<N extends Neighbour> {
   }
 
   private ownAdvertisement (): Advertisement {
+    const workers = this.withdrawn ? [] : this.options.dataProcesses?.() ?? []
     const links: LinkAd[] = this.withdrawn
       ? []
       : [...this.links.values()].map(l => ({ peer: l.peer, cost: l.cost })).sort((a, b) => a.peer < b.peer ? -1 : 1)
@@ -274,7 +277,8 @@ export class LinkStateEngine<N extends Neighbour> {
       site: this.options.site,
       links,
       services: this.withdrawn ? [] : this.localServices(),
-      features: this.options.features ?? 0
+      features: this.options.features ?? 0,
+      ...(workers.length > 0 ? { dataProcesses: workers } : {})
     }
   }
 

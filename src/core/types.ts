@@ -36,6 +36,12 @@ export interface Advertisement {
   services: ServiceAd[]
   /** FEATURE_* bits; 0 or absent from a router of an earlier release. */
   features?: number
+  /**
+   * Its workers' addresses, where the workers of neighbour sites open
+   * connections for tunnels: entry i is worker i+1 (the router itself,
+   * process 0, takes tunnels on its links only). Empty or absent: no workers.
+   */
+  dataProcesses?: string[][]
 }
 
 /**

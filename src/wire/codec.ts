@@ -1,7 +1,8 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { portmesh as pb } from './pb/configure.js'
 import { decodeWith, WireError } from './errors.js'
-import { MAX_ADVERTISED_WEIGHT, MAX_LINKS_PER_AD, MAX_SERVICES_PER_AD, MAX_SITE_NAME_LENGTH } from './constants.js'
+import { multiaddr } from '@multiformats/multiaddr'
+import { MAX_ADDRS_PER_DATA_PROCESS, MAX_ADVERTISED_WEIGHT, MAX_DATA_PROCESSES, MAX_LINKS_PER_AD, MAX_MULTIADDR_LENGTH, MAX_SERVICES_PER_AD, MAX_SITE_NAME_LENGTH } from './constants.js'
 import type { Advertisement } from '../core/types.js'
 
 /**
@@ -145,8 +146,27 @@ export function encodeAdvertisementBody (ad: Advertisement): Uint8Array {
     site: ad.site,
     links: ad.links.map(l => ({ peer: l.peer, cost: l.cost })),
     services: ad.services.map(s => ({ routingKey: s.routingKey, connectors: s.connectors, cost: s.cost, e2e: s.e2e === true, weight: s.weight ?? 0 })),
-    features: ad.features ?? 0
+    features: ad.features ?? 0,
+    dataProcesses: (ad.dataProcesses ?? []).map(addrs => ({ addrs }))
   }).finish()
+}
+
+/** Workers' addresses: each a multiaddr (checked, not dialed), few and short. */
+function checkDataProcesses (list: Array<{ addrs?: string[] | null }>): string[][] {
+  if (list.length > MAX_DATA_PROCESSES) throw new WireError(`advertisement has ${list.length} workers, limit ${MAX_DATA_PROCESSES}`)
+  return list.map(p => {
+    const addrs = p.addrs ?? []
+    if (addrs.length > MAX_ADDRS_PER_DATA_PROCESS) throw new WireError(`advertised worker has ${addrs.length} addresses, limit ${MAX_ADDRS_PER_DATA_PROCESS}`)
+    for (const a of addrs) {
+      if (a.length > MAX_MULTIADDR_LENGTH) throw new WireError('advertised worker address too long')
+      try {
+        multiaddr(a)
+      } catch {
+        throw new WireError('advertised worker address is not a multiaddr')
+      }
+    }
+    return addrs
+  })
 }
 
 /** Decodes and validates an advertisement body (signature checked by the caller). */
@@ -175,7 +195,8 @@ export function decodeAdvertisementBody (bytes: Uint8Array): Advertisement {
         if (weight > MAX_ADVERTISED_WEIGHT) throw new WireError(`advertised weight ${weight} above ${MAX_ADVERTISED_WEIGHT}`)
         return { routingKey, connectors: s.connectors ?? 0, cost: s.cost ?? 0, e2e: s.e2e === true, weight }
       }),
-      features: m.features ?? 0
+      features: m.features ?? 0,
+      ...((m.dataProcesses ?? []).length > 0 ? { dataProcesses: checkDataProcesses(m.dataProcesses) } : {})
     }
   })
 }

@@ -13,3 +13,7 @@ export const MAX_LINKS_PER_AD = 1024
 export const MAX_SERVICES_PER_AD = 4096
 export const MAX_SITE_NAME_LENGTH = 63
 export const MAX_ADVERTISED_WEIGHT = 1_000_000
+/** A site's workers in its advertisement, and addresses per worker. */
+export const MAX_DATA_PROCESSES = 64
+export const MAX_ADDRS_PER_DATA_PROCESS = 8
+export const MAX_MULTIADDR_LENGTH = 256

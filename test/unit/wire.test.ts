@@ -29,6 +29,9 @@ test('messages round-trip', () => {
   assert.deepEqual(decodeControl(encodeControl({ hello })), { hello })
   const ad = { origin: PEER, epoch: 7, seq: 123456789012, site: 'east', links: [{ peer: PEER, cost: 3 }], services: [{ routingKey: 'db', connectors: 2, cost: 1, e2e: true, weight: 7 }], features: 1 }
   assert.deepEqual(decodeAdvertisementBody(encodeAdvertisementBody(ad)), ad)
+  // A site with workers lists where each takes connections; a router of an earlier release skips the field.
+  const withWorkers = { ...ad, dataProcesses: [['/ip4/10.0.0.1/tcp/7071', '/dns4/east.example/tcp/7071'], ['/ip4/10.0.0.1/tcp/7072']] }
+  assert.deepEqual(decodeAdvertisementBody(encodeAdvertisementBody(withWorkers)), withWorkers)
   const header = { routingKey: 'db', destination: PEER, hopLimit: 32, connectionId: 42, ingress: PEER, issuedAt: 1_795_752_520_123, nonce: new Uint8Array(16).fill(7), originProof: new Uint8Array(64).fill(9), e2eKey: new Uint8Array(32).fill(3), wantDestinationProof: true, query: 1, resumable: true, resume: true, received: 2 ** 40 + 3 }
   const decoded = decodeTunnelHeader(encodeTunnelHeader(header))
   assert.deepEqual({ ...decoded, nonce: [...decoded.nonce], originProof: [...decoded.originProof], e2eKey: [...decoded.e2eKey] }, { ...header, nonce: [...header.nonce], originProof: [...header.originProof], e2eKey: [...header.e2eKey] })
@@ -55,7 +58,12 @@ test('invalid messages are refused with WireError, never another exception', () 
     () => decodeControl(new Uint8Array([0x0a, 0xff])),
     () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [{ peer: PEER, cost: 0 }], services: [] })),
     () => decodeAdvertisementBody(new Uint8Array([0xff, 0xff, 0xff])),
-    () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [], services: [{ routingKey: 'db', connectors: 1, cost: 0, weight: 1_000_001 }] }))
+    () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [], services: [{ routingKey: 'db', connectors: 1, cost: 0, weight: 1_000_001 }] })),
+    // Workers: too many, too many addresses for one, an address too long, one that is no multiaddr.
+    () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [], services: [], dataProcesses: Array.from({ length: 65 }, () => ['/ip4/10.0.0.1/tcp/1']) })),
+    () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [], services: [], dataProcesses: [Array.from({ length: 9 }, (_, i) => `/ip4/10.0.0.1/tcp/${i + 1}`)] })),
+    () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [], services: [], dataProcesses: [[`/dns4/${'a'.repeat(300)}/tcp/1`]] })),
+    () => decodeAdvertisementBody(encodeAdvertisementBody({ origin: PEER, epoch: 1, seq: 1, site: 's', links: [], services: [], dataProcesses: [['not a multiaddr']] }))
   ]
   for (const fn of bad) assert.throws(fn, WireError)
   // Random garbage: WireError or a valid message, nothing else.

@@ -218,6 +218,9 @@ export namespace portmesh {
         /** Advertisement features. */
         features: number;
 
+        /** Advertisement dataProcesses. */
+        dataProcesses: portmesh.DataProcess.$Properties[];
+
         /**
          * Creates a new Advertisement instance using the specified properties.
          * @param [properties] Properties to set
@@ -278,12 +281,87 @@ export namespace portmesh {
             /** Advertisement features */
             features?: (number|null);
 
+            /** Advertisement dataProcesses */
+            dataProcesses?: (portmesh.DataProcess.$Properties[]|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
         /** Shape of an Advertisement. */
         type $Shape = portmesh.Advertisement.$Properties;
+    }
+
+    /**
+     * Properties of a DataProcess.
+     * @deprecated Use portmesh.DataProcess.$Properties instead.
+     */
+    interface IDataProcess extends portmesh.DataProcess.$Properties {
+    }
+
+    /** Represents a DataProcess. */
+    class DataProcess {
+
+        /**
+         * Constructs a new DataProcess.
+         * @param [p] Properties to set
+         */
+        constructor(p?: portmesh.DataProcess.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** DataProcess addrs. */
+        addrs: string[];
+
+        /**
+         * Creates a new DataProcess instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns DataProcess instance
+         */
+        static create(properties: portmesh.DataProcess.$Shape): portmesh.DataProcess & portmesh.DataProcess.$Shape;
+        static create(properties?: portmesh.DataProcess.$Properties): portmesh.DataProcess;
+
+        /**
+         * Encodes the specified DataProcess message. Does not implicitly {@link portmesh.DataProcess.verify|verify} messages.
+         * @param m DataProcess message or plain object to encode
+         * @param [w] Writer to encode to
+         * @returns Writer
+         */
+        static encode(m: portmesh.DataProcess.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a DataProcess message from the specified reader or buffer.
+         * @param r Reader or buffer to decode from
+         * @param [l] Message length if known beforehand
+         * @returns {portmesh.DataProcess & portmesh.DataProcess.$Shape} DataProcess
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): portmesh.DataProcess & portmesh.DataProcess.$Shape;
+
+        /**
+         * Gets the type url for DataProcess
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace DataProcess {
+
+        /** Properties of a DataProcess. */
+        interface $Properties {
+
+            /** DataProcess addrs */
+            addrs?: (string[]|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a DataProcess. */
+        type $Shape = portmesh.DataProcess.$Properties;
     }
 
     /**

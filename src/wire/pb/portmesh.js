@@ -461,6 +461,7 @@ export const portmesh = $root.portmesh = (() => {
          * @property {Array.<portmesh.LinkAd.$Properties>|null} [links] Advertisement links
          * @property {Array.<portmesh.ServiceAd.$Properties>|null} [services] Advertisement services
          * @property {number|null} [features] Advertisement features
+         * @property {Array.<portmesh.DataProcess.$Properties>|null} [dataProcesses] Advertisement dataProcesses
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -488,6 +489,7 @@ export const portmesh = $root.portmesh = (() => {
         const Advertisement = function (p) {
             this.links = [];
             this.services = [];
+            this.dataProcesses = [];
             if (p)
                 for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
                     if (p[ks[i]] != null && ks[i] !== "__proto__")
@@ -551,6 +553,14 @@ export const portmesh = $root.portmesh = (() => {
         Advertisement.prototype.features = 0;
 
         /**
+         * Advertisement dataProcesses.
+         * @member {Array.<portmesh.DataProcess.$Properties>} dataProcesses
+         * @memberof portmesh.Advertisement
+         * @instance
+         */
+        Advertisement.prototype.dataProcesses = $util.emptyArray;
+
+        /**
          * Creates a new Advertisement instance using the specified properties.
          * @function create
          * @memberof portmesh.Advertisement
@@ -600,6 +610,10 @@ export const portmesh = $root.portmesh = (() => {
             }
             if (m.features != null && $Object.hasOwnProperty.call(m, "features") && m.features !== 0)
                 w.uint32(/* id 7, wireType 0 =*/56).uint32(m.features);
+            if (m.dataProcesses != null && m.dataProcesses.length) {
+                for (var i = 0; i < m.dataProcesses.length; ++i)
+                    $root.portmesh.DataProcess.encode(m.dataProcesses[i], w.uint32(/* id 8, wireType 2 =*/66).fork(), q + 1).ldelim();
+            }
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -705,6 +719,14 @@ export const portmesh = $root.portmesh = (() => {
                             delete m.features;
                         continue;
                     }
+                case 8: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.dataProcesses && m.dataProcesses.length))
+                            m.dataProcesses = [];
+                        m.dataProcesses.push($root.portmesh.DataProcess.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
                 }
                 r.skipType(u, q, t);
                 if (!r.discardUnknown) {
@@ -737,6 +759,174 @@ export const portmesh = $root.portmesh = (() => {
         };
 
         return Advertisement;
+    })();
+
+    portmesh.DataProcess = (function() {
+
+        /**
+         * Properties of a DataProcess.
+         * @typedef {Object} portmesh.DataProcess.$Properties
+         * @property {Array.<string>|null} [addrs] DataProcess addrs
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a DataProcess.
+         * @memberof portmesh
+         * @interface IDataProcess
+         * @augments portmesh.DataProcess.$Properties
+         * @deprecated Use portmesh.DataProcess.$Properties instead.
+         */
+
+        /**
+         * Shape of a DataProcess.
+         * @typedef {portmesh.DataProcess.$Properties} portmesh.DataProcess.$Shape
+         */
+
+        /**
+         * Constructs a new DataProcess.
+         * @memberof portmesh
+         * @classdesc Represents a DataProcess.
+         * @constructor
+         * @param {portmesh.DataProcess.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const DataProcess = function (p) {
+            this.addrs = [];
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * DataProcess addrs.
+         * @member {Array.<string>} addrs
+         * @memberof portmesh.DataProcess
+         * @instance
+         */
+        DataProcess.prototype.addrs = $util.emptyArray;
+
+        /**
+         * Creates a new DataProcess instance using the specified properties.
+         * @function create
+         * @memberof portmesh.DataProcess
+         * @static
+         * @param {portmesh.DataProcess.$Properties=} [properties] Properties to set
+         * @returns {portmesh.DataProcess} DataProcess instance
+         * @type {{
+         *   (properties: portmesh.DataProcess.$Shape): portmesh.DataProcess & portmesh.DataProcess.$Shape;
+         *   (properties?: portmesh.DataProcess.$Properties): portmesh.DataProcess;
+         * }}
+         */
+        DataProcess.create = function(properties) {
+            return new DataProcess(properties);
+        };
+
+        /**
+         * Encodes the specified DataProcess message. Does not implicitly {@link portmesh.DataProcess.verify|verify} messages.
+         * @function encode
+         * @memberof portmesh.DataProcess
+         * @static
+         * @param {portmesh.DataProcess.$Properties} m DataProcess message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        DataProcess.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.addrs != null && m.addrs.length) {
+                for (var i = 0; i < m.addrs.length; ++i)
+                    w.uint32(/* id 1, wireType 2 =*/10).string(m.addrs[i]);
+            }
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Decodes a DataProcess message from the specified reader or buffer.
+         * @function decode
+         * @memberof portmesh.DataProcess
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {portmesh.DataProcess & portmesh.DataProcess.$Shape} DataProcess
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        DataProcess.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.portmesh.DataProcess();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.addrs && m.addrs.length))
+                            m.addrs = [];
+                        m.addrs.push(r.stringVerify());
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Gets the type url for DataProcess
+         * @function getTypeUrl
+         * @memberof portmesh.DataProcess
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        DataProcess.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/portmesh.DataProcess";
+        };
+
+        return DataProcess;
     })();
 
     portmesh.SignedAdvertisement = (function() {
