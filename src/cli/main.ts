@@ -38,6 +38,7 @@ program.command('run')
   .option('--flow-ring <n>', 'flow records kept for `portmesh flows` (default: 10000)')
   .option('--flow-reader <site|peer-id|*>', 'a member that may read this site\'s flow records over the mesh (`flows --mesh`), repeatable; * for every member (default: none)', collect)
   .option('--access-log <file>', 'write one JSON line per connection delivered or refused here to this file')
+  .option('--workers <n|auto>', 'processes that carry tunnels: this one and n - 1 workers on the listen ports + 1, + 2, ... (auto: one per CPU; default: 1)')
   .action(async (opts) => {
     // Exit explicitly once the router has stopped: a natural exit waits for
     // every libuv handle to close, and a socket torn down mid-write can keep

@@ -27,6 +27,7 @@ export interface RunOptions {
   flowRing?: string
   flowReader?: string[]
   accessLog?: string
+  workers?: string
 }
 
 /** Time a stopping router gets, beyond its drain period, before the process exits regardless. */
@@ -49,7 +50,8 @@ export async function runCommand (opts: RunOptions): Promise<number> {
       logLevel: opts.logLevel,
       flowRing: opts.flowRing,
       flowReaders: opts.flowReader,
-      accessLog: opts.accessLog
+      accessLog: opts.accessLog,
+      workers: opts.workers
     })
   } catch (err) {
     if (err instanceof ConfigError) {

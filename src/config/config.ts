@@ -61,7 +61,16 @@ export interface RouterConfig {
   flows: { ringSize: number, readers: string[] }
   /** A file that gets one JSON line per connection delivered or refused here (the destination's side); none: no access log. */
   accessLog?: string
+  /**
+   * Processes that carry this site's tunnels: the router itself and
+   * workers - 1 worker processes, each with its own libp2p host on the
+   * listen ports + 1, + 2, ... ('auto': one per CPU). 1: the router alone.
+   */
+  workers: number | 'auto'
 }
+
+/** Upper bound on `workers` (the advertisement carries at most 64 workers' addresses). */
+export const MAX_WORKERS = 64
 
 const MAX_FLOW_RING_SIZE = 1_000_000
 
@@ -111,6 +120,7 @@ export interface FlagSettings {
   /** --flow-reader, repeatable. */
   flowReaders?: string[]
   accessLog?: string
+  workers?: string
 }
 
 /** A `flows.readers` entry: '*' (every member), a site name or a peer id. */
@@ -163,7 +173,7 @@ function timersFromFile (v: unknown): Partial<TimersConfig> {
  */
 export function buildConfig (file: unknown, flags: FlagSettings, defaultSite: string): RouterConfig {
   const f: Obj = file === undefined || file === null ? {} : isObj(file) ? file : (() => { throw new ConfigError('config', 'the file must hold a mapping of settings') })()
-  rejectUnknown(f, ['site', 'dataDir', 'listen', 'advertise', 'api', 'links', 'connectors', 'listeners', 'timers', 'limits', 'hopLimit', 'logLevel', 'flows', 'accessLog'], '')
+  rejectUnknown(f, ['site', 'dataDir', 'listen', 'advertise', 'api', 'links', 'connectors', 'listeners', 'timers', 'limits', 'hopLimit', 'logLevel', 'flows', 'accessLog', 'workers'], '')
 
   const site = flags.site !== undefined ? parseString(flags.site, '--site') : f.site !== undefined ? parseString(f.site, 'site') : defaultSite
   if (!SITE_NAME.test(site)) throw new ConfigError(flags.site !== undefined ? '--site' : 'site', `site name ${JSON.stringify(site)} must be 1-63 letters, digits, '.', '_' or '-'`)
@@ -212,6 +222,8 @@ export function buildConfig (file: unknown, flags: FlagSettings, defaultSite: st
   if (flags.flowReaders !== undefined && flags.flowReaders.length > 0) flows.readers = flags.flowReaders.map((r, i) => parseFlowReader(r, `--flow-reader[${i}]`))
   const accessLog = flags.accessLog !== undefined ? parseString(flags.accessLog, '--access-log') : f.accessLog !== undefined ? parseString(f.accessLog, 'accessLog') : undefined
 
+  const workers = flags.workers !== undefined ? parseWorkers(flags.workers, '--workers') : f.workers !== undefined ? parseWorkers(f.workers, 'workers') : 1
+
   return {
     site,
     dataDir: flags.dataDir ?? (f.dataDir !== undefined ? parseString(f.dataDir, 'dataDir') : DEFAULTS.dataDir),
@@ -227,6 +239,14 @@ export function buildConfig (file: unknown, flags: FlagSettings, defaultSite: st
     hopLimit: f.hopLimit !== undefined ? parseInteger(f.hopLimit, 'hopLimit', 2, 255) : DEFAULTS.hopLimit,
     logLevel,
     flows,
-    accessLog
+    accessLog,
+    workers
   }
+}
+
+/** `auto` or a whole number of processes; text digits too (a flag). */
+function parseWorkers (v: unknown, field: string): number | 'auto' {
+  if (v === 'auto') return 'auto'
+  if (typeof v === 'string' && !/^\d+$/.test(v.trim())) throw new ConfigError(field, `must be auto or a whole number from 1 to ${MAX_WORKERS}, got ${JSON.stringify(v)}`)
+  return parseInteger(v, field, 1, MAX_WORKERS)
 }

@@ -118,3 +118,15 @@ test('flows.ringSize and accessLog: defaults, file, flags over the file, bad val
   fails(() => buildConfig(undefined, { flowReaders: ['west', '12D3KooW' + 'a'.repeat(44)] }, 'h'), '--flow-reader[1]', /not a valid one/)
   fails(() => buildConfig(undefined, { flowRing: 'many' }, 'h'), '--flow-ring', /whole number/)
 })
+
+test('workers: 1 by default; auto or 1-64 from the file or --workers; anything else names the field', () => {
+  assert.equal(buildConfig(undefined, {}, 'h').workers, 1)
+  assert.equal(buildConfig(parse('workers: auto'), {}, 'h').workers, 'auto')
+  assert.equal(buildConfig(parse('workers: 4'), {}, 'h').workers, 4)
+  assert.equal(buildConfig(parse('workers: 4'), { workers: '2' }, 'h').workers, 2, 'the flag overrides the file')
+  assert.equal(buildConfig(undefined, { workers: 'auto' }, 'h').workers, 'auto')
+  fails(() => buildConfig(parse('workers: 0'), {}, 'h'), 'workers', /between 1 and 64/)
+  fails(() => buildConfig(parse('workers: 65'), {}, 'h'), 'workers', /between 1 and 64/)
+  fails(() => buildConfig(undefined, { workers: 'many' }, 'h'), '--workers', /auto or a whole number/)
+  fails(() => buildConfig(parse('workers: 2.5'), {}, 'h'), 'workers', /whole number/)
+})
