@@ -68,6 +68,20 @@ export class LocalConnectors {
     if (this.probeIntervalMs > 0) void this.probeAll()
   }
 
+  /**
+   * Takes this list as the connectors (a worker mirrors its router's, health
+   * included); a connector kept by name keeps its open count.
+   */
+  replaceAll (list: ReadonlyArray<ConnectorConfig & { name: string, healthy: boolean }>): void {
+    const open = new Map([...this.byKey.values()].flat().map(c => [c.name, c.open]))
+    this.byKey.clear()
+    for (const c of list) {
+      const entries = this.byKey.get(c.routingKey) ?? []
+      entries.push({ ...c, open: open.get(c.name) ?? 0 })
+      this.byKey.set(c.routingKey, entries)
+    }
+  }
+
   /** Removes a connector; connections already made through it go on. */
   remove (name: string): boolean {
     for (const [key, list] of this.byKey) {

@@ -42,8 +42,19 @@ export class Listener {
     })
   }
 
+  /** Clients of this listener that a worker of this site carries (their sockets were handed over). */
+  elsewhere = 0
+
+  /**
+   * `socket` went to a worker (its handle was sent and closed here without a
+   * 'close' event): it counts as carried elsewhere until the worker says so.
+   */
+  handedOver (socket: Socket): void {
+    if (this.sockets.delete(socket)) this.elsewhere++
+  }
+
   get openConnections (): number {
-    return this.sockets.size
+    return this.sockets.size + this.elsewhere
   }
 
   /** Stops accepting at once; existing connections are left to the caller. */

@@ -18,7 +18,7 @@ export class MembershipGate {
   private readonly tunnelsByPeer = new Map<string, number>()
   private readonly tunnelBuckets = new Map<string, { tokens: number, atMs: number }>()
 
-  constructor (private readonly authorized: AuthorizedPeers, private readonly limits: LimitsConfig, private readonly log: Logger, private readonly revoked: Pick<RevokedPeers, 'has'> = { has: () => false }) {}
+  constructor (private readonly authorized: Pick<AuthorizedPeers, 'has'>, private readonly limits: LimitsConfig, private readonly log: Logger, private readonly revoked: Pick<RevokedPeers, 'has'> = { has: () => false }) {}
 
   /** May link and tunnel: authorised and not revoked. */
   isMember (peer: string): boolean {

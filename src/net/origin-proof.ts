@@ -119,6 +119,9 @@ export type OriginCheck =
   | { ok: true }
   | { ok: false, reason: 'unsigned' | 'bad-signature' | 'stale' | 'replay' | 'busy', detail: string }
 
+const REPLAY: OriginCheck = { ok: false, reason: 'replay', detail: 'this origin proof was used before' }
+const BAD_SIGNATURE: OriginCheck = { ok: false, reason: 'bad-signature', detail: 'the origin proof does not verify against the ingress\'s key' }
+
 /**
  * The destination's check of a tunnel's origin proof: signature, freshness,
  * and that it was not seen before. Remembers accepted proofs until they are
@@ -136,15 +139,45 @@ export class OriginVerifier {
   }
 
   check (h: OriginFields & { originProof: Uint8Array }, nowMs: number): OriginCheck {
+    const fresh = this.checkFreshness(h, nowMs)
+    if (!fresh.ok) return fresh
+    this.forgetExpired(nowMs)
+    const id = Buffer.from(h.originProof).toString('base64')
+    // A replay is refused before the signature is checked: a flood of one captured header costs no verification.
+    if (this.seen.has(id)) return REPLAY
+    if (!verifiedBy(h.ingress, originProofBytes(h), h.originProof)) return BAD_SIGNATURE
+    return this.rememberId(id, h.issuedAt + this.windowMs)
+  }
+
+  /**
+   * Signature and freshness, without the replay guard: what a worker of this
+   * site checks itself before it asks the router, which keeps the one guard
+   * for every process of the site (remember()).
+   */
+  checkSignature (h: OriginFields & { originProof: Uint8Array }, nowMs: number): OriginCheck {
+    const fresh = this.checkFreshness(h, nowMs)
+    if (!fresh.ok) return fresh
+    return verifiedBy(h.ingress, originProofBytes(h), h.originProof) ? { ok: true } : BAD_SIGNATURE
+  }
+
+  /** Takes a proof a worker verified (until `expiresAt`, Unix ms): refused if it was seen before, or the guard is full. */
+  remember (proof: Uint8Array, expiresAt: number, nowMs: number): OriginCheck {
+    this.forgetExpired(nowMs)
+    const id = Buffer.from(proof).toString('base64')
+    if (this.seen.has(id)) return REPLAY
+    return this.rememberId(id, Math.min(expiresAt, nowMs + 2 * this.windowMs))
+  }
+
+  private checkFreshness (h: OriginFields & { originProof: Uint8Array }, nowMs: number): OriginCheck {
     if (h.originProof.length === 0 || h.ingress === '') return { ok: false, reason: 'unsigned', detail: 'the tunnel request carries no origin proof' }
     const skew = h.issuedAt - nowMs
     if (Math.abs(skew) > this.windowMs) return { ok: false, reason: 'stale', detail: `the origin proof is ${Math.round(Math.abs(skew) / 1000)} s ${skew > 0 ? 'ahead of' : 'behind'} this site's clock (limit ${this.windowMs / 1000} s)` }
-    this.forgetExpired(nowMs)
-    const id = Buffer.from(h.originProof).toString('base64')
-    if (this.seen.has(id)) return { ok: false, reason: 'replay', detail: 'this origin proof was used before' }
-    if (!verifiedBy(h.ingress, originProofBytes(h), h.originProof)) return { ok: false, reason: 'bad-signature', detail: 'the origin proof does not verify against the ingress\'s key' }
+    return { ok: true }
+  }
+
+  private rememberId (id: string, expiresAt: number): OriginCheck {
     if (this.seen.size >= this.maxEntries) return { ok: false, reason: 'busy', detail: 'too many tunnels opened within the freshness window' }
-    this.seen.set(id, h.issuedAt + this.windowMs)
+    this.seen.set(id, expiresAt)
     return { ok: true }
   }
 

@@ -8,12 +8,12 @@ import type { SitePins } from './site-pins.js'
 
 export interface AccessDeps {
   /** The verified advertisement of a peer, if this site holds one. */
-  advertisement: (peer: string) => Advertisement | undefined
+  advertisement: (peer: string) => Pick<Advertisement, 'site' | 'features'> | undefined
   isRevoked: (peer: string) => boolean
   /** Some reachable router is of an earlier release (it drops the proof of the headers it forwards). */
   legacyRoutersPresent: () => boolean
-  pins: SitePins
-  verifier: OriginVerifier
+  pins: Pick<SitePins, 'peerOf'>
+  verifier: Pick<OriginVerifier, 'check'>
   /** Wall-clock Unix ms. */
   wallClock: () => number
   /** A refused tunnel: logged at most once per caller and key per interval, counted by reason. */

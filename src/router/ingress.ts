@@ -58,6 +58,23 @@ export interface IngressDeps {
   resumeFor?: (routingKey: string, target: string, connectionId: number) => TunnelOptions['resumable']
   /** A resumable tunnel end was opened for a client; `pipe` settles when it is over. */
   resumableEnd?: (layer: ResumableEndpoint, pipe: Promise<SpliceResult>) => void
+  /** This router's open connections to `target` changed by `delta` (a worker tells its router, which balances them all). */
+  openChanged?: (key: string, target: string, delta: number) => void
+  /** A target answered DENIED (a worker tells its router, which ranks the next clients). */
+  deniedBy?: (key: string, target: string) => void
+}
+
+/** A client connection with its key and targets chosen: what carry() takes, here or in a worker. */
+export interface ClientPlan {
+  key: string
+  connectionId: number
+  /** Targets to try, best first (rank()). */
+  ranked: Array<Candidate<TargetInfo>>
+  proveDestination: boolean
+  /** The listener's name, for flow records. */
+  listener?: string
+  /** Monotonic ms when the client connected (deps.now()). */
+  startedAtMs: number
 }
 
 /** What the ingress knows of a target besides its costs. */
@@ -138,7 +155,18 @@ export class Ingress {
     perTarget.set(target, now + DENIED_TARGET_MEMORY_MS)
   }
 
+  /** Open connections to a target carried elsewhere (a worker of this site), counted for balancing and status. */
+  adjustOpen (routingKey: string, target: string, delta: number): void {
+    this.countOpen(routingKey, target, delta)
+  }
+
+  /** A worker's client was denied by `target`: it is left out here too. */
+  noteDenial (routingKey: string, target: string): void {
+    this.rememberDenial(routingKey, target)
+  }
+
   private countOpen (routingKey: string, target: string, delta: number): void {
+    this.deps.openChanged?.(routingKey, target, delta)
     let perTarget = this.openByTarget.get(routingKey)
     if (perTarget === undefined) {
       perTarget = new Map()
@@ -162,33 +190,46 @@ export class Ingress {
     }
   }
 
-  /** A client connected to a listener (its socket paused, allowing half-open). */
-  async onClient (socket: Socket, listener: ClientListener): Promise<void> {
+  /**
+   * A client connected to a listener (its socket paused, allowing half-open):
+   * its key and targets are chosen here; `dispatch` may take it (a worker of
+   * this site carries it), else it is carried here.
+   */
+  async onClient (socket: Socket, listener: ClientListener, dispatch?: (plan: ClientPlan) => boolean): Promise<void> {
     const { deps } = this
     socket.on('error', () => {})
-    // The listener's own key until the active one is chosen (flow records carry the key used).
-    let key = listener.config.routingKey
     const startedAtMs = deps.now()
-    const tried: FlowAttempt[] = []
-    const client = { listener: listener.config.name, clientAddress: socket.remoteAddress, clientPort: socket.remotePort }
-    let connectionId = 0
-    const flow = (end: Omit<FlowEnd, 'connectionId' | 'startedAtMs' | 'key' | 'bytesIn' | 'bytesOut'> & { bytesIn?: number, bytesOut?: number }): void => {
-      deps.flowEnded?.({ connectionId, startedAtMs, key, ...client, bytesIn: 0, bytesOut: 0, reforwarded: tried, ...end })
-    }
+    const key = listener.config.routingKey
     if (listener.openConnections > listener.config.maxConnections) {
-      flow({ result: 'refused', status: 'LISTENER_FULL', reason: `listener at its limit of ${listener.config.maxConnections} connections` })
+      deps.flowEnded?.({ connectionId: 0, startedAtMs, key, listener: listener.config.name, clientAddress: socket.remoteAddress, clientPort: socket.remotePort, bytesIn: 0, bytesOut: 0, reforwarded: [], result: 'refused', status: 'LISTENER_FULL', reason: `listener at its limit of ${listener.config.maxConnections} connections` })
       deps.logRefusal(`listener:${key}`, { key, limit: listener.config.maxConnections }, 'listener at its connection limit; refusing new clients')
       deps.count({ failed: key, reason: 'listener_full' })
       socket.resetAndDestroy()
       return
     }
     // Chosen once per connection: an open connection stays on its key when the active key changes.
-    key = this.activeKey(listener)
-    connectionId = deps.newConnectionId()
-    const log = deps.log.child({ conn: connectionId, key })
+    const active = this.activeKey(listener)
     const trust = listener.config.trust
-    const ranked = this.rank(key, trust)
-    const proveDestination = trust.length > 0
+    const plan: ClientPlan = { key: active, connectionId: deps.newConnectionId(), ranked: this.rank(active, trust), proveDestination: trust.length > 0, listener: listener.config.name, startedAtMs }
+    if (dispatch?.(plan) === true) return
+    await this.carry(socket, plan)
+  }
+
+  /**
+   * Tries the plan's targets best first and splices the client to the first
+   * that takes it: a local connector or a tunnel. A target that fails before
+   * any byte reached a workload is skipped for the next.
+   */
+  async carry (socket: Socket, plan: ClientPlan): Promise<void> {
+    const { deps } = this
+    socket.on('error', () => {})
+    const { key, connectionId, ranked, proveDestination, startedAtMs } = plan
+    const tried: FlowAttempt[] = []
+    const client = { listener: plan.listener, clientAddress: socket.remoteAddress, clientPort: socket.remotePort }
+    const flow = (end: Omit<FlowEnd, 'connectionId' | 'startedAtMs' | 'key' | 'bytesIn' | 'bytesOut'> & { bytesIn?: number, bytesOut?: number }): void => {
+      deps.flowEnded?.({ connectionId, startedAtMs, key, ...client, bytesIn: 0, bytesOut: 0, reforwarded: tried, ...end })
+    }
+    const log = deps.log.child({ conn: connectionId, key })
     const countKey = this.keyCounter(key)
     const failures: string[] = []
     // The client's first bytes are read now and sent behind the tunnel header.
@@ -230,6 +271,7 @@ export class Ingress {
         if (err instanceof TunnelRefusedError && err.code === StatusCode.DENIED) {
           // Refused for who we are: no other target is tried for this client, and this one is left out for a while.
           this.rememberDenial(key, target.id)
+          deps.deniedBy?.(key, target.id)
           head.discard()
           deps.logRefusal(`denied:${key}:${target.id}`, { key, target: target.value.site, targetPeer: target.id, err: err.reason }, 'the target denied this site; closing the client connection')
           deps.count({ failed: key, reason: 'denied' })

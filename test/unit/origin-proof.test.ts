@@ -33,6 +33,22 @@ test('origin proof: a signed header passes once; a replay of it is refused', asy
   assert.deepEqual(v.check((await signedHeader()).header, NOW), { ok: true })
 })
 
+test('origin proof: a site with workers keeps one replay guard: each worker checks the signature, the router remembers the proof once for all', async () => {
+  const { header } = await signedHeader()
+  const router = new OriginVerifier()
+  const worker1 = new OriginVerifier()
+  const worker2 = new OriginVerifier()
+  // Each worker verifies without remembering: a replay is only caught where proofs are remembered.
+  assert.deepEqual(worker1.checkSignature(header, NOW + 5), { ok: true })
+  assert.deepEqual(worker2.checkSignature(header, NOW + 5), { ok: true })
+  assert.deepEqual(router.remember(header.originProof, header.issuedAt + ORIGIN_PROOF_WINDOW_MS, NOW + 5), { ok: true })
+  assert.equal((router.remember(header.originProof, header.issuedAt + ORIGIN_PROOF_WINDOW_MS, NOW + 6) as { reason: string }).reason, 'replay', 'the same proof through another worker')
+  // And the router's own check sees what its workers' proofs were.
+  assert.equal((router.check(header, NOW + 7) as { reason: string }).reason, 'replay')
+  assert.equal((worker1.checkSignature({ ...header, connectionId: 8 }, NOW + 5) as { reason: string }).reason, 'bad-signature')
+  assert.equal((worker1.checkSignature(header, NOW + ORIGIN_PROOF_WINDOW_MS + 1000) as { reason: string }).reason, 'stale')
+})
+
 test('origin proof: every tunnel gets its own nonce, and a nonce handed out stays as it was after the pool refills', async () => {
   const { peer, signer } = await identity()
   const destination = (await identity()).peer
