@@ -1,4 +1,6 @@
 import { EventEmitter, setMaxListeners } from 'node:events'
+import { availableParallelism } from 'node:os'
+import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { Libp2p, PrivateKey, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import type { RouterConfig } from './config/config.js'
@@ -35,6 +37,7 @@ import { SitePairs, projectServiceTraffic } from './router/site-pairs.js'
 import { SitePins } from './router/site-pins.js'
 import { projectStatus, projectTopology, type Topology } from './router/status.js'
 import { Ticker } from './router/ticker.js'
+import { WorkerPlane } from './router/worker-plane.js'
 
 /**
  * Opening a tunnel stream waits for nothing on the network (net/libp2p-patches),
@@ -106,10 +109,16 @@ export class Router implements TunnelHost, ApiRouter {
   readonly flows: FlowRing
   /** Traffic by site pair and key that this site carried as ingress or destination (the console's pair edges). */
   private readonly pairs = new SitePairs()
+  /** The site's replay guard for origin proofs, its workers' included. */
+  private readonly verifier = new OriginVerifier()
+  /** Processes that carry tunnels: this one and workers - 1 worker processes. */
+  private readonly workerCount: number
+  private workers?: WorkerPlane
 
   /** `accessLog`: where the destination's one line per connection goes (none: not written). */
   constructor (readonly config: RouterConfig, identity: Identity, readonly log: Logger, private readonly accessLog?: Logger) {
     this.flows = new FlowRing(config.flows.ringSize)
+    this.workerCount = config.workers === 'auto' ? availableParallelism() : config.workers
     if (config.timers.resumeTimeoutMs > 0) this.resumeSettings = { timeoutMs: config.timers.resumeTimeoutMs, unreachableMs: config.timers.resumeUnreachableMs, bufferBytes: DEFAULT_MAX_BUFFERED_BYTES }
     this.selfId = identity.peerId.toString()
     this.site = config.site
@@ -122,7 +131,7 @@ export class Router implements TunnelHost, ApiRouter {
       if (!this.stopping) void this.routing.originate()
     })
     const { timers } = config
-    this.routing = new Routing({ selfId: this.selfId, site: this.site, epoch: this.epoch, privateKey: identity.privateKey, maxAgeMs: timers.maxAgeMs, refreshIntervalMs: timers.refreshIntervalMs, localServices: () => this.connectors.summary(), metrics: this.metrics, events: this.events, log, now: () => this.ticker.now(), refusedOrigin: (origin) => this.isRevoked(origin), resumable: config.timers.resumeTimeoutMs > 0 })
+    this.routing = new Routing({ selfId: this.selfId, site: this.site, epoch: this.epoch, privateKey: identity.privateKey, maxAgeMs: timers.maxAgeMs, refreshIntervalMs: timers.refreshIntervalMs, localServices: () => this.connectors.summary(), metrics: this.metrics, events: this.events, log, now: () => this.ticker.now(), refusedOrigin: (origin) => this.isRevoked(origin), resumable: config.timers.resumeTimeoutMs > 0, workerAddresses: () => this.workers?.addresses() ?? [] })
     this.links = new Links({ selfId: this.selfId, site: this.site, epoch: this.epoch, timers, routing: this.routing, events: this.events, log })
     this.ingress = new Ingress({
       selfId: this.selfId,
@@ -169,7 +178,7 @@ export class Router implements TunnelHost, ApiRouter {
       isRevoked: (peer) => this.isRevoked(peer),
       legacyRoutersPresent: () => this.legacyRoutersPresent,
       pins: this.pins,
-      verifier: new OriginVerifier(),
+      verifier: this.verifier,
       wallClock: () => this.wallClock(),
       denied: (caller, key, reason, detail) => {
         this.metrics.tunnelsDenied.inc({ routing_key: key, reason })
@@ -207,7 +216,10 @@ export class Router implements TunnelHost, ApiRouter {
       }
       this.legacyRoutersPresent = legacy
     })
-    this.resources = new Resources({ store: await ResourceStore.load(config.dataDir), connectors: this.connectors, links: this.links, onClient: (socket, l) => { void this.ingress.onClient(socket, l) }, originate: async () => await this.routing.originate(), log: this.log })
+    this.resources = new Resources({ store: await ResourceStore.load(config.dataDir), connectors: this.connectors, links: this.links, onClient: (socket, l) => {
+      const workers = this.workers
+      void this.ingress.onClient(socket, l, workers === undefined ? undefined : (plan) => workers.dispatch(socket, plan))
+    }, originate: async () => await this.routing.originate(), log: this.log })
     // Bind local listeners first: a port in use should fail before we join the mesh.
     await this.resources.startLocal(config)
     const maxStreams = config.limits.tunnelsPerPeer + 16
@@ -222,6 +234,7 @@ export class Router implements TunnelHost, ApiRouter {
     await this.node.handle(TUNNEL_PROTOCOL, (stream, conn) => {
       if (this.gate.admit(stream, conn) && this.gate.admitTunnel(stream, conn)) void handleTunnelStream(this, stream, conn)
     }, { maxInboundStreams: maxStreams, maxOutboundStreams: maxStreams })
+    if (this.workerCount > 1) await this.startWorkers(maxStreams)
     await this.routing.originate()
     this.resources.startLinks(config.links)
     const { timers } = config
@@ -230,6 +243,50 @@ export class Router implements TunnelHost, ApiRouter {
     this.ticker.every(HOUSEKEEPING_INTERVAL_MS, (now) => this.routing.tick(now))
     if (timers.connectorProbeIntervalMs > 0) this.ticker.every(timers.connectorProbeIntervalMs, () => { void this.connectors.probeAll() })
     this.ticker.start()
+  }
+
+  /** Starts workerCount - 1 workers (router/worker-plane.ts); they are told every change from now on. */
+  private async startWorkers (maxStreams: number): Promise<void> {
+    const { config } = this
+    const workers = new WorkerPlane({
+      selfId: this.selfId,
+      site: this.site,
+      log: this.log,
+      metrics: this.metrics,
+      ingress: this.ingress,
+      pairs: this.pairs,
+      changed: () => this.events.emit('change', 'connection'),
+      listener: (name) => this.resources.listeners.get(name),
+      recordFlow: (side, flow) => this.recordFlow(side, flow),
+      replay: (proof, expiresAt) => this.verifier.remember(proof, expiresAt, this.wallClock()),
+      reoriginate: () => { if (!this.stopping) void this.routing.originate() },
+      routes: () => this.routing.engine.routes(),
+      advertisements: () => this.routing.engine.lsdb.advertisements(),
+      neighbours: () => [...this.links.sessions()].filter(s => s.isOpen).map(s => [s.peer, s.silentForMs <= 2.5 * config.timers.helloIntervalMs]),
+      members: () => this.authorized.list().map(p => p.peerId).filter(p => !this.isRevoked(p)),
+      revoked: () => this.revoked.list().map(p => p.peerId),
+      legacy: () => this.legacyRoutersPresent,
+      pins: () => this.pins.list().map(p => [p.site, p.peerId]),
+      connectors: () => this.connectors.list(),
+      siteOf: (peer) => this.siteOf(peer)
+    }, {
+      count: this.workerCount - 1,
+      listen: config.listen,
+      advertise: config.advertise,
+      init: {
+        site: this.site,
+        selfId: this.selfId,
+        privateKey: privateKeyToProtobuf(this.privateKey),
+        limits: { ...config.limits, tunnelsPerPeer: maxStreams - 16 },
+        hopLimit: config.hopLimit,
+        resume: this.resumeSettings,
+        helloIntervalMs: config.timers.helloIntervalMs,
+        logLevel: config.logLevel
+      }
+    })
+    this.workers = workers
+    this.events.on('change', () => workers.pushStateSoon())
+    await workers.start()
   }
 
   /**
@@ -246,12 +303,15 @@ export class Router implements TunnelHost, ApiRouter {
     await this.routing.withdraw()
     // Tunnels that only cross this site and can resume: cut once the mesh has routed around it, so both ends resume elsewhere at once.
     const transits = [...this.activePipes.values()].filter(p => p.resumableTransit)
-    if (transits.length > 0) {
+    const workers = this.workers
+    if (transits.length > 0 || workers !== undefined) {
       await this.routesSettled()
-      this.log.info({ tunnels: transits.length }, 'moving resumable tunnels that cross this site to other paths')
+      if (transits.length > 0) this.log.info({ tunnels: transits.length }, 'moving resumable tunnels that cross this site to other paths')
       for (const p of transits) p.reset()
+      workers?.cutTransits()
     }
     const { drainMs } = this.config.timers
+    const workersStopped = workers?.stop(drainMs)
     const drainUntil = this.ticker.now() + drainMs
     if (this.activePipes.size > 0) this.log.info({ open: this.activePipes.size, drainMs }, 'draining open connections')
     while (this.activePipes.size > 0 && this.ticker.now() < drainUntil) {
@@ -262,6 +322,7 @@ export class Router implements TunnelHost, ApiRouter {
     // Let the withdrawal and the resets reach the wire before the connections close; after moving tunnels,
     // long enough for their ends to resume first.
     await new Promise(resolve => setTimeout(resolve, transits.length > 0 ? TRANSIT_MOVE_LINGER_MS : 20))
+    await workersStopped
     this.routing.stop()
     await this.node.stop()
   }
@@ -341,6 +402,7 @@ export class Router implements TunnelHost, ApiRouter {
     const linksStopped = this.links.revokePeer(peerId, 'peer revoked here')
     for (const conn of connections) conn.abort(new Error('peer revoked here'))
     const connectionsClosed = connections.length
+    this.workers?.revoke(peerId)
     // Tunnels it opened or serves that reach this site through a third one.
     let tunnelsReset = 0
     for (const { reset, ends } of this.activePipes.values()) {
@@ -472,7 +534,8 @@ export class Router implements TunnelHost, ApiRouter {
         bufferedBytes += l.bufferedBytes + l.queuedInboundBytes
       }
     }
-    return { ends, suspended, bufferedBytes }
+    const w = this.workers?.totals().resume
+    return { ends: ends + (w?.ends ?? 0), suspended: suspended + (w?.suspended ?? 0), bufferedBytes: bufferedBytes + (w?.bufferedBytes ?? 0) }
   }
 
   flowQuery (peer: string): ReturnType<MeshFlowQueries['flowQuery']> {
@@ -528,12 +591,12 @@ export class Router implements TunnelHost, ApiRouter {
 
   /** Bytes over each link since start, by peer (for metrics and the status page). */
   linkBytes (): Map<string, { in: number, out: number }> {
-    return this.links.bytesByPeer
+    return this.workers?.mergeBytes(this.links.bytesByPeer, 'linkBytes') ?? this.links.bytesByPeer
   }
 
   /** Bytes carried for clients of this site's listeners since start, by routing key. */
   keyBytes (): Map<string, { in: number, out: number }> {
-    return this.ingress.bytesByKey
+    return this.workers?.mergeBytes(this.ingress.bytesByKey, 'keyBytes') ?? this.ingress.bytesByKey
   }
 
   /**
@@ -571,6 +634,7 @@ export class Router implements TunnelHost, ApiRouter {
       dialers: [...this.links.dialers].map(([name, d]) => ({ name, peerId: d.peerId, state: d.state, address: d.config.address, cost: d.config.cost })),
       routes: engine.routes(),
       siteOf: (peer) => this.siteOf(peer),
+      workersOf: (peer) => engine.lsdb.get(peer)?.ad.dataProcesses?.length ?? 0,
       services: [...engine.routingKeys()].map(routingKey => ({ routingKey, candidates: this.ingress.candidates(routingKey) })),
       listeners: [...(this.resources?.listeners ?? [])].map(([name, l]) => ({
         name,
@@ -585,8 +649,9 @@ export class Router implements TunnelHost, ApiRouter {
       })),
       connectors: this.connectors.list().map(({ allow, ...c }) => ({ ...c, allow: allow.length === 0 ? 'every member' as const : this.access.resolve(allow) })),
       nameConflicts: this.pins.nameConflicts(),
-      openPipes: this.activePipes.size,
-      openStreams: this.node.getConnections().reduce((n, c) => n + c.streams.length, 0)
+      openPipes: this.activePipes.size + (this.workers?.totals().openPipes ?? 0),
+      openStreams: this.node.getConnections().reduce((n, c) => n + c.streams.length, 0) + (this.workers?.totals().openStreams ?? 0),
+      workers: this.workers?.status() ?? []
     })
   }
 }

@@ -40,6 +40,7 @@ export class LabelSetCap {
 }
 
 export interface MetricsSource {
+  /** Also read for its workers (status().workers): one series each, so the site's processes add up. */
   status (): RouterStatus
   keyBytes (): Map<string, { in: number, out: number }>
   linkBytes (): Map<string, { in: number, out: number }>
@@ -110,6 +111,12 @@ export class Metrics {
       routers.set(s.routers.length)
       for (const svc of s.services) targets.set({ routing_key: svc.routingKey }, svc.targets.length)
       for (const l of s.listeners) open.inc({ routing_key: l.routingKey }, l.openConnections)
+      workerUp.reset()
+      workerCpu.reset()
+      for (const w of s.workers) {
+        workerUp.set({ worker: String(w.index) }, w.up ? 1 : 0)
+        workerCpu.inc({ worker: String(w.index) }, w.cpuSeconds)
+      }
     }
     const linkUp = new Gauge({ name: 'portmesh_link_up', help: '1 while the link to the peer is up', labelNames: ['peer', 'site'], registers, collect: refresh })
     const linkCost = new Gauge({ name: 'portmesh_link_cost', help: 'Effective cost of the link', labelNames: ['peer', 'site'], registers, collect: refresh })
@@ -120,6 +127,8 @@ export class Metrics {
     // Byte counters mirror the router's own running totals at scrape time.
     const linkBytes = new Counter({ name: 'portmesh_link_bytes_total', help: 'Tunnel bytes over the link (in: received from the peer, out: sent to it)', labelNames: ['peer', 'site', 'direction'], registers, collect: refresh })
     const keyBytes = new Counter({ name: 'portmesh_connection_bytes_total', help: 'Bytes carried for clients of this site\'s listeners (in: from the client, out: to it)', labelNames: ['routing_key', 'direction'], registers, collect: refresh })
+    const workerUp = new Gauge({ name: 'portmesh_worker_up', help: '1 while the worker process (workers setting) runs and takes tunnels', labelNames: ['worker'], registers, collect: refresh })
+    const workerCpu = new Counter({ name: 'portmesh_worker_cpu_seconds_total', help: 'CPU time of the worker process, user and system (this process\'s own is process_cpu_seconds_total)', labelNames: ['worker'], registers, collect: refresh })
     const targets = new Gauge({ name: 'portmesh_service_targets', help: 'Reachable targets per routing key', labelNames: ['routing_key'], registers, collect: refresh })
     // Read from the patches' own record at scrape time: a patch refused by a connection since start-up shows 0.
     const patchActive = new Gauge({

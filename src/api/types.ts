@@ -30,7 +30,8 @@ export interface RouterStatus {
   epoch: number
   addresses: string[]
   links: Array<{ name?: string, peerId: string, site: string, cost: number, state: string, address?: string, rttMs?: number, livenessTimeoutMs?: number, direction: 'inbound' | 'outbound' }>
-  routers: Array<{ peerId: string, site: string, cost: number, nextHop: string, hops: number }>
+  /** `workers`: how many workers the router advertises (its neighbours' workers connect to them); 0 without. */
+  routers: Array<{ peerId: string, site: string, cost: number, nextHop: string, hops: number, workers: number }>
   services: Array<{ routingKey: string, targets: TargetStatus[] }>
   listeners: Array<{
     name: string
@@ -65,6 +66,19 @@ export interface RouterStatus {
   openPipes: number
   /** Muxed streams open over all links (tunnels plus one link stream per link). */
   openStreams: number
+  /** The site's worker processes (`workers`), with what each carries now; empty without workers. */
+  workers: WorkerStatus[]
+}
+
+export interface WorkerStatus {
+  index: number
+  pid?: number
+  up: boolean
+  addresses: string[]
+  openPipes: number
+  /** Connections to other sites' workers, per peer. */
+  connections: Array<{ peerId: string, site: string, count: number }>
+  cpuSeconds: number
 }
 
 /**

@@ -77,6 +77,10 @@ export function formatConnectors (connectors: RouterStatus['connectors']): strin
   return table(['NAME', 'ROUTING KEY', 'ADDRESS', 'COST', 'WEIGHT', 'WORKLOAD', 'ALLOW', 'E2E'], connectors.map(c => [c.name, c.routingKey, `${c.host}:${c.port}`, String(c.cost), String(c.weight ?? 1), c.healthy === false ? 'not answering' : 'ok', formatRule(c.allow), c.e2e === true ? 'yes' : 'no']))
 }
 
+export function formatWorkers (workers: RouterStatus['workers'], siteOf: (peer: string) => string): string {
+  return table(['WORKER', 'STATE', 'PID', 'PIPES', 'CPU', 'CONNECTED TO', 'ADDRESS'], workers.map(w => [String(w.index), w.up ? 'up' : 'down', String(w.pid ?? '-'), String(w.openPipes), `${w.cpuSeconds.toFixed(1)} s`, w.connections.map(c => `${c.site === '' ? siteOf(c.peerId) : c.site}${c.count > 1 ? ` (${c.count})` : ''}`).join(', ') || '-', w.addresses[0] ?? '-']))
+}
+
 export function formatStatus (s: RouterStatus): string {
   const siteOf = (peer: string): string => s.routers.find(r => r.peerId === peer)?.site ?? s.links.find(l => l.peerId === peer)?.site ?? short(peer)
   let out = `Site ${s.site}  (peer ${s.peerId})\n`
@@ -87,6 +91,8 @@ export function formatStatus (s: RouterStatus): string {
     s.services.flatMap(svc => svc.targets.map(t => [svc.routingKey, t.peerId === s.peerId ? `${t.site} (here)` : t.site, String(t.cost), String(t.weight ?? 1), String(t.openConnections), [t.e2e === true ? 'e2e' : '', t.denied === true ? 'denied this site' : ''].filter(Boolean).join(', ') || '-'])))
   out += '\nListeners\n' + formatListeners(s.listeners)
   out += '\nConnectors\n' + formatConnectors(s.connectors)
+  // An earlier release's status has no workers; a site without them shows none.
+  if ((s.workers ?? []).length > 0) out += '\nWorkers\n' + formatWorkers(s.workers, siteOf)
   for (const c of s.nameConflicts ?? []) out += `\nWarning: peer ${short(c.claimant)} calls itself ${printable(c.site)}, a name bound here to ${short(c.pinned)}; allow and trust rules do not match it.\n`
   return out
 }

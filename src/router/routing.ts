@@ -24,6 +24,8 @@ export interface RoutingOptions {
   refusedOrigin?: (origin: string) => boolean
   /** False: this router does not resume tunnels (timers.resumeTimeoutMs 0), so it does not advertise FEATURE_RESUME. */
   resumable?: boolean
+  /** Its workers' addresses, advertised (read at each origination). */
+  workerAddresses?: () => string[][]
 }
 
 /**
@@ -57,7 +59,8 @@ export class Routing {
         compute()
         end()
       },
-      acceptOrigin: (origin) => o.refusedOrigin?.(origin) !== true
+      acceptOrigin: (origin) => o.refusedOrigin?.(origin) !== true,
+      dataProcesses: o.workerAddresses
     }, advertisementCodec(o.privateKey), o.localServices, o.now())
   }
 

@@ -36,6 +36,8 @@ export interface StatusInput {
   routes: ReadonlyMap<string, Route>
   /** A router's site name, from its advertisement or its session. */
   siteOf: (peer: string) => string
+  /** How many workers a router advertises. */
+  workersOf?: (peer: string) => number
   /** Per routing key with a reachable target: the candidates as the ingress ranks them. */
   services: Array<{ routingKey: string, candidates: Array<Candidate<{ site: string, e2e: boolean, denied: boolean }>> }>
   listeners: RouterStatus['listeners']
@@ -43,6 +45,7 @@ export interface StatusInput {
   nameConflicts: RouterStatus['nameConflicts']
   openPipes: number
   openStreams: number
+  workers: RouterStatus['workers']
 }
 
 const byCostThenPeer = (a: { cost: number, peerId: string }, b: { cost: number, peerId: string }): number => a.cost - b.cost || (a.peerId < b.peerId ? -1 : 1)
@@ -60,7 +63,7 @@ export function projectStatus (s: StatusInput): RouterStatus {
     links.push({ name: d.name, peerId: d.peerId ?? '', site: d.peerId !== undefined ? s.siteOf(d.peerId) : '', cost: d.cost, state: d.state, address: d.address, direction: 'outbound' })
   }
   const routers = [...s.routes.values()]
-    .map(r => ({ peerId: r.destination, site: s.siteOf(r.destination), cost: r.cost, nextHop: r.nextHop, hops: r.hops }))
+    .map(r => ({ peerId: r.destination, site: s.siteOf(r.destination), cost: r.cost, nextHop: r.nextHop, hops: r.hops, workers: s.workersOf?.(r.destination) ?? 0 }))
     .sort(byCostThenPeer)
   const services = s.services
     .map(({ routingKey, candidates }) => ({
@@ -81,7 +84,8 @@ export function projectStatus (s: StatusInput): RouterStatus {
     connectors: s.connectors,
     nameConflicts: s.nameConflicts,
     openPipes: s.openPipes,
-    openStreams: s.openStreams
+    openStreams: s.openStreams,
+    workers: s.workers
   }
 }
 

@@ -51,6 +51,23 @@ function portsOutsideEphemeralRange (): [number, number] {
   return [Math.max(1024, high - 12_000), high]
 }
 
+/**
+ * `n` consecutive free ports, as freePort() draws them: a site with workers
+ * listens on its port and the n - 1 after it (each worker on port + i).
+ */
+export async function freePortRange (n: number): Promise<number> {
+  const [low, high] = testPorts ??= portsOutsideEphemeralRange()
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const first = low + Math.floor(Math.random() * (high - low - n + 2))
+    const ports = Array.from({ length: n }, (_, i) => first + i)
+    if (ports.some(p => handedOut.has(p))) continue
+    if (!(await Promise.all(ports.map(bindsOnLoopback))).every(Boolean)) continue
+    for (const p of ports) handedOut.add(p)
+    return first
+  }
+  throw new Error(`no ${n} consecutive free loopback ports in ${low}-${high}, in 100 tries`)
+}
+
 async function bindsOnLoopback (port: number): Promise<boolean> {
   return await new Promise((resolve) => {
     const srv = createServer()
@@ -72,6 +89,8 @@ export interface SiteOptions {
   env?: Record<string, string>
   /** Another build's CLI (dist/src/cli/main.js of another checkout), e.g. the previous release. */
   cli?: string
+  /** `--workers n`: the site's port and the n - 1 after it are reserved for it. */
+  workers?: number
 }
 
 /** One `portmesh run` process on loopback, with its own data dir and ports. */
@@ -99,7 +118,8 @@ export class Site {
   }
 
   static async start (mesh: Mesh, name: string, options: SiteOptions = {}): Promise<Site> {
-    const site = new Site(name, join(mesh.dir, name), options.netns !== undefined ? 7070 : await freePort(), options)
+    const port = options.netns !== undefined ? 7070 : (options.workers ?? 1) > 1 ? await freePortRange(options.workers ?? 1) : await freePort()
+    const site = new Site(name, join(mesh.dir, name), port, options)
     mesh.sites.push(site)
     await site.launch()
     return site
@@ -115,6 +135,7 @@ export class Site {
       ...(this.options.links ?? []).flatMap(l => ['--link', l]),
       ...(this.options.connectors ?? []).flatMap(c => ['--connector', c]),
       ...(this.options.listeners ?? []).flatMap(l => ['--listener', l]),
+      ...(this.options.workers !== undefined ? ['--workers', String(this.options.workers)] : []),
       ...(this.options.args ?? [])]
     const proc = this.options.netns !== undefined
       ? spawn('ip', ['netns', 'exec', this.options.netns.ns, process.execPath, ...(this.options.nodeArgs ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.options.env } })

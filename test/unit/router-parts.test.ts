@@ -52,6 +52,7 @@ const input = (over: Partial<StatusInput> = {}): StatusInput => ({
   nameConflicts: [],
   openPipes: 5,
   openStreams: 7,
+  workers: [],
   ...over
 })
 
