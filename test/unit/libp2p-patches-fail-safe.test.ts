@@ -41,7 +41,7 @@ test('a patch whose internal is missing reports itself inactive, warns once and 
     // Refused again later: no second warning.
     keepReceiveWindowShut({} as unknown as Stream)
     assert.equal(lines.filter(l => l.level === 40).length, 1)
-    const status = { links: [], routers: [], services: [], listeners: [] } as unknown as RouterStatus
+    const status = { links: [], routers: [], services: [], listeners: [], workers: [] } as unknown as RouterStatus
     const text = await new Metrics({ status: () => status, keyBytes: () => new Map(), linkBytes: () => new Map() }).registry.metrics()
     assert.match(text, /^portmesh_libp2p_patch_active\{patch="yamux-send-pause"\} 0$/m)
     assert.match(text, /^portmesh_libp2p_patch_active\{patch="yamux-window-updates"\} 1$/m)

@@ -87,7 +87,7 @@ test('the registry: every patch is in effect and tested on the installed package
       assert.ok(s.installedVersion !== undefined && s.testedVersions.includes(s.installedVersion), `${s.name}: ${s.package} ${s.installedVersion ?? 'not found'}`)
     }
     assert.deepEqual(lines.filter(l => l.level === 40), [], 'warnings at start-up')
-    const status = { links: [], routers: [], services: [], listeners: [] } as unknown as RouterStatus
+    const status = { links: [], routers: [], services: [], listeners: [], workers: [] } as unknown as RouterStatus
     const metrics = new Metrics({ status: () => status, keyBytes: () => new Map(), linkBytes: () => new Map() })
     const text = await metrics.registry.metrics()
     for (const s of states) assert.match(text, new RegExp(`^portmesh_libp2p_patch_active\\{patch="${s.name}"\\} 1$`, 'm'))
