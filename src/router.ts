@@ -5,7 +5,7 @@ import type { Libp2p, PrivateKey, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import type { RouterConfig } from './config/config.js'
 import { ResourceStore } from './config/resource-store.js'
-import { ConnectorDeniedError, LocalConnectors, NoConnectorError } from './edge/connector.js'
+import { LocalConnectors } from './edge/connector.js'
 import { CONNECT_TIMEOUT_MS } from './net/constants.js'
 import { MembershipGate } from './net/gate.js'
 import type { Identity } from './net/identity.js'
@@ -14,12 +14,12 @@ import { AuthorizedPeers, GrantStore, RevokedPeers, type GrantView, type Revoked
 import { createNode } from './net/node.js'
 import type { SpliceResult } from './net/splice.js'
 import { OriginVerifier, TunnelSigner } from './net/origin-proof.js'
-import { handleTunnelStream, newConnectionId, openTunnel, reopenTunnel, TunnelRefusedError, type DeliveredConnection, type OriginAdmission, type TrackInfo, type TunnelCaller, type TunnelHost, type TunnelOptions } from './net/tunnel.js'
+import { handleTunnelStream, newConnectionId, openTunnel, reopenTunnel, type DeliveredConnection, type OriginAdmission, type TrackInfo, type TunnelCaller, type TunnelHost, type TunnelOptions } from './net/tunnel.js'
 import type { ResumableEndpoint } from './net/resume.js'
 import { DEFAULT_MAX_BUFFERED_BYTES } from './net/resume-constants.js'
 import { HeldTunnels, resumeFromIngress, type ResumeDriver, type ResumeSettings } from './net/tunnel-resume.js'
 import { transitsTo } from './core/spf.js'
-import { StatusCode, type TunnelHeader } from './wire/codec.js'
+import type { TunnelHeader } from './wire/codec.js'
 import { FEATURE_ORIGIN_PROOF, FEATURE_RESUME } from './core/types.js'
 import { FlowRing, type FlowEnd, type FlowFilter, type FlowRecord, type MeshFlows } from './core/flow-ring.js'
 import { JOIN_PROTOCOL, LINK_PROTOCOL, TUNNEL_PROTOCOL } from './wire/constants.js'
@@ -38,6 +38,7 @@ import { SitePins } from './router/site-pins.js'
 import { projectStatus, projectTopology, type Topology } from './router/status.js'
 import { Ticker } from './router/ticker.js'
 import { WorkerPlane } from './router/worker-plane.js'
+import { deliverToConnector } from './router/deliver.js'
 
 /**
  * Opening a tunnel stream waits for nothing on the network (net/libp2p-patches),
@@ -452,20 +453,7 @@ export class Router implements TunnelHost, ApiRouter {
   }
 
   async deliver (routingKey: string, caller: TunnelCaller): Promise<DeliveredConnection> {
-    try {
-      const dialed = await this.connectors.connect(routingKey, this.access.connectorAdmission(caller))
-      const { socket } = dialed
-      // A tunnel from another site's client: its pair counts the workload socket's bytes (written to it: the client's).
-      const pairEnded = this.pairs.opened(caller.peer, this.selfId, routingKey, () => ({ in: socket.bytesWritten, out: socket.bytesRead }))
-      // The tunnel releases the connection once, whatever became of it: when the pipe ended, or when it never started.
-      return { socket, address: `${dialed.connector.host}:${dialed.connector.port}`, release: () => { pairEnded(); dialed.release() } }
-    } catch (err) {
-      if (err instanceof ConnectorDeniedError) {
-        this.access.denyDelivery(caller, routingKey, err.message)
-        throw new TunnelRefusedError(StatusCode.DENIED, err.message)
-      }
-      throw new TunnelRefusedError(err instanceof NoConnectorError ? StatusCode.NO_ROUTE : StatusCode.CONNECT_FAILED, (err as Error).message)
-    }
+    return await deliverToConnector(this.connectors, this.access, this.selfId, routingKey, caller, (from, to, key, live) => this.pairs.opened(from, to, key, live))
   }
 
   activity (peer: string, bytesIn: number, bytesOut: number): void {

@@ -4,20 +4,21 @@ import { rmSync } from 'node:fs'
 import type { Libp2p, Stream } from '@libp2p/interface'
 import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import type { Logger } from 'pino'
-import { LocalConnectors, ConnectorDeniedError, NoConnectorError } from '../edge/connector.js'
+import { LocalConnectors } from '../edge/connector.js'
+import { deliverToConnector } from '../router/deliver.js'
 import { CONNECT_TIMEOUT_MS } from '../net/constants.js'
 import { MembershipGate } from '../net/gate.js'
 import { createNode } from '../net/node.js'
 import { OriginVerifier, TunnelSigner, ORIGIN_PROOF_WINDOW_MS } from '../net/origin-proof.js'
 import { socketEndpoint, splice, streamEndpoint, type SpliceResult } from '../net/splice.js'
-import { handleTunnelStream, newConnectionId, openTunnel, reopenTunnel, resumeHeld, TunnelRefusedError, type DeliveredConnection, type OriginAdmission, type TrackInfo, type TunnelCaller, type TunnelHost, type TunnelOptions } from '../net/tunnel.js'
+import { handleTunnelStream, newConnectionId, openTunnel, reopenTunnel, resumeHeld, type DeliveredConnection, type OriginAdmission, type TrackInfo, type TunnelCaller, type TunnelHost, type TunnelOptions } from '../net/tunnel.js'
 import type { ResumableEndpoint } from '../net/resume.js'
 import { HeldTunnels, resumeFromIngress, type ResumeDriver, type ResumeSettings } from '../net/tunnel-resume.js'
 import { TunnelAccess } from '../router/access.js'
 import { Ingress } from '../router/ingress.js'
 import { FEATURE_RESUME } from '../core/types.js'
 import type { FlowEnd } from '../core/flow-ring.js'
-import { StatusCode, type TunnelHeader } from '../wire/codec.js'
+import type { TunnelHeader } from '../wire/codec.js'
 import { TUNNEL_PROTOCOL } from '../wire/constants.js'
 import { WorkerLinks } from './worker-links.js'
 import { listenForRelays, relayTo } from './resume-relay.js'
@@ -153,15 +154,14 @@ export class WorkerSite implements TunnelHost {
     return this.init.advertise.length > 0 ? this.init.advertise : addrs.map(a => a.replace(/\/p2p\/[^/]+$/, ''))
   }
 
-  /** A message from the router. */
-  onMessage (msg: StateMessage | Command, handle?: unknown): void {
+  /** A message from the router (a stop is the entry's to handle: the process exits after it). */
+  onMessage (msg: StateMessage | Exclude<Command, { t: 'stop' }>): void {
     switch (msg.t) {
       case 'state': return this.applyState(msg)
       case 'revoke': return this.revoke(msg.peer)
       case 'cut-transits':
         for (const p of this.pipes.values()) if (p.resumableTransit) p.reset()
         return
-      case 'stop': void this.stop(msg.drainMs); return
       case 'replay': case 'located': {
         const answer = this.pending.get(msg.id)
         this.pending.delete(msg.id)
@@ -173,7 +173,6 @@ export class WorkerSite implements TunnelHost {
         this.send({ t: 'located', id: msg.id, held: layer !== undefined && (layer.state === 'live' || layer.state === 'suspended') })
       }
     }
-    void handle
   }
 
   /** A client the router handed over, its socket paused with nothing read. */
@@ -271,18 +270,7 @@ export class WorkerSite implements TunnelHost {
   }
 
   async deliver (routingKey: string, caller: TunnelCaller): Promise<DeliveredConnection> {
-    try {
-      const dialed = await this.connectors.connect(routingKey, this.access.connectorAdmission(caller))
-      const { socket } = dialed
-      const pairEnded = this.pairOpened(caller.peer, this.selfId, routingKey, () => ({ in: socket.bytesWritten, out: socket.bytesRead }))
-      return { socket, address: `${dialed.connector.host}:${dialed.connector.port}`, release: () => { pairEnded({ in: socket.bytesWritten, out: socket.bytesRead }); dialed.release() } }
-    } catch (err) {
-      if (err instanceof ConnectorDeniedError) {
-        this.access.denyDelivery(caller, routingKey, err.message)
-        throw new TunnelRefusedError(StatusCode.DENIED, err.message)
-      }
-      throw new TunnelRefusedError(err instanceof NoConnectorError ? StatusCode.NO_ROUTE : StatusCode.CONNECT_FAILED, (err as Error).message)
-    }
+    return await deliverToConnector(this.connectors, this.access, this.selfId, routingKey, caller, (from, to, key, live) => this.pairOpened(from, to, key, live))
   }
 
   activity (peer: string, bytesIn: number, bytesOut: number): void {
@@ -369,12 +357,12 @@ export class WorkerSite implements TunnelHost {
 
   // ---- what goes back to the router ----
 
-  private pairOpened (from: string, to: string, key: string, live: () => { in: number, out: number }): (final: { in: number, out: number }) => void {
+  private pairOpened (from: string, to: string, key: string, live: () => { in: number, out: number }): (final?: { in: number, out: number }) => void {
     const id = this.nextPairId++
     this.livePairs.set(id, live)
     this.event({ e: 'pair-open', id, from, to, key })
     let ended = false
-    return (final) => {
+    return (final = live()) => {
       if (ended) return
       ended = true
       this.livePairs.delete(id)
