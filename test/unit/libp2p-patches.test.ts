@@ -59,6 +59,18 @@ interface NoiseConn { decoder: { lengthDecoder: unknown }, close: () => Promise<
 const noiseConnOf = (conn: Connection): NoiseConn => (muxerOf(conn) as unknown as { maConn: NoiseConn }).maConn
 
 /** Resolves once `stream` has received `n` more bytes. */
+/** A tunnel stream from a to b that has carried 'first'; `far`: everything b reads on it, once it ends. */
+async function tunnelWithFirstBytes (a: Libp2p, b: Libp2p): Promise<{ conn: Connection, stream: Stream, far: Promise<Buffer> }> {
+  let far: Promise<Buffer> | undefined
+  await b.handle(TUNNEL_PROTOCOL, (stream) => { far = readAll(stream) })
+  const conn = await a.dial(b.getMultiaddrs()[0])
+  const stream = await conn.newStream(TUNNEL_PROTOCOL, { negotiateFully: false })
+  stream.send(Buffer.from('first'))
+  // Wrapped: waitFor would wait for a promise it is handed, and this one settles only when the stream ends.
+  const at = await waitFor('the stream at b', () => far !== undefined ? { far } : undefined)
+  return { conn, stream, far: at.far }
+}
+
 async function received (stream: Stream, n: number): Promise<void> {
   let got = 0
   await new Promise<void>((resolve) => {
@@ -385,12 +397,7 @@ test('noise-send-batching: small frames of many streams sent in one iteration le
 test('noise-send-batching: what waits when the connection closes is sent before the close', async () => {
   const { a, b, stop } = await pair()
   try {
-    let far: Promise<Buffer> | undefined
-    await b.handle(TUNNEL_PROTOCOL, (stream) => { far = readAll(stream) })
-    const conn = await a.dial(b.getMultiaddrs()[0])
-    const stream = await conn.newStream(TUNNEL_PROTOCOL, { negotiateFully: false })
-    stream.send(Buffer.from('first'))
-    await waitFor('the stream at b', () => far !== undefined)
+    const { conn, stream, far } = await tunnelWithFirstBytes(a, b)
     // A small frame, then the connection's close, in one iteration: the frame must not be lost.
     stream.send(Buffer.from('last words'))
     await noiseConnOf(conn).close()
@@ -464,12 +471,7 @@ test('stream-event-dispatch: a send on a real link builds no \'idle\' event whil
   const Original = globalThis.CustomEvent
   const built: string[] = []
   try {
-    let far: Promise<Buffer> | undefined
-    await b.handle(TUNNEL_PROTOCOL, (stream) => { far = readAll(stream) })
-    const conn = await a.dial(b.getMultiaddrs()[0])
-    const stream = await conn.newStream(TUNNEL_PROTOCOL, { negotiateFully: false })
-    stream.send(Buffer.from('first'))
-    await waitFor('the stream at b', () => far !== undefined)
+    const { stream, far } = await tunnelWithFirstBytes(a, b)
     // main-event builds safeDispatchEvent's events with the global CustomEvent.
     globalThis.CustomEvent = class Counting<T> extends Original<T> {
       constructor (type: string, init?: CustomEventInit<T>) { super(type, init); built.push(type) }
