@@ -9,7 +9,10 @@ import { previousReleaseCli } from '../helpers/previous-release.js'
 //   new ----+                  +---- old        (t-old: a transit of the previous release)
 //            +--5-- t-new --5--+                (t-new: one of this release)
 // new and old each serve a key and consume the other's. The tests first go
-// through t-old (cheaper), then, with t-old stopped, through t-new.
+// through t-old (cheaper), then, with t-old stopped, through t-new. new and
+// t-new run workers: the previous release floods their advertisements (with
+// the workers' addresses it does not know) unchanged, and tunnels to and
+// through it go over the routers' links.
 const mesh = new Mesh()
 let newSite: Site, oldSite: Site, tOld: Site, tNew: Site
 let atNew: TestServer, atOld: TestServer, atOld2: TestServer
@@ -27,15 +30,17 @@ before(async () => {
   ;[newToOld, oldToNew, oldToOld2] = [await freePort(), await freePort(), await freePort()]
   oldSite = await Site.start(mesh, 'old', { cli: previous, connectors: [`svc-old=127.0.0.1:${atOld.port}`], listeners: [`svc-new=127.0.0.1:${oldToNew}`, `svc-old2=127.0.0.1:${oldToOld2}`] })
   tOld = await Site.start(mesh, 't-old', { cli: previous, links: [`${await oldSite.token()},cost=1`] })
-  tNew = await Site.start(mesh, 't-new', { links: [`${await oldSite.token()},cost=5`] })
+  tNew = await Site.start(mesh, 't-new', { workers: 2, links: [`${await oldSite.token()},cost=5`] })
   await Site.start(mesh, 'old2', { cli: previous, links: [`${await tNew.token()},cost=1`], connectors: [`svc-old2=127.0.0.1:${atOld2.port}`] })
-  newSite = await Site.start(mesh, 'new', { links: [`${await tOld.token()},cost=1`, `${await tNew.token()},cost=5`], connectors: [`svc-new=127.0.0.1:${atNew.port}`], listeners: [`svc-old=127.0.0.1:${newToOld}`] })
+  newSite = await Site.start(mesh, 'new', { workers: 2, links: [`${await tOld.token()},cost=1`, `${await tNew.token()},cost=5`], connectors: [`svc-new=127.0.0.1:${atNew.port}`], listeners: [`svc-old=127.0.0.1:${newToOld}`] })
   await newSite.waitTargets('svc-old', ['old'])
   await oldSite.waitTargets('svc-new', ['new'])
   await oldSite.waitTargets('svc-old2', ['old2'])
   // Both cheaper paths known (links come up in any order): new and old reach each other through t-old.
   await newSite.waitStatus('route to old via t-old', s => s.routers.find(r => r.peerId === oldSite.peerId)?.nextHop === tOld.peerId)
   await oldSite.waitStatus('route to new via t-old', s => s.routers.find(r => r.peerId === newSite.peerId)?.nextHop === tOld.peerId)
+  // New knows t-new's worker; the previous release takes t-new's advertisement too (the field is new to it), or old could not route through t-new below.
+  await newSite.waitStatus('t-new\'s worker known', s => s.routers.find(r => r.peerId === tNew.peerId)?.workers === 1)
 })
 
 after(async () => { await mesh.stop() })

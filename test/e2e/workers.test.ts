@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { echoServer, echoTransfer, type TestServer } from '../helpers/tcp.js'
+import { connectionOutcome, echoServer, echoTransfer, type TestServer } from '../helpers/tcp.js'
 import { HeldEcho } from '../helpers/held-echo.js'
 import { CLI, freePort, Mesh, Site } from '../helpers/site.js'
 import { waitFor } from '../helpers/wait.js'
@@ -17,17 +17,24 @@ import { encodeFrame } from '../../src/wire/frames.js'
 // Clients at west's listener are shared between west's router and its
 // worker; the worker's tunnels go to east's worker, the router's over the link.
 const mesh = new Mesh()
-let west: Site, east: Site
+let west: Site, east: Site, north: Site
 let echo: TestServer
 let port: number
+let secretPort: number
+let northSecretPort: number
 
 before(async () => {
   echo = await echoServer()
   mesh.onStop(async () => { await echo.close() })
   port = await freePort()
-  east = await Site.start(mesh, 'east', { workers: 2, connectors: [`echo=127.0.0.1:${echo.port}`] })
-  west = await Site.start(mesh, 'west', { workers: 2, links: [await east.token()], listeners: [`echo=127.0.0.1:${port}`] })
+  secretPort = await freePort()
+  northSecretPort = await freePort()
+  // secret: only west may use it, end-to-end encrypted.
+  east = await Site.start(mesh, 'east', { workers: 2, connectors: [`echo=127.0.0.1:${echo.port}`, `secret=127.0.0.1:${echo.port},allow=west,e2e=true`] })
+  west = await Site.start(mesh, 'west', { workers: 2, links: [await east.token()], listeners: [`echo=127.0.0.1:${port}`, `secret=127.0.0.1:${secretPort}`] })
+  north = await Site.start(mesh, 'north', { workers: 2, links: [await east.token()], listeners: [`secret=127.0.0.1:${northSecretPort}`] })
   await west.waitTargets('echo', ['east'])
+  await north.waitTargets('secret', ['east'])
   // West routes clients to its worker once it knows east runs workers too.
   await west.waitStatus('east advertises its worker', s => s.routers.find(r => r.site === 'east')?.workers === 1)
 })
@@ -36,6 +43,11 @@ after(async () => { await mesh.stop() })
 
 async function flows (site: Site): Promise<FlowRecord[]> {
   return (await (await site.api('GET', '/v1/flows')).json() as { flows: FlowRecord[] }).flows
+}
+
+/** How a connection ends, or 'still open' after 5 s (a client let through to the echo service stays open). */
+async function outcomeWithin (at: number): Promise<string> {
+  return await Promise.race([connectionOutcome(at), new Promise<string>(resolve => setTimeout(() => resolve('still open'), 5_000).unref())])
 }
 
 /** Pipes the router itself runs: the total less its workers'. */
@@ -127,6 +139,25 @@ test('workers: a stranger that connects to a worker\'s port is cut off and reach
 
 let acceptedMark = 0
 function echoAcceptedBefore (): number { return acceptedMark }
+
+test('workers: a connector with allow and e2e, reached through workers: the allowed site gets through, another is denied at either of east\'s processes, and east counts every denial', async () => {
+  for (let i = 0; i < 6; i++) {
+    const r = await echoTransfer(secretPort, 200_000, 50_000)
+    assert.deepEqual([r.receivedBytes, r.received], [200_000, r.sent], `allowed client ${i}`)
+  }
+  const before = await east.metric('portmesh_tunnels_denied_total{routing_key="secret",reason="not-allowed"}') ?? 0
+  await north.waitStatus('north ranks east\'s worker', s => s.routers.find(r => r.site === 'east')?.workers === 1)
+  // Two at once: ranked before either is denied, one goes to north's router, one to its worker (and on to east's).
+  assert.deepEqual(await Promise.all([outcomeWithin(northSecretPort), outcomeWithin(northSecretPort)]), ['reset', 'reset'])
+  // A denied target is then left out for a while: later clients are refused at north.
+  for (let i = 0; i < 4; i++) assert.equal(await outcomeWithin(northSecretPort), 'reset', `north's client ${i}`)
+  const denied = await waitFor('east counts the denials', async () => {
+    const n = (await east.metric('portmesh_tunnels_denied_total{routing_key="secret",reason="not-allowed"}') ?? 0) - before
+    return n >= 2 ? n : undefined
+  })
+  assert.ok(denied >= 2, `east denied ${denied}`)
+  assert.match(east.stdout, /"worker":1,[^\n]*"msg":"tunnel denied"/, 'east\'s worker denied and logged it')
+})
 
 test('workers: revoking the far site resets the connections the worker carries to it at once', async () => {
   const held = await Promise.all(Array.from({ length: 6 }, async () => await HeldEcho.open(port)))
