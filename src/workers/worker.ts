@@ -26,7 +26,9 @@ async function start (init: InitMessage): Promise<void> {
     send({ t: 'ready', addrs })
     for (const [msg, handle] of early.splice(0)) dispatch(msg, handle)
   } catch (err) {
-    send({ t: 'fatal', message: (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `address already in use (${init.listen.join(', ')})` : (err as Error).message })
+    const message = (err as Error).message
+    // libp2p wraps the listen error in a paragraph of its own: say it in one sentence.
+    send({ t: 'fatal', message: /EADDRINUSE/.test(message) || (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `cannot listen on ${init.listen.join(', ')}: address already in use (a site's workers listen on its listen ports + 1, + 2, ...)` : message.split('\n')[0] })
     process.exit(1)
   }
 }

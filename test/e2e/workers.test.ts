@@ -4,7 +4,8 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { connectionOutcome, echoServer, echoTransfer, type TestServer } from '../helpers/tcp.js'
 import { HeldEcho } from '../helpers/held-echo.js'
-import { CLI, freePort, Mesh, Site } from '../helpers/site.js'
+import { CLI, freePort, freePortRange, Mesh, Site } from '../helpers/site.js'
+import { createServer } from 'node:net'
 import { waitFor } from '../helpers/wait.js'
 import type { RouterStatus } from '../../src/api/types.js'
 import type { FlowRecord } from '../../src/core/flow-ring.js'
@@ -170,4 +171,19 @@ test('workers: revoking the far site resets the connections the worker carries t
   const after = await west.waitStatus('nothing open', s => s.openPipes === 0 && s.listeners[0].openConnections === 0)
   assert.equal(after.workers[0].connections.length, 0, 'the worker keeps no connection to a revoked site')
   for (const h of held) await h.finish(100)
+})
+
+test('workers: a worker port in use stops the start with one sentence naming it', async () => {
+  const first = await freePortRange(2)
+  const squatter = createServer()
+  await new Promise<void>((resolve) => squatter.listen(first + 1, '127.0.0.1', resolve))
+  const other = new Mesh()
+  try {
+    await assert.rejects(Site.start(other, 'squatted', { workers: 2, args: ['--listen', `/ip4/127.0.0.1/tcp/${first}`] }),
+      // Its worker listens on each listen port + 1: the site's own (free) and first + 1 (taken).
+      new RegExp(`portmesh: cannot start: worker 1: cannot listen on [^:]*/ip4/127\\.0\\.0\\.1/tcp/${first + 1}: address already in use \\(a site's workers listen on its listen ports \\+ 1, \\+ 2, \\.\\.\\.\\)`))
+  } finally {
+    squatter.close()
+    await other.stop()
+  }
 })
