@@ -46,6 +46,8 @@
  * setup and rate rows: the same chain run by another checkout's build (DIR/dist/src/cli/main.js,
  * e.g. the previous release), for a same-run before/after.
  * BENCH_ONLY=clients,throughput,setup,rate,held,routes,converge,security runs some sections.
+ * BENCH_NODE_ARGS="--trace-gc …" starts every portmesh router of the bench with
+ * these node options (its output goes to test-artifacts/<site>-<port>.log).
  * Results: bench-results/latest.json. About 16 minutes with the defaults
  * and SKROUTERD set (real clients ~10, connection rate ~2.5, held ~1.5).
  */
@@ -54,7 +56,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { configArgs, Mesh, Site } from '../test/helpers/site.js'
+import { configArgs, Mesh, Site, type SiteOptions } from '../test/helpers/site.js'
 import { convergenceTable, runConvergence, spread, CHANGE_KINDS, type ConvergenceReport } from './converge.js'
 import { connectionRate, median, percentile, setupLatency, throughput } from './load.js'
 import { timeRouteComputation } from './routes.js'
@@ -90,6 +92,8 @@ const PING_N = env('BENCH_PING_N', 10_000)
 const PG_S = env('BENCH_PG_S', 5)
 /** A skupper-router build's skrouterd: adds the C router's rows. */
 const SKROUTERD = process.env.SKROUTERD
+/** Node options for every portmesh router the bench starts (diagnostics: --trace-gc, --cpu-prof, a preload). */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(a => a !== '')
 const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'clients,throughput,setup,rate,held,routes,converge,security').split(',').map(s => s.trim()))
 const BASELINE = process.env.BENCH_BASELINE
 
@@ -281,6 +285,7 @@ async function main (): Promise<void> {
   for (const n of notes) log(n)
 
   const mesh = new Mesh()
+  const startSite = async (name: string, options: SiteOptions): Promise<Site> => await Site.start(mesh, name, { ...options, nodeArgs: [...NODE_ARGS, ...(options.nodeArgs ?? [])] })
   // Every process the bench starts is stopped here, also when a row fails.
   const stops: Array<() => unknown> = []
   let convergence: ConvergenceReport | undefined
@@ -313,10 +318,10 @@ async function main (): Promise<void> {
       const quiet = ['--log-level', 'warn']
       const keys = ['sink', 'echo', ...serviceNames]
       // sink-e2e and echo-e2e: the same workloads behind connectors with end-to-end encryption.
-      east = await Site.start(mesh, 'east', { connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`, `sink-e2e=127.0.0.1:${workloads.sink},e2e=true`, `echo-e2e=127.0.0.1:${workloads.echo},e2e=true`, ...serviceNames.map(k => `${k}=127.0.0.1:${services[k] as number}`)], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
-      west1 = await Site.start(mesh, 'west1', { links: [await east.token()], listeners: [...keys, 'sink-e2e', 'echo-e2e'].map(k => `${k}=127.0.0.1:0`), args: quiet })
-      const west2 = await Site.start(mesh, 'west2', { links: [await west1.token()], listeners: keys.map(k => `${k}=127.0.0.1:0`), args: quiet })
-      const west3 = await Site.start(mesh, 'west3', { links: [await west2.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
+      east = await startSite('east', { connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`, `sink-e2e=127.0.0.1:${workloads.sink},e2e=true`, `echo-e2e=127.0.0.1:${workloads.echo},e2e=true`, ...serviceNames.map(k => `${k}=127.0.0.1:${services[k] as number}`)], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
+      west1 = await startSite('west1', { links: [await east.token()], listeners: [...keys, 'sink-e2e', 'echo-e2e'].map(k => `${k}=127.0.0.1:0`), args: quiet })
+      const west2 = await startSite('west2', { links: [await west1.token()], listeners: keys.map(k => `${k}=127.0.0.1:0`), args: quiet })
+      const west3 = await startSite('west3', { links: [await west2.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
       await west3.waitTargets('sink', ['east'])
       await west3.waitTargets('echo', ['east'])
       await west1.waitTargets('echo-e2e', ['east'])
@@ -391,16 +396,16 @@ async function main (): Promise<void> {
       }
       ratePaths.push({ name: 'portmesh 1 hop', port: hop1.echo, cpu: [cpu(west1), cpu(east)], sites: { ingress: west1, egress: east } })
       // The same build with flow records off at both ends: what records cost per connection.
-      const offEast = await Site.start(mesh, 'east-records-off', { connectors: [`echo=127.0.0.1:${workloads.echo}`], args: [...quiet, '--flow-ring', '0'] })
-      const offWest = await Site.start(mesh, 'west-records-off', { links: [await offEast.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: [...quiet, '--flow-ring', '0'] })
+      const offEast = await startSite('east-records-off', { connectors: [`echo=127.0.0.1:${workloads.echo}`], args: [...quiet, '--flow-ring', '0'] })
+      const offWest = await startSite('west-records-off', { links: [await offEast.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: [...quiet, '--flow-ring', '0'] })
       await offWest.waitTargets('echo', ['east-records-off'])
       const off: Path = { name: 'portmesh 1 hop, flow records off', sink: 0, echo: await via(offWest, 'echo'), cpu: [] }
       setupPaths.push(off)
       ratePaths.push({ name: off.name, port: off.echo, cpu: [cpu(offWest), cpu(offEast)], sites: { ingress: offWest, egress: offEast } })
       // The same build with resumable tunnels off (timers.resumeTimeoutMs: 0): what acknowledgements and buffers cost.
       const noResume = configArgs(mesh, 'resume-off', 'timers:\n  resumeTimeoutMs: 0\n')
-      noResumeEast = await Site.start(mesh, 'east-resume-off', { connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args: [...quiet, ...noResume] })
-      noResumeWest = await Site.start(mesh, 'west-resume-off', { links: [await noResumeEast.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: [...quiet, ...noResume] })
+      noResumeEast = await startSite('east-resume-off', { connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args: [...quiet, ...noResume] })
+      noResumeWest = await startSite('west-resume-off', { links: [await noResumeEast.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: [...quiet, ...noResume] })
       await noResumeWest.waitTargets('echo', ['east-resume-off'])
       const fixed = await pm('portmesh 1 hop, resumption off', noResumeWest, [noResumeWest, noResumeEast])
       paths.push(fixed)
@@ -408,8 +413,8 @@ async function main (): Promise<void> {
       ratePaths.push({ name: fixed.name, port: fixed.echo, cpu: [cpu(noResumeWest), cpu(noResumeEast)], sites: { ingress: noResumeWest, egress: noResumeEast } })
       if (BASELINE !== undefined) {
         const cli = join(BASELINE, 'dist/src/cli/main.js')
-        const baseEast = await Site.start(mesh, 'east-baseline', { cli, connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args: quiet })
-        const baseWest = await Site.start(mesh, 'west-baseline', { cli, links: [await baseEast.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
+        const baseEast = await startSite('east-baseline', { cli, connectors: [`sink=127.0.0.1:${workloads.sink}`, `echo=127.0.0.1:${workloads.echo}`], args: quiet })
+        const baseWest = await startSite('west-baseline', { cli, links: [await baseEast.token()], listeners: ['sink=127.0.0.1:0', 'echo=127.0.0.1:0'], args: quiet })
         await baseWest.waitTargets('echo', ['east-baseline'])
         const base = await pm('portmesh 1 hop (baseline)', baseWest, [baseWest, baseEast])
         paths.push(base)
