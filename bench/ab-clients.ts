@@ -18,10 +18,9 @@ import { join } from 'node:path'
 import { Mesh, Site } from '../test/helpers/site.js'
 import { hasRedis, REDIS_DEFAULT_DATA_BYTES, redisBenchmark, startRedis } from './clients.js'
 import { median } from './load.js'
-import { installed, iperf3Run, iperf3Server, measureCpu, processCpu, totalCpu } from './tools.js'
+import { env, installed, iperf3Run, iperf3Server, measureCpu, processCpu, totalCpu } from './tools.js'
 
 const MIB = 1024 * 1024
-const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback)
 const TRIALS = env('AB_TRIALS', 5)
 const IPERF_BYTES = env('AB_IPERF_MIB', 1024) * MIB
 const REDIS_N = env('AB_REDIS_N', 50_000)

@@ -26,11 +26,10 @@ import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { configArgs, Mesh, Site } from '../test/helpers/site.js'
 import { connectionRate, median, percentile, setupLatency, throughput } from './load.js'
-import { processCpu, startWorkloads, waitPipesClosed } from './tools.js'
+import { env, processCpu, startWorkloads, waitPipesClosed } from './tools.js'
 import { LIVE_HEAP_NODE_ARGS, liveHeapBytes } from './live-heap.js'
 
 const MIB = 1024 * 1024
-const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback)
 const TRIALS = env('AB_TRIALS', 3)
 const BASELINE = process.env.AB_BASELINE
 const HELD = env('AB_HELD', 3000)

@@ -63,10 +63,9 @@ import { timeRouteComputation } from './routes.js'
 import { originProofCost } from './security.js'
 import { clientRows, hasPostgres, hasRedis, startPostgres, startRedis, type ClientPath, type Service } from './clients.js'
 import { startSkupperChain, type SkupperChain } from './skrouter.js'
-import { addCpu, haproxyHops, startWorkloads, installed, iperf3Server, measureCpu, processCpu, rssBytes, selfCpu, socatHop, versionOf, waitPipesClosed, type CpuProbe, type Row } from './tools.js'
+import { addCpu, env, haproxyHops, startWorkloads, installed, iperf3Server, measureCpu, processCpu, rssBytes, selfCpu, socatHop, versionOf, waitPipesClosed, type CpuProbe, type Row } from './tools.js'
 
 const MIB = 1024 * 1024
-const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback)
 const BYTES = env('BENCH_MIB', 256) * MIB
 const PARALLEL = env('BENCH_PARALLEL', 8)
 const RUNS = Math.max(1, env('BENCH_RUNS', 3))

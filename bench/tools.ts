@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url'
 import { freePort, type Site } from '../test/helpers/site.js'
 import { waitFor } from '../test/helpers/wait.js'
 
+/** A numeric setting from the environment (BENCH_RUNS=5 …), or its default. */
+export const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback)
+
 export function installed (command: string, versionFlag = '-v'): boolean {
   return spawnSync(command, [versionFlag], { stdio: 'ignore' }).status === 0
 }
@@ -214,14 +217,16 @@ export async function waitPipesClosed (sites: Site[]): Promise<void> {
   await waitFor('open pipes back to 0', async () => (await Promise.all(sites.map(async s => (await s.status()).openPipes))).every(n => n === 0), 60_000, 200)
 }
 
-/** CPU seconds each probed process used while fn ran (forking servers' children reaped first, so theirs counts). */
-export async function measureCpu<T> (probes: CpuProbe[], forking: number[], fn: () => Promise<T>): Promise<{ value: T, cpu: Record<string, number> }> {
+/** CPU seconds each probed process used while fn ran (forking servers' children reaped first, so theirs counts), and fn's wall-clock seconds. */
+export async function measureCpu<T> (probes: CpuProbe[], forking: number[], fn: () => Promise<T>): Promise<{ value: T, cpu: Record<string, number>, wallSeconds: number }> {
   const before = probes.map(p => p.seconds())
+  const started = performance.now()
   const value = await fn()
+  const wallSeconds = (performance.now() - started) / 1000
   for (const pid of forking) await childrenReaped(pid)
   const cpu: Record<string, number> = {}
   probes.forEach((p, i) => { cpu[p.label] = p.seconds() - before[i] })
-  return { value, cpu }
+  return { value, cpu, wallSeconds }
 }
 
 /** Adds one run's CPU seconds per process to the row, as seconds per GiB of `bytes` moved. */

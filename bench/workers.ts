@@ -19,10 +19,9 @@
 import { Mesh, Site } from '../test/helpers/site.js'
 import { hasRedis, redisBenchmark, startRedis } from './clients.js'
 import { median } from './load.js'
-import { installed, iperf3Run, iperf3Server, measureCpu, processCpu, totalCpu, type CpuProbe } from './tools.js'
+import { env, installed, iperf3Run, iperf3Server, measureCpu, processCpu, totalCpu, type CpuProbe } from './tools.js'
 
 const MIB = 1024 * 1024
-const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback)
 const TRIALS = env('WORKERS_TRIALS', 4)
 const N = env('WORKERS_N', 2)
 const IPERF_BYTES = env('WORKERS_IPERF_MIB', 1024) * MIB
@@ -33,6 +32,9 @@ type Figure = 'one site, iperf3 -P 8 (Gbit/s)' | 'one site, iperf3 -P 8: its CPU
 'iperf3 1 stream (Gbit/s)' | 'iperf3 1 stream: both sites CPU-s/GiB' | 'iperf3 1 stream: ingress site cores' |
 'redis GET 50 clients (req/s)' | 'redis: both sites µs/request' | 'redis: ingress site cores'
 const figures: Figure[] = ['one site, iperf3 -P 8 (Gbit/s)', 'one site, iperf3 -P 8: its CPU-s/GiB', 'one site, iperf3 -P 8: its cores', 'iperf3 -P 8 (Gbit/s)', 'iperf3 -P 8: both sites CPU-s/GiB', 'iperf3 -P 8: ingress site cores', 'iperf3 1 stream (Gbit/s)', 'iperf3 1 stream: both sites CPU-s/GiB', 'iperf3 1 stream: ingress site cores', 'redis GET 50 clients (req/s)', 'redis: both sites µs/request', 'redis: ingress site cores']
+
+/** CPU seconds of the probed processes whose label starts with `prefix`. */
+const cpuOf = (cpu: Record<string, number>, prefix: string): number => Object.entries(cpu).reduce((n, [label, s]) => label.startsWith(prefix) ? n + s : n, 0)
 
 /** Every process of a site: its router and its workers (from its status). */
 async function siteProbes (site: Site, label: string): Promise<CpuProbe[]> {
@@ -65,32 +67,26 @@ async function main (): Promise<void> {
             const local = await siteProbes(alone, 'alone')
             const localPort = alone.listenerPort('iperf', await alone.status())
             await iperf3Run(localPort, 64 * MIB, 8)
-            const started = performance.now()
-            const { value, cpu } = await measureCpu(local, [], async () => await iperf3Run(localPort, IPERF_BYTES, 8))
+            const { value, cpu, wallSeconds } = await measureCpu(local, [], async () => await iperf3Run(localPort, IPERF_BYTES, 8))
             add(w, 'one site, iperf3 -P 8 (Gbit/s)', value.mbps * 8 / 1000)
             add(w, 'one site, iperf3 -P 8: its CPU-s/GiB', totalCpu(cpu) / (IPERF_BYTES / 1024 / MIB))
-            add(w, 'one site, iperf3 -P 8: its cores', totalCpu(cpu) / ((performance.now() - started) / 1000))
+            add(w, 'one site, iperf3 -P 8: its cores', totalCpu(cpu) / wallSeconds)
           }
           const iperfPort = west.listenerPort('iperf', status)
           const redisPort = west.listenerPort('redis', status)
           await iperf3Run(iperfPort, 64 * MIB, 8)
           for (const streams of [8, 1]) {
-            const started = performance.now()
-            const { value, cpu } = await measureCpu([...ingress, ...egress], [], async () => await iperf3Run(iperfPort, IPERF_BYTES, streams))
-            const wallS = (performance.now() - started) / 1000
-            const ingressS = ingress.reduce((n, p) => n + cpu[p.label], 0)
+            const { value, cpu, wallSeconds } = await measureCpu([...ingress, ...egress], [], async () => await iperf3Run(iperfPort, IPERF_BYTES, streams))
             const name = streams === 8 ? 'iperf3 -P 8' : 'iperf3 1 stream'
             add(w, `${name} (Gbit/s)` as Figure, value.mbps * 8 / 1000)
             add(w, `${name}: both sites CPU-s/GiB` as Figure, totalCpu(cpu) / (IPERF_BYTES / 1024 / MIB))
-            add(w, `${name}: ingress site cores` as Figure, ingressS / wallS)
+            add(w, `${name}: ingress site cores` as Figure, cpuOf(cpu, 'ingress') / wallSeconds)
           }
           await redisBenchmark(redisPort, 'get', 50, 5000, 1)
-          const started = performance.now()
-          const { value, cpu } = await measureCpu([...ingress, ...egress], [], async () => await redisBenchmark(redisPort, 'get', 50, REDIS_N, 1))
-          const wallS = (performance.now() - started) / 1000
+          const { value, cpu, wallSeconds } = await measureCpu([...ingress, ...egress], [], async () => await redisBenchmark(redisPort, 'get', 50, REDIS_N, 1))
           add(w, 'redis GET 50 clients (req/s)', value.GET.rps)
           add(w, 'redis: both sites µs/request', totalCpu(cpu) / REDIS_N * 1e6)
-          add(w, 'redis: ingress site cores', ingress.reduce((n, p) => n + cpu[p.label], 0) / wallS)
+          add(w, 'redis: ingress site cores', cpuOf(cpu, 'ingress') / wallSeconds)
           log(`trial ${t + 1} of ${TRIALS}, workers ${w}: ` + figures.map(f => (results.get(w)?.get(f)?.at(-1) ?? NaN).toFixed(2)).join(' / '))
         } finally {
           await west.stop()

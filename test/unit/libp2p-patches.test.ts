@@ -58,7 +58,6 @@ const tcpConnOf = (conn: Connection): { socket: unknown } => (conn as unknown as
 interface NoiseConn { decoder: { lengthDecoder: unknown }, close: () => Promise<void> }
 const noiseConnOf = (conn: Connection): NoiseConn => (muxerOf(conn) as unknown as { maConn: NoiseConn }).maConn
 
-/** Resolves once `stream` has received `n` more bytes. */
 /** A tunnel stream from a to b that has carried 'first'; `far`: everything b reads on it, once it ends. */
 async function tunnelWithFirstBytes (a: Libp2p, b: Libp2p): Promise<{ conn: Connection, stream: Stream, far: Promise<Buffer> }> {
   let far: Promise<Buffer> | undefined
@@ -71,6 +70,7 @@ async function tunnelWithFirstBytes (a: Libp2p, b: Libp2p): Promise<{ conn: Conn
   return { conn, stream, far: at.far }
 }
 
+/** Resolves once `stream` has received `n` more bytes. */
 async function received (stream: Stream, n: number): Promise<void> {
   let got = 0
   await new Promise<void>((resolve) => {
