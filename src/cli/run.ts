@@ -9,6 +9,7 @@ import { isLoopback } from '../config/config.js'
 import { resolve } from 'node:path'
 import { dataDirOption } from './api-client.js'
 import { pino, type Logger } from 'pino'
+import { tuneGarbageCollector } from '../gc-tuning.js'
 
 export interface RunOptions {
   config?: string
@@ -34,6 +35,7 @@ export interface RunOptions {
 const STOP_GRACE_MS = 5_000
 
 export async function runCommand (opts: RunOptions): Promise<number> {
+  tuneGarbageCollector()
   let config
   try {
     config = await loadConfig(opts.config, {

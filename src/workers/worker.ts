@@ -8,6 +8,7 @@ import '../polyfill.js'
 import type { Socket } from 'node:net'
 import { createLogger, type LogFormat } from '../log.js'
 import { WorkerSite } from './worker-site.js'
+import { tuneGarbageCollector } from '../gc-tuning.js'
 import type { FromWorker, InitMessage, ToWorker } from './protocol.js'
 
 function send (msg: FromWorker): void {
@@ -18,6 +19,7 @@ let site: WorkerSite | undefined
 const early: Array<[ToWorker, unknown]> = []
 
 async function start (init: InitMessage): Promise<void> {
+  tuneGarbageCollector()
   const log = createLogger(init.logLevel, process.env.PORTMESH_LOG_FORMAT as LogFormat | undefined).child({ worker: init.index })
   const s = new WorkerSite(init, log, send)
   try {
