@@ -9,9 +9,12 @@ const MODULE = fileURLToPath(new URL('../../src/gc-tuning.js', import.meta.url))
 /**
  * A real V8 in a child process, in the state that starved the routers: a live
  * heap that promotes almost nothing between full collections, so V8 derives a
- * small growing factor. Answers the factor V8 applied to the old generation's
- * limit after its last full collection, as its own trace prints it
- * ("[HeapController] Limit: old size: … KB, new limit: … KB (factor)").
+ * small growing factor. V8 weighs the program's promotion over its last 5 s,
+ * so the child keeps collecting for 6 s after building its heap: the factor
+ * then no longer depends on how fast this machine built it. Answers the
+ * factor V8 applied to the old generation's limit after its last full
+ * collection, as its own trace prints it ("[HeapController] Limit: old size:
+ * … KB, new limit: … KB (factor)").
  */
 function appliedFactor (options: { tune: boolean, nodeArgs?: string[] }): number {
   const script = `
@@ -19,7 +22,7 @@ function appliedFactor (options: { tune: boolean, nodeArgs?: string[] }): number
     if (${String(options.tune)}) tuneGarbageCollector()
     globalThis.live = []
     for (let i = 0; i < 100_000; i++) globalThis.live.push({ i, a: [i] })
-    for (let k = 0; k < 6; k++) {
+    for (let k = 0; k < 30; k++) {
       globalThis.gc()
       await new Promise(resolve => setTimeout(resolve, 200))
     }
